@@ -1,0 +1,3 @@
+"""motcua-bot: the chatbot of a commune's Public Administrative Service Center."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Channels: translate between a chat platform (Telegram, Zalo, console) and the core."""

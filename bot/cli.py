@@ -1,0 +1,57 @@
+"""`motcua` command line: finds the sub-commands in bot/commands and runs the one asked for."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import bot.commands
+from bot import __version__
+from bot.commands.common import CommandError
+from bot.config import SettingsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every module of bot/commands registered."""
+    parser = argparse.ArgumentParser(
+        prog="motcua",
+        description="motcua-bot — chatbot của Trung tâm Phục vụ hành chính công.",
+    )
+    parser.add_argument("--version", action="version", version=f"motcua-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+    for info in sorted(pkgutil.iter_modules(bot.commands.__path__), key=lambda i: i.name):
+        if info.name == "common":
+            continue
+        module = importlib.import_module(f"bot.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `motcua` console script; returns the process exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

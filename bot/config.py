@@ -1,0 +1,157 @@
+"""Settings (pydantic-settings, env prefix MOTCUA_) and their Vietnamese validation errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_DATE_FORMS = (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _parse_day(text: str) -> date:
+    """Read one day written dd/mm/yyyy or yyyy-mm-dd."""
+    text = text.strip()
+    m = re.match(_DATE_FORMS[0], text)
+    if m:
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    m = re.match(_DATE_FORMS[1], text)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    raise ValueError(f"ngày «{text}» không đúng dạng dd/mm/yyyy")
+
+
+def _split(value: object) -> list[str]:
+    """Split a comma/semicolon/space separated setting into its non-empty parts."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [p for p in re.split(r"[,;\s]+", str(value)) if p]
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; see .env.example for the meaning of each."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MOTCUA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    db_path: Path = Path("./data/motcua.db")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    unit: str = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    period_rule: Literal["calendar", "cutoff15"] = "calendar"
+    extra_days_off: Annotated[list[date], NoDecode] = Field(default_factory=list)
+    extra_working_days: Annotated[list[date], NoDecode] = Field(default_factory=list)
+    admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Citizens' lookups
+    require_second_factor: bool = False
+    lookup_per_minute: int = Field(10, ge=1)
+    lookup_per_day: int = Field(50, ge=1)
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_api_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    telegram_rate_global: float = Field(30.0, gt=0)
+    telegram_rate_per_chat: float = Field(1.0, gt=0)
+
+    # Zalo Bot Platform
+    zalo_token: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com/bot"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_webhook_listen: str = "127.0.0.1"
+    zalo_webhook_port: int = Field(8444, ge=1, le=65535)
+    zalo_rate_global: float = Field(30.0, gt=0)
+    zalo_rate_per_chat: float = Field(1.0, gt=0)
+
+    # Scheduler
+    reminder_time: time = time(7, 30)
+    quarterly_time: time = time(8, 0)
+    due_soon_working_days: int = Field(1, ge=0, le=30)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Refuse a timezone name the system does not know."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"không có múi giờ «{value}»") from exc
+        return value
+
+    @field_validator("extra_days_off", "extra_working_days", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> list[date]:
+        """Read a list of days (dd/mm/yyyy or yyyy-mm-dd, comma separated)."""
+        if isinstance(value, list) and all(isinstance(v, date) for v in value):
+            return value
+        return [_parse_day(p) for p in _split(value)]
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> list[str]:
+        """Read admin ids: `123`, `telegram:123` or `zalo:abc`, comma separated."""
+        return _split(value)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The settings' timezone as a tzinfo."""
+        return ZoneInfo(self.timezone)
+
+
+_MESSAGES = {
+    "literal_error": "chỉ nhận một trong các giá trị: {expected}",
+    "int_parsing": "phải là một số nguyên",
+    "float_parsing": "phải là một số",
+    "bool_parsing": "phải là true/false (hoặc 1/0)",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "greater_than": "phải lớn hơn {gt}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "time_parsing": "phải là giờ dạng HH:MM",
+    "time_type": "phải là giờ dạng HH:MM",
+    "path_type": "phải là một đường dẫn",
+}
+
+
+def _vietnamese(err: dict) -> str:
+    """Turn one pydantic error into a short Vietnamese explanation."""
+    if err.get("type") == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    template = _MESSAGES.get(str(err.get("type")))
+    if template is None:
+        return "giá trị không hợp lệ"
+    ctx = {k: str(v).replace(" or ", " hoặc ") for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return template.format(**ctx)
+    except KeyError:
+        return template.split(":")[0]
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one Vietnamese line for the operator."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings or raise SettingsError naming the bad setting in Vietnamese."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err.get("loc") else "?"
+        msg = _vietnamese(err)
+        raise SettingsError(
+            f"Cấu hình sai: MOTCUA_{field.upper()} — {msg} (giá trị: {err.get('input')!r})."
+        ) from None

@@ -1,0 +1,135 @@
+"""Connect to the SQLite store: pragmas, one writer and one reader connection, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 10_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped in storage/migrations, in order: (version, name, sql)."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m[1]), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration numbers: {versions}")
+    return found
+
+
+async def _configure(conn: aiosqlite.Connection, *, read_only: bool) -> None:
+    """Apply the pragmas every connection needs (WAL, busy timeout, foreign keys)."""
+    conn.row_factory = aiosqlite.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    if read_only:
+        await conn.execute("PRAGMA query_only = ON")
+
+
+class Database:
+    """The store: one writer connection (serialised by a lock) and one reader connection."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self.writer = writer
+        self.reader = reader
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        """Open (creating if needed) the store at path and apply pending migrations."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await aiosqlite.connect(path, isolation_level=None)
+        await writer.execute("PRAGMA journal_mode = WAL")
+        await _configure(writer, read_only=False)
+        db_ = cls(path, writer, await aiosqlite.connect(path, isolation_level=None))
+        await _configure(db_.reader, read_only=True)
+        if migrate:
+            await db_.migrate()
+        return db_
+
+    async def close(self) -> None:
+        """Close both connections."""
+        await self.reader.close()
+        await self.writer.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A short write transaction (BEGIN IMMEDIATE) on the writer; rolls back on error."""
+        async with self._write_lock:
+            await self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.writer
+            except BaseException:
+                await self.writer.execute("ROLLBACK")
+                raise
+            await self.writer.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        """The highest migration applied (0 for a new store)."""
+        async with self.writer.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ) as cur:
+            if await cur.fetchone() is None:
+                return 0
+        sql = "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+        async with self.writer.execute(sql) as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    async def migrate(self) -> list[str]:
+        """Apply every migration newer than the store's version; returns the names applied."""
+        async with self._write_lock:
+            await self.writer.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        current = await self.schema_version()
+        applied = []
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            script = (
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO schema_version (version, name, applied_at) "
+                f"VALUES ({version}, '{name}', '{stamp}');\nCOMMIT;"
+            )
+            async with self._write_lock:
+                try:
+                    await self.writer.executescript(script)
+                except Exception:
+                    if self.writer.in_transaction:
+                        await self.writer.execute("ROLLBACK")
+                    raise
+            applied.append(name)
+        return applied
+
+    async def is_empty(self) -> bool:
+        """True when the store holds no dossier and no procedure."""
+        async with self.reader.execute(
+            "SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM procedures)"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) == 0

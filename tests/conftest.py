@@ -1,0 +1,54 @@
+"""Shared fixtures: settings pointing at a temporary store, an opened store, an app context."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import Settings
+from bot.context import AppContext
+from bot.workdays import WorkCalendar
+from storage.db import Database
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's MOTCUA_* variables or .env file."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("MOTCUA_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with the store in a temporary folder."""
+    return Settings(db_path=tmp_path / "motcua.db", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """A migrated, empty store."""
+    database = await Database.open(settings.db_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def fixed_now() -> datetime:
+    """The fixed "now" of the tests that use the ctx fixture: 15/04/2026 09:00 local."""
+    return datetime(2026, 4, 15, 9, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+async def ctx(settings: Settings, db: Database, fixed_now: datetime) -> AppContext:
+    """An app context on the temporary store with a fixed clock."""
+    return AppContext(settings, db, WorkCalendar.from_settings(settings), clock=lambda: fixed_now)
