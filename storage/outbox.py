@@ -1,0 +1,275 @@
+"""The outbox: pushes stored before they are sent, their delivery state, and blocked chats."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.core.types import Button, Reply
+from storage.db import Database
+from storage.timefmt import to_db
+
+PENDING, SENT, DEAD = "pending", "sent", "dead"
+
+
+# --- payload -------------------------------------------------------------------------------------
+
+
+def reply_to_json(reply: Reply) -> str:
+    """Serialise a Reply as the outbox payload (bytes as base64)."""
+    data: dict[str, object] = {"text": reply.text}
+    if reply.image is not None:
+        data["image_b64"] = base64.b64encode(reply.image).decode("ascii")
+    if reply.document is not None:
+        data["document_b64"] = base64.b64encode(reply.document).decode("ascii")
+    if reply.filename is not None:
+        data["filename"] = reply.filename
+    if reply.buttons:
+        data["buttons"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def reply_from_json(text: str) -> Reply:
+    """Rebuild the Reply of an outbox payload (bytes inline as base64, or a file path)."""
+    data = json.loads(text)
+    image = _bytes(data, "image")
+    document = _bytes(data, "document")
+    buttons = tuple(
+        tuple(Button(str(label), str(value)) for label, value in row)
+        for row in data.get("buttons", [])
+    )
+    return Reply(
+        text=str(data.get("text", "")),
+        image=image,
+        document=document,
+        filename=data.get("filename"),
+        buttons=buttons,
+    )
+
+
+def _bytes(data: dict, name: str) -> bytes | None:
+    """The bytes stored under `<name>_b64` or read from the file at `<name>_path`."""
+    if data.get(f"{name}_b64") is not None:
+        return base64.b64decode(data[f"{name}_b64"])
+    if data.get(f"{name}_path") is not None:
+        return Path(data[f"{name}_path"]).read_bytes()
+    return None
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One push to enqueue: where it goes, what it says, and its idempotency key."""
+
+    channel: str
+    chat_id: str
+    key: str
+    reply: Reply
+    kind: str = "other"
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One stored outbox row, as the delivery worker reads it."""
+
+    id: int
+    channel: str
+    chat_id: str
+    kind: str
+    key: str
+    payload: str
+    attempts: int
+    next_attempt_at: str | None
+
+    def reply(self) -> Reply:
+        """The Reply this row sends."""
+        return reply_from_json(self.payload)
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """What `motcua outbox` shows: counts by state and the oldest pending row."""
+
+    pending: int
+    sent: int
+    dead: int
+    blocked_chats: int
+    oldest_pending_at: str | None
+    oldest_pending_key: str | None
+    oldest_pending_error: str | None
+
+
+def chat_ref(channel: str, chat_id: str) -> str:
+    """The recipient as it appears in idempotency keys: '<channel>:<chat_id>'."""
+    return f"{channel}:{chat_id}"
+
+
+async def enqueue(db: Database, items: list[OutboxItem], now: datetime) -> int:
+    """Insert the pushes not already present (INSERT OR IGNORE on the key) nor to blocked chats.
+
+    Returns how many new rows were stored; running the same job twice stores nothing the
+    second time.
+    """
+    if not items:
+        return 0
+    stamp = to_db(now, _tz(now))
+    added = 0
+    async with db.transaction() as conn:
+        blocked = await _blocked(conn, {(i.channel, i.chat_id) for i in items})
+        for item in items:
+            if (item.channel, item.chat_id) in blocked:
+                continue
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, payload, idem_key,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (item.channel, item.chat_id, item.kind, reply_to_json(item.reply), item.key, stamp),
+            )
+            added += cur.rowcount if cur.rowcount > 0 else 0
+    return added
+
+
+def _tz(now: datetime) -> ZoneInfo:
+    """The tzinfo of an aware datetime as a ZoneInfo (UTC when it is not one)."""
+    tz = now.tzinfo
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo("UTC")
+
+
+async def _blocked(
+    conn: aiosqlite.Connection, chats: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The subset of (channel, chat_id) pairs that are blocked."""
+    async with conn.execute("SELECT channel, chat_id FROM blocked_chats") as cur:
+        rows = {(str(r[0]), str(r[1])) for r in await cur.fetchall()}
+    return rows & chats
+
+
+async def keys_with_prefix(db: Database, prefix: str) -> int:
+    """How many outbox rows have a key starting with prefix (any state)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = "SELECT COUNT(*) FROM outbox WHERE idem_key LIKE ? ESCAPE '\\'"
+    async with db.reader.execute(sql, (pattern,)) as cur:
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def due_rows(db: Database, now_text: str, limit: int = 500, after_id: int = 0) -> list[OutboxRow]:
+    """Pending rows due at now_text (local text), in id order, with id > after_id."""
+    sql = (
+        "SELECT id, channel, chat_id, kind, idem_key, payload, attempts, next_attempt_at"
+        " FROM outbox WHERE state = 'pending' AND id > ?"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"
+    )
+    async with db.reader.execute(sql, (after_id, now_text, limit)) as cur:
+        rows = await cur.fetchall()
+    return [
+        OutboxRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), int(r[6]), r[7])
+        for r in rows
+    ]
+
+
+async def next_due_at(db: Database) -> str | None:
+    """The earliest next_attempt_at among pending rows that wait for a retry."""
+    sql = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
+    async with db.reader.execute(sql) as cur:
+        row = await cur.fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+async def mark_sent(db: Database, row_id: int, now_text: str) -> None:
+    """Record that the send of this row returned (delivered)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
+            " last_error = NULL WHERE id = ? AND state = 'pending'",
+            (now_text, row_id),
+        )
+
+
+async def mark_retry(db: Database, row_id: int, next_at: str | None, error: str) -> None:
+    """Keep the row pending, counting the attempt, not to be tried before next_at."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (next_at, error[:500], row_id),
+        )
+
+
+async def mark_dead(db: Database, row_id: int, error: str) -> None:
+    """Give up on this row for good."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (error[:500], row_id),
+        )
+
+
+async def block_chat(db: Database, channel: str, chat_id: str, now_text: str, reason: str) -> int:
+    """Record a chat as blocked and kill its pending rows; returns how many rows were killed."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR REPLACE INTO blocked_chats (channel, chat_id, blocked_at, reason)"
+            " VALUES (?, ?, ?, ?)",
+            (channel, chat_id, now_text, reason[:500]),
+        )
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'dead', last_error = ?"
+            " WHERE channel = ? AND chat_id = ? AND state = 'pending'",
+            (f"chat blocked: {reason}"[:500], channel, chat_id),
+        )
+        return max(cur.rowcount, 0)
+
+
+async def unblock_chat(db: Database, channel: str, chat_id: str) -> bool:
+    """Forget a block (the person wrote to the bot again); True when one was recorded."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "DELETE FROM blocked_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+        )
+        return cur.rowcount > 0
+
+
+async def is_blocked(db: Database, channel: str, chat_id: str) -> bool:
+    """True when this chat is recorded as blocked."""
+    sql = "SELECT 1 FROM blocked_chats WHERE channel = ? AND chat_id = ?"
+    async with db.reader.execute(sql, (channel, chat_id)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def counts(db: Database) -> OutboxCounts:
+    """Counts by state, blocked chats, and the oldest pending row."""
+    async with db.reader.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state") as cur:
+        by_state = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+    async with db.reader.execute("SELECT COUNT(*) FROM blocked_chats") as cur:
+        blocked = int((await cur.fetchone())[0])
+    sql = (
+        "SELECT created_at, idem_key, last_error FROM outbox WHERE state = 'pending'"
+        " ORDER BY id LIMIT 1"
+    )
+    async with db.reader.execute(sql) as cur:
+        oldest = await cur.fetchone()
+    return OutboxCounts(
+        pending=by_state.get(PENDING, 0),
+        sent=by_state.get(SENT, 0),
+        dead=by_state.get(DEAD, 0),
+        blocked_chats=blocked,
+        oldest_pending_at=None if oldest is None else str(oldest[0]),
+        oldest_pending_key=None if oldest is None else str(oldest[1]),
+        oldest_pending_error=None if oldest is None or oldest[2] is None else str(oldest[2]),
+    )
+
+
+async def rows_by_state(db: Database, state: str) -> list[tuple[str, str, str]]:
+    """(channel, chat_id, key) of every row in a state, by id (for tests and the CLI)."""
+    sql = "SELECT channel, chat_id, idem_key FROM outbox WHERE state = ? ORDER BY id"
+    async with db.reader.execute(sql, (state,)) as cur:
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in await cur.fetchall()]
