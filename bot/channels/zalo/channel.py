@@ -1,0 +1,257 @@
+"""ZaloChannel: takes updates in (long polling or a webhook server), answers through the core."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+from bot.channels.base import DeliveryError, PermanentError, RecipientBlocked, RetryLater
+from bot.channels.zalo.client import (
+    SECRET_HEADER,
+    ZaloClient,
+    ZaloError,
+    updates_from_result,
+)
+from bot.channels.zalo.render import chosen
+from bot.channels.zalo.sender import ZaloSender, backoff
+from bot.context import AppContext
+from bot.core.types import Incoming, Reply
+from storage import zalo_seen
+
+log = logging.getLogger(__name__)
+
+TEXT_EVENT = "message.text.received"
+NOT_TEXT = (
+    "Xin lỗi, bot chỉ đọc được tin nhắn chữ. Hãy gửi mã hồ sơ hoặc một lệnh, ví dụ /start."
+)
+
+
+class CoreLike(Protocol):
+    """What the channel needs of bot.core.router.Core."""
+
+    def handle(self, incoming: Incoming, max_text: int = 4096) -> Awaitable[list[Reply]]:
+        """Answer one incoming message (never raises)."""
+        ...
+
+
+def _display_name(sender: dict[str, Any]) -> str | None:
+    """The sender's name: `from.display_name` (documented), else `first_name` or `name`."""
+    for key in ("display_name", "first_name", "name"):
+        value = sender.get(key)
+        if value:
+            return str(value)
+    return None
+
+
+class ZaloChannel:
+    """The bot on the Zalo Bot Platform: polling by default, webhook when a URL is set."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        core: CoreLike,
+        *,
+        poll_timeout: int = 30,
+        retry_base: float = 1.0,
+        answer_attempts: int = 4,
+    ) -> None:
+        """Build the client and sender from ctx.settings (MOTCUA_ZALO_TOKEN is required)."""
+        settings = ctx.settings
+        if settings.zalo_token is None or not settings.zalo_token.get_secret_value():
+            raise ValueError("MOTCUA_ZALO_TOKEN is not set")
+        self.ctx = ctx
+        self.core = core
+        self.client = ZaloClient(settings.zalo_token.get_secret_value(), settings.zalo_api_url)
+        self.sender = ZaloSender(self.client, ctx)
+        self.poll_timeout = poll_timeout
+        self.retry_base = retry_base
+        self.answer_attempts = answer_attempts
+        self.webhook_secret = (
+            settings.zalo_webhook_secret.get_secret_value()
+            if settings.zalo_webhook_secret is not None
+            else ""
+        )
+        self._poller: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self.port: int | None = None  # the webhook server's bound port once started
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the long-polling task, or set the webhook and start its web server."""
+        me = await self._get_me_quietly()
+        if self.ctx.settings.zalo_webhook_url:
+            await self._start_webhook(self.ctx.settings.zalo_webhook_url)
+            log.info("Zalo: webhook mode (%s), bot %s", self.ctx.settings.zalo_webhook_url, me)
+        else:
+            try:
+                await self.client.delete_webhook()  # getUpdates is refused while one is set
+            except ZaloError as exc:
+                log.warning("Zalo deleteWebhook failed (polling anyway): %s", exc)
+            self._poller = asyncio.create_task(self._poll_loop(), name="zalo-poll")
+            log.info("Zalo: long polling, bot %s", me)
+
+    async def stop(self) -> None:
+        """Stop polling or the web server, let answers in progress finish, close the client."""
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=10)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self.client.aclose()
+
+    async def _get_me_quietly(self) -> str:
+        """The bot's account name for the log; a failure is logged, not raised."""
+        try:
+            me = await self.client.get_me()
+        except ZaloError as exc:
+            log.warning("Zalo getMe failed: %s", exc)
+            return "?"
+        return str(me.get("account_name") or me.get("name") or me.get("id") or "?")
+
+    # --- polling ----------------------------------------------------------------------------
+
+    async def _poll_loop(self) -> None:
+        """Long-poll getUpdates forever; back off exponentially (with jitter) on errors."""
+        failures = 0
+        while True:
+            try:
+                updates = await self.client.get_updates(timeout=self.poll_timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # network, 5xx, 429, bad answer: wait and poll again
+                delay = backoff(failures, self.retry_base, 60.0)
+                failures += 1
+                log.warning("Zalo getUpdates failed (%s); again in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            for update in updates:
+                self._spawn(update)
+
+    # --- webhook ----------------------------------------------------------------------------
+
+    async def _start_webhook(self, url: str) -> None:
+        """Serve POSTs on zalo_webhook_listen:port at the URL's path, then call setWebhook."""
+        if not self.webhook_secret:
+            self.webhook_secret = secrets.token_urlsafe(32)
+            log.warning("MOTCUA_ZALO_WEBHOOK_SECRET not set: using a random secret for this run")
+        path = urlparse(url).path or "/"
+        app = web.Application()
+        app.router.add_post(path, self._on_webhook)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        settings = self.ctx.settings
+        site = web.TCPSite(self._runner, settings.zalo_webhook_listen, settings.zalo_webhook_port)
+        await site.start()
+        server = getattr(site, "_server", None)
+        if server is not None and server.sockets:
+            self.port = server.sockets[0].getsockname()[1]
+        await self.client.set_webhook(url, self.webhook_secret)
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """Check the X-Bot-Api-Secret-Token header, then take the update(s) in."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
+            log.warning(
+                "Zalo webhook: refused a request from %s (wrong or missing %s)",
+                request.remote, SECRET_HEADER,
+            )
+            return web.json_response({"ok": False, "description": "forbidden"}, status=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "description": "bad json"}, status=400)
+        for update in updates_from_result(body):
+            self._spawn(update)
+        return web.json_response({"ok": True})
+
+    # --- answering --------------------------------------------------------------------------
+
+    def _spawn(self, update: dict[str, Any]) -> None:
+        """Handle one update in its own task (answers in one chat stay in order)."""
+        task = asyncio.create_task(self._guarded(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _guarded(self, update: dict[str, Any]) -> None:
+        """handle_update, logging instead of raising."""
+        try:
+            await self.handle_update(update)
+        except Exception:
+            log.exception("Zalo: failed to handle an update")
+
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """Answer one update, once: a message_id already seen is skipped."""
+        message = update.get("message")
+        if not isinstance(message, dict):
+            return
+        chat = message.get("chat") or {}
+        person = message.get("from") or {}
+        chat_id = str(chat.get("id") or person.get("id") or "")
+        user_id = str(person.get("id") or chat_id)
+        if not chat_id:
+            return
+        message_id = message.get("message_id")
+        if message_id is not None:
+            fresh = await zalo_seen.mark_seen(
+                self.ctx.db, str(message_id), chat_id, self.ctx.now()
+            )
+            if not fresh:
+                log.info("Zalo: message %s already answered, skipped", message_id)
+                return
+        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            event = update.get("event_name") or (TEXT_EVENT if "text" in message else "")
+            text = message.get("text")
+            if event != TEXT_EVENT or not isinstance(text, str):
+                await self.answer(chat_id, [Reply(NOT_TEXT)])
+                return
+            choices = await zalo_seen.load_choices(self.ctx.db, chat_id, self.ctx.now())
+            data = chosen(text, choices)
+            incoming = Incoming(
+                channel="zalo",
+                user_id=user_id,
+                chat_id=chat_id,
+                text=data if data is not None else text,
+                display_name=_display_name(person),
+                is_button=data is not None,
+            )
+            await self.sender.typing(chat_id)
+            replies = await self.core.handle(incoming, self.sender.max_text)
+            await self.answer(chat_id, replies)
+
+    async def answer(self, chat_id: str, replies: list[Reply]) -> None:
+        """Send an answer, retrying 429 and transient errors with jittered backoff."""
+        for attempt in range(self.answer_attempts):
+            try:
+                await self.sender.send_many(chat_id, replies)
+                return
+            except (RecipientBlocked, PermanentError) as exc:
+                log.warning("Zalo: answer to %s refused: %s", chat_id, exc)
+                return
+            except DeliveryError as exc:
+                if attempt + 1 == self.answer_attempts:
+                    log.error("Zalo: answer to %s failed after %d tries: %s",
+                              chat_id, attempt + 1, exc)
+                    return
+                wait = exc.seconds if isinstance(exc, RetryLater) and exc.seconds else None
+                delay = wait or backoff(attempt, self.retry_base, 30.0)
+                log.info("Zalo: answer to %s failed (%s); again in %.2f s", chat_id, exc, delay)
+                await asyncio.sleep(delay)

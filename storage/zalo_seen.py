@@ -1,0 +1,58 @@
+"""The Zalo channel's store: message ids already taken in, and the numbered choices per chat."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from storage.db import Database
+from storage.timefmt import to_db
+
+CHOICES_VALID = timedelta(days=1)  # "Gửi 1 …" older than this no longer means a choice
+
+
+async def mark_seen(db: Database, message_id: str, chat_id: str, now: datetime) -> bool:
+    """Record a Zalo message id; True when it is new, False when it was already taken in."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO zalo_seen (message_id, chat_id, seen_at) VALUES (?, ?, ?)",
+            (message_id, chat_id, to_db(now, now.tzinfo)),  # type: ignore[arg-type]
+        )
+        return cur.rowcount == 1
+
+
+async def prune_seen(db: Database, older_than: datetime) -> int:
+    """Forget message ids taken in before `older_than`; returns how many were removed."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "DELETE FROM zalo_seen WHERE seen_at < ?",
+            (to_db(older_than, older_than.tzinfo),),  # type: ignore[arg-type]
+        )
+        return cur.rowcount
+
+
+async def save_choices(db: Database, chat_id: str, choices: list[str], now: datetime) -> None:
+    """Remember the numbered choices offered in a chat (an empty list forgets them)."""
+    async with db.transaction() as conn:
+        if not choices:
+            await conn.execute("DELETE FROM zalo_choices WHERE chat_id = ?", (chat_id,))
+            return
+        await conn.execute(
+            "INSERT INTO zalo_choices (chat_id, choices, offered_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET choices = excluded.choices,"
+            " offered_at = excluded.offered_at",
+            (chat_id, json.dumps(choices, ensure_ascii=False), to_db(now, now.tzinfo)),  # type: ignore[arg-type]
+        )
+
+
+async def load_choices(db: Database, chat_id: str, now: datetime) -> list[str]:
+    """The choices last offered in a chat, or [] when none or older than CHOICES_VALID."""
+    async with db.reader.execute(
+        "SELECT choices, offered_at FROM zalo_choices WHERE chat_id = ?", (chat_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return []
+    if row["offered_at"] < to_db(now - CHOICES_VALID, now.tzinfo):  # type: ignore[arg-type]
+        return []
+    return [str(c) for c in json.loads(row["choices"])]
