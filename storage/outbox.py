@@ -142,9 +142,7 @@ def _tz(now: datetime) -> ZoneInfo:
     return tz if isinstance(tz, ZoneInfo) else ZoneInfo("UTC")
 
 
-async def _blocked(
-    conn: aiosqlite.Connection, chats: set[tuple[str, str]]
-) -> set[tuple[str, str]]:
+async def _blocked(conn: aiosqlite.Connection, chats: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """The subset of (channel, chat_id) pairs that are blocked."""
     async with conn.execute("SELECT channel, chat_id FROM blocked_chats") as cur:
         rows = {(str(r[0]), str(r[1])) for r in await cur.fetchall()}
@@ -160,14 +158,16 @@ async def keys_with_prefix(db: Database, prefix: str) -> int:
     return int(row[0])
 
 
-async def due_rows(db: Database, now_text: str, limit: int = 500, after_id: int = 0) -> list[OutboxRow]:
-    """Pending rows due at now_text (local text), in id order, with id > after_id."""
+async def due_rows(
+    db: Database, channel: str, now_text: str, limit: int = 500, after_id: int = 0
+) -> list[OutboxRow]:
+    """A channel's pending rows due at now_text (local text), in id order, with id > after_id."""
     sql = (
         "SELECT id, channel, chat_id, kind, idem_key, payload, attempts, next_attempt_at"
-        " FROM outbox WHERE state = 'pending' AND id > ?"
+        " FROM outbox WHERE state = 'pending' AND channel = ? AND id > ?"
         " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"
     )
-    async with db.reader.execute(sql, (after_id, now_text, limit)) as cur:
+    async with db.reader.execute(sql, (channel, after_id, now_text, limit)) as cur:
         rows = await cur.fetchall()
     return [
         OutboxRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), int(r[6]), r[7])
@@ -198,6 +198,16 @@ async def mark_retry(db: Database, row_id: int, next_at: str | None, error: str)
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (next_at, error[:500], row_id),
+        )
+
+
+async def mark_deferred(db: Database, row_id: int, next_at: str | None, error: str) -> None:
+    """Keep the row pending without counting an attempt (the platform asked us to wait)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
             " WHERE id = ? AND state = 'pending'",
             (next_at, error[:500], row_id),
         )

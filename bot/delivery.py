@@ -1,0 +1,404 @@
+"""The delivery worker: drains the outbox through the channels' Senders under rate caps.
+
+One dispatcher per channel reads due pending rows in id order and sends each through the
+channel's Sender, keeping to a global rate and a per-chat rate (settings.<channel>_rate_global /
+_rate_per_chat; Telegram allows about 30 messages/s overall and 1/s per chat). Outcomes:
+
+- send returned → the row is marked sent (only then);
+- RetryLater (HTTP 429) → the whole channel pauses for `seconds` (Telegram's limit is global),
+  then the row is retried; this does not count as a failed attempt;
+- TransientError (network, time-out, 5xx) → exponential backoff with jitter, capped; the row
+  stays pending (a timed-out send may have been delivered: the outbox key keeps our own records
+  to one row, the platform may still show a second copy);
+- RecipientBlocked (HTTP 403) → the row and every pending row to that chat are dead and the chat
+  is recorded as blocked, so no further push is enqueued for it;
+- PermanentError → the row is dead.
+
+Everything pending is in the store, so it survives a restart. Retry times are real wall-clock
+time (not ctx.now(), which tests and the demo may fix), stored as local text for restarts and
+kept precisely in memory while running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.channels.base import (
+    PermanentError,
+    RecipientBlocked,
+    RetryLater,
+    Sender,
+    TransientError,
+)
+from bot.context import AppContext
+from storage import outbox
+from storage.timefmt import to_db
+
+log = logging.getLogger(__name__)
+
+WAKE_ATTR = "outbox_wake"  # attribute set on the AppContext by start_services (see wake_worker)
+
+
+def wake_worker(ctx: AppContext) -> None:
+    """Tell a running delivery worker (if any in this process) that rows were enqueued."""
+    wake = getattr(ctx, WAKE_ATTR, None)
+    if callable(wake):
+        wake()
+
+
+class TokenBucket:
+    """A token bucket: `rate` tokens per second, at most `capacity` stored."""
+
+    def __init__(
+        self, rate: float, capacity: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.capacity = max(capacity, 1.0)
+        self._clock = clock
+        self._tokens = self.capacity
+        self._stamp = clock()
+
+    def _refill(self) -> None:
+        """Add the tokens earned since the last look."""
+        now = self._clock()
+        self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def delay(self) -> float:
+        """Seconds until one token is available (0 when one is available now)."""
+        self._refill()
+        return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
+
+    def take(self) -> None:
+        """Spend one token (may go negative: the next caller waits longer)."""
+        self._refill()
+        self._tokens -= 1.0
+
+    def hold_until(self, when: float) -> None:
+        """Give no token before the monotonic time `when`."""
+        self._refill()
+        wait = when - self._clock()
+        if wait > 0:
+            self._tokens = min(self._tokens, 1.0 - wait * self.rate)
+
+
+class WindowCap:
+    """At most `limit` events in any sliding window of `window` seconds (a strict global cap)."""
+
+    def __init__(
+        self, limit: int, window: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ):
+        self.limit = max(limit, 1)
+        self.window = window
+        self._clock = clock
+        self._events: deque[float] = deque()
+
+    def delay(self) -> float:
+        """Seconds until one more event fits in the window."""
+        now = self._clock()
+        while self._events and self._events[0] <= now - self.window:
+            self._events.popleft()
+        if len(self._events) < self.limit:
+            return 0.0
+        return self._events[0] + self.window - now
+
+    def take(self) -> None:
+        """Record one event now."""
+        self._events.append(self._clock())
+
+
+@dataclass
+class DeliveryStats:
+    """Counters of one worker's life (for logs, tests and the benchmark)."""
+
+    sent: int = 0
+    retry_later: int = 0
+    transient: int = 0
+    blocked: int = 0
+    dead: int = 0
+    by_error: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Channel:
+    """One channel's dispatch state: its sender, caps, pause, per-chat buckets, rows in flight."""
+
+    sender: Sender
+    rate_global: float
+    rate_chat: float
+    bucket: TokenBucket
+    window: WindowCap
+    paused_until: float = 0.0
+    chats: dict[str, TokenBucket] = field(default_factory=dict)
+    busy_chats: set[str] = field(default_factory=set)
+    inflight: set[int] = field(default_factory=set)
+    not_before: dict[int, float] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """Drains the outbox through `senders` (channel name → Sender) until stopped."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        senders: dict[str, Sender],
+        *,
+        poll_seconds: float = 2.0,
+        concurrency: int = 32,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 300.0,
+        max_attempts: int = 100,
+        batch: int = 500,
+        wall_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.senders = dict(senders)
+        self.poll_seconds = poll_seconds
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self.stats = DeliveryStats()
+        self._wall = wall_clock or (lambda: datetime.now(ctx.settings.tz))
+        self._sem = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task] = []
+        self._sends: set[asyncio.Task] = set()
+        self._channels = {name: self._channel_state(name, s) for name, s in self.senders.items()}
+
+    def _channel_state(self, name: str, sender: Sender) -> _Channel:
+        """Build a channel's caps from the settings (telegram_*, zalo_*; others: Telegram's)."""
+        settings = self.ctx.settings
+        prefix = name if name in ("telegram", "zalo") else "telegram"
+        rate_global = float(getattr(settings, f"{prefix}_rate_global"))
+        rate_chat = float(getattr(settings, f"{prefix}_rate_per_chat"))
+        return _Channel(
+            sender=sender,
+            rate_global=rate_global,
+            rate_chat=rate_chat,
+            bucket=TokenBucket(rate_global, capacity=1.0),
+            window=WindowCap(int(rate_global))
+            if rate_global >= 1
+            else WindowCap(1, 1 / rate_global),
+        )
+
+    # --- life cycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start one dispatcher task per channel."""
+        self._stopping = False
+        for name in self._channels:
+            self._tasks.append(asyncio.create_task(self._run(name), name=f"delivery-{name}"))
+
+    def wake(self) -> None:
+        """Wake the dispatchers now (rows were enqueued)."""
+        self._wake.set()
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop dispatching, let sends in flight finish (up to grace seconds), then return."""
+        self._stopping = True
+        self._wake.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._sends:
+            _done, pending = await asyncio.wait(set(self._sends), timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+
+    async def drain(self, timeout: float = 60.0) -> int:
+        """Send until nothing is due or waiting for a retry, or timeout; returns rows pending."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name in self._channels:
+                await self._round(name)
+            if self._sends:
+                await asyncio.wait(set(self._sends), timeout=0.05)
+                continue
+            left = await self._pending_count()
+            if left == 0:
+                return 0
+            await asyncio.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
+        return await self._pending_count()
+
+    async def _pending_count(self) -> int:
+        """Pending rows on the channels this worker serves."""
+        names = list(self._channels)
+        marks = ",".join("?" * len(names))
+        sql = f"SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel IN ({marks})"
+        async with self.ctx.db.reader.execute(sql, names) as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    # --- dispatch --------------------------------------------------------------------------------
+
+    async def _run(self, name: str) -> None:
+        """A channel's dispatcher: rounds over due rows, sleeping until woken or polled."""
+        while not self._stopping:
+            try:
+                wait = await self._round(name)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the store was busy, a bug: log, wait, go on
+                log.exception("delivery round failed on %s", name)
+                wait = self.poll_seconds
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.005))
+
+    def _wall_text(self, ahead: float = 0.0) -> str:
+        """Real local time (+ahead seconds) as stored text."""
+        now = self._wall() + timedelta(seconds=ahead)
+        return to_db(now, self.ctx.settings.tz)
+
+    async def _round(self, name: str) -> float:
+        """Dispatch every due row of a channel once; returns seconds until the next look."""
+        ch = self._channels[name]
+        next_look = self.poll_seconds
+        after = 0
+        while not self._stopping:
+            # +1 s: stored retry times have whole seconds; the precise time is kept in memory.
+            rows = await outbox.due_rows(self.ctx.db, name, self._wall_text(1.0), self.batch, after)
+            if not rows:
+                break
+            after = rows[-1].id
+            for row in rows:
+                wait = await self._dispatch(ch, row)
+                if wait is not None:
+                    next_look = min(next_look, wait)
+            if len(rows) < self.batch:
+                break
+        return next_look
+
+    async def _dispatch(self, ch: _Channel, row: outbox.OutboxRow) -> float | None:
+        """Start sending one row, or return how long until it may be tried (None: skipped)."""
+        if row.id in ch.inflight:
+            return None
+        if row.chat_id in ch.busy_chats:
+            return 0.05
+        now = time.monotonic()
+        hold = ch.not_before.get(row.id, 0.0) - now
+        if hold > 0:
+            return hold
+        bucket = ch.chats.get(row.chat_id)
+        if bucket is None:
+            bucket = ch.chats[row.chat_id] = TokenBucket(ch.rate_chat, capacity=1.0)
+        chat_wait = bucket.delay()
+        if chat_wait > 0:
+            return chat_wait
+        await self._pace(ch)
+        if self._stopping:
+            return None
+        bucket.take()
+        ch.bucket.take()
+        ch.window.take()
+        ch.inflight.add(row.id)
+        ch.busy_chats.add(row.chat_id)
+        await self._sem.acquire()
+        task = asyncio.create_task(self._send(ch, row))
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+        return None
+
+    async def _pace(self, ch: _Channel) -> None:
+        """Wait for the channel's pause to end and for a global token and window slot."""
+        while not self._stopping:
+            wait = max(ch.paused_until - time.monotonic(), ch.bucket.delay(), ch.window.delay())
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    async def _send(self, ch: _Channel, row: outbox.OutboxRow) -> None:
+        """Send one row and record the outcome in the store."""
+        try:
+            try:
+                await ch.sender.send(row.chat_id, row.reply())
+            except asyncio.CancelledError:
+                raise
+            except RetryLater as exc:
+                await self._retry_later(ch, row, exc)
+            except RecipientBlocked as exc:
+                await self._blocked(ch, row, exc)
+            except PermanentError as exc:
+                self._count("permanent")
+                self.stats.dead += 1
+                log.warning("push %s dead: %s", row.key, exc)
+                await outbox.mark_dead(self.ctx.db, row.id, f"permanent: {exc}")
+            except TransientError as exc:
+                await self._transient(ch, row, f"transient: {exc}")
+            except Exception as exc:  # a sender bug must not lose the row: retry with backoff
+                log.exception("sender %s raised an unexpected error", ch.sender.name)
+                await self._transient(ch, row, f"unexpected {type(exc).__name__}: {exc}")
+            else:
+                await outbox.mark_sent(self.ctx.db, row.id, self._wall_text())
+                ch.not_before.pop(row.id, None)
+                self.stats.sent += 1
+        finally:
+            ch.inflight.discard(row.id)
+            ch.busy_chats.discard(row.chat_id)
+            self._sem.release()
+            self._wake.set()
+
+    def _count(self, kind: str) -> None:
+        """Count one error kind."""
+        self.stats.by_error[kind] = self.stats.by_error.get(kind, 0) + 1
+
+    async def _retry_later(self, ch: _Channel, row: outbox.OutboxRow, exc: RetryLater) -> None:
+        """429: pause the whole channel for the asked time and keep the row pending."""
+        self.stats.retry_later += 1
+        self._count("retry_later")
+        seconds = exc.seconds if exc.seconds is not None else self._backoff(row.attempts)
+        seconds = max(float(seconds), 0.0)
+        until = time.monotonic() + seconds
+        ch.paused_until = max(ch.paused_until, until)
+        ch.not_before[row.id] = until
+        log.info("%s asked to wait %.1fs (%s)", ch.sender.name, seconds, row.key)
+        await outbox.mark_deferred(
+            self.ctx.db, row.id, self._wall_text(seconds), f"retry after {seconds:g}s"
+        )
+
+    async def _transient(self, ch: _Channel, row: outbox.OutboxRow, error: str) -> None:
+        """Network/5xx: back off (exponential, jitter, cap) or give up after max_attempts."""
+        self.stats.transient += 1
+        self._count("transient")
+        if row.attempts + 1 >= self.max_attempts:
+            self.stats.dead += 1
+            await outbox.mark_dead(self.ctx.db, row.id, f"gave up: {error}")
+            return
+        delay = self._backoff(row.attempts)
+        until = time.monotonic() + delay
+        ch.not_before[row.id] = until
+        bucket = ch.chats.get(row.chat_id)
+        if bucket is not None:  # keep the chat's later rows behind this one
+            bucket.hold_until(until)
+        await outbox.mark_retry(self.ctx.db, row.id, self._wall_text(delay), error)
+
+    def _backoff(self, attempts: int) -> float:
+        """Exponential backoff with equal jitter, capped: base·2^attempts, half of it random."""
+        full = min(self.backoff_cap, self.backoff_base * (2 ** min(attempts, 30)))
+        return full / 2 + random.uniform(0, full / 2)
+
+    async def _blocked(self, ch: _Channel, row: outbox.OutboxRow, exc: RecipientBlocked) -> None:
+        """403: the person blocked the bot: this row and the chat's pending rows are dead."""
+        self.stats.blocked += 1
+        self.stats.dead += 1
+        self._count("blocked")
+        log.info("chat %s:%s blocked the bot", row.channel, row.chat_id)
+        await outbox.mark_dead(self.ctx.db, row.id, f"blocked: {exc}")
+        await outbox.block_chat(
+            self.ctx.db, row.channel, row.chat_id, self._wall_text(), str(exc) or "blocked"
+        )
