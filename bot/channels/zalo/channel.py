@@ -6,7 +6,9 @@ import asyncio
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
@@ -28,6 +30,8 @@ from storage import zalo_seen
 log = logging.getLogger(__name__)
 
 TEXT_EVENT = "message.text.received"
+SEEN_KEPT = timedelta(days=30)  # message ids older than this are forgotten
+PRUNE_EVERY = 3600.0  # seconds between two prunings of the seen ids
 NOT_TEXT = (
     "Xin lỗi, bot chỉ đọc được tin nhắn chữ. Hãy gửi mã hồ sơ hoặc một lệnh, ví dụ /start."
 )
@@ -83,6 +87,7 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task[None]] = set()
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self.port: int | None = None  # the webhook server's bound port once started
+        self._pruned_at = 0.0
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -209,6 +214,7 @@ class ZaloChannel:
         if not chat_id:
             return
         message_id = message.get("message_id")
+        await self._maybe_prune()
         if message_id is not None:
             fresh = await zalo_seen.mark_seen(
                 self.ctx.db, str(message_id), chat_id, self.ctx.now()
@@ -236,6 +242,15 @@ class ZaloChannel:
             await self.sender.typing(chat_id)
             replies = await self.core.handle(incoming, self.sender.max_text)
             await self.answer(chat_id, replies)
+
+    async def _maybe_prune(self) -> None:
+        """Forget seen message ids older than SEEN_KEPT, at most once per PRUNE_EVERY."""
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY and self._pruned_at:
+            return
+        self._pruned_at = time.monotonic()
+        removed = await zalo_seen.prune_seen(self.ctx.db, self.ctx.now() - SEEN_KEPT)
+        if removed:
+            log.info("Zalo: forgot %d old message ids", removed)
 
     async def answer(self, chat_id: str, replies: list[Reply]) -> None:
         """Send an answer, retrying 429 and transient errors with jittered backoff."""

@@ -52,7 +52,8 @@ def split_text(text: str, limit: int) -> list[str]:
 def choice_line(number: int, label: str) -> str:
     """One numbered choice: "Gửi 1 để theo dõi hồ sơ", or "Gửi 1 để chọn «⭐ 5»"."""
     label = label.strip()
-    if len(label) >= 2 and label[0].isupper() and label[1].islower():
+    verb_like = " " in label and label[0].isupper() and label[1].islower()  # "Theo dõi hồ sơ"
+    if verb_like:
         return f"Gửi {number} để {label[0].lower()}{label[1:]}"
     return f"Gửi {number} để chọn «{label}»"
 
