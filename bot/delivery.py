@@ -139,6 +139,7 @@ class _Channel:
     paused_until: float = 0.0
     chats: dict[str, TokenBucket] = field(default_factory=dict)
     busy_chats: set[str] = field(default_factory=set)
+    blocked: set[str] = field(default_factory=set)
     inflight: set[int] = field(default_factory=set)
     not_before: dict[int, float] = field(default_factory=dict)
 
@@ -268,6 +269,7 @@ class DeliveryWorker:
     async def _round(self, name: str) -> float:
         """Dispatch every due row of a channel once; returns seconds until the next look."""
         ch = self._channels[name]
+        ch.blocked.clear()  # blocked chats' rows are dead in the store; this only covers a round
         next_look = self.poll_seconds
         after = 0
         while not self._stopping:
@@ -286,7 +288,7 @@ class DeliveryWorker:
 
     async def _dispatch(self, ch: _Channel, row: outbox.OutboxRow) -> float | None:
         """Start sending one row, or return how long until it may be tried (None: skipped)."""
-        if row.id in ch.inflight:
+        if row.id in ch.inflight or row.chat_id in ch.blocked:
             return None
         if row.chat_id in ch.busy_chats:
             return 0.05
@@ -397,6 +399,7 @@ class DeliveryWorker:
         self.stats.blocked += 1
         self.stats.dead += 1
         self._count("blocked")
+        ch.blocked.add(row.chat_id)
         log.info("chat %s:%s blocked the bot", row.channel, row.chat_id)
         await outbox.mark_dead(self.ctx.db, row.id, f"blocked: {exc}")
         await outbox.block_chat(
