@@ -1,0 +1,184 @@
+"""The stats service: figures for a period and a unit from the store, leader summaries, files.
+
+`late_by_officer(ctx, period=None, unit_id=None) -> list[OfficerLate]` (for leaders' /quahan):
+per officer code (None: no officer recorded), the dossiers resolved late within the period and
+the dossiers still pending and past their due day at its end (or now, for a running period),
+most late first. Without a period it uses the current quarter under `period_rule`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.context import AppContext
+from bot.stats.compare import comparison_lines
+from bot.stats.figures import Figures, figures_from_counts, sum_counts
+from bot.stats.periods import Period, PeriodError, check_not_future, current_quarter
+from bot.stats.render_json import figures_to_json
+from bot.stats.render_text import Extras, summary_text
+from storage import stats as sql
+from storage.timefmt import FORMAT, day_start
+
+__all__ = [
+    "OfficerLate",
+    "compute_by_unit",
+    "compute_figures",
+    "figures_to_json",
+    "late_by_officer",
+    "leader_summary",
+    "monthly_figures",
+    "report_files",
+]
+
+
+@dataclass(frozen=True)
+class OfficerLate:
+    """One officer's late dossiers: resolved late in the period, pending late at its end."""
+
+    officer: str | None
+    resolved_late: int
+    pending_late: int
+
+    @property
+    def total(self) -> int:
+        """Both kinds together."""
+        return self.resolved_late + self.pending_late
+
+
+def bounds_for(period: Period, now: datetime) -> tuple[sql.Bounds, datetime | None]:
+    """The stored-text bounds of a period and, when it has not ended, the 'as of' time (now)."""
+    check_not_future(period, now.date())
+    local_now = now.replace(tzinfo=None)
+    last = datetime.combine(period.end, time(23, 59, 59))
+    if local_now < last:
+        return sql.Bounds(day_start(period.start), local_now.strftime(FORMAT),
+                          local_now.date().isoformat()), now
+    return sql.Bounds(day_start(period.start), last.strftime(FORMAT), period.end.isoformat()), None
+
+
+async def _unit_ids(ctx: AppContext, unit_id: int | None) -> list[int]:
+    """The units a figure covers: one, or all of them."""
+    return [unit_id] if unit_id is not None else await sql.all_unit_ids(ctx.db)
+
+
+async def _unit_name(ctx: AppContext, unit_id: int | None, names: dict[int, str]) -> str | None:
+    """The name shown for a unit, or for all units (the single unit's name if there is one)."""
+    if unit_id is not None:
+        return names.get(unit_id)
+    if len(names) == 1:
+        return next(iter(names.values()))
+    return f"Tất cả đơn vị ({len(names)})" if names else None
+
+
+async def compute_by_unit(
+    ctx: AppContext, period: Period, unit_id: int | None = None
+) -> tuple[Figures, list[tuple[str, Figures]]]:
+    """The figures for the unit (None: all units) and, per unit, (name, figures)."""
+    bounds, as_of = bounds_for(period, ctx.now())
+    names = await sql.unit_names(ctx.db)
+    ids = await _unit_ids(ctx, unit_id)
+    counts = await sql.unit_counts(ctx.db, ids, bounds)
+    per_unit = [
+        (names.get(u, str(u)), figures_from_counts(period, c, u, names.get(u), as_of))
+        for u, c in counts.items()
+    ]
+    total = figures_from_counts(
+        period, sum_counts(list(counts.values())), unit_id,
+        await _unit_name(ctx, unit_id, names), as_of,
+    )  # fmt: skip
+    return total, per_unit
+
+
+async def compute_figures(ctx: AppContext, period: Period, unit_id: int | None = None) -> Figures:
+    """Every figure of figures.md for the period and the unit (None: all units).
+
+    A period not over yet is computed up to ctx.now() (Figures.as_of is then set); a period
+    that starts after today raises PeriodError.
+    """
+    fig, _ = await compute_by_unit(ctx, period, unit_id)
+    return fig
+
+
+async def late_by_officer(
+    ctx: AppContext, period: Period | None = None, unit_id: int | None = None
+) -> list[OfficerLate]:
+    """Late dossiers per officer (see the module docstring)."""
+    if period is None:
+        period = current_quarter(ctx.now().date(), ctx.settings.period_rule)
+    bounds, _ = bounds_for(period, ctx.now())
+    rows = await sql.late_by_officer(ctx.db, await _unit_ids(ctx, unit_id), bounds)
+    return [OfficerLate(o, r, p) for o, r, p in rows]
+
+
+async def top_procedures(
+    ctx: AppContext, period: Period, unit_id: int | None = None, limit: int = 5
+) -> list[tuple[str, str, int]]:
+    """The procedures with the most dossiers received in the period: (code, name, count)."""
+    bounds, _ = bounds_for(period, ctx.now())
+    return await sql.top_procedures(ctx.db, await _unit_ids(ctx, unit_id), bounds, limit)
+
+
+def months_of(period: Period, today: date) -> list[Period]:
+    """The calendar months (clipped to the period, up to today) inside the period."""
+    out = []
+    day = period.start
+    while day <= min(period.end, today):
+        nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        out.append(Period(day, min(nxt - timedelta(days=1), period.end), "range"))
+        day = nxt
+    return out
+
+
+async def monthly_figures(
+    ctx: AppContext, period: Period, unit_id: int | None = None
+) -> list[tuple[str, Figures]]:
+    """Month by month inside the period: ('T1/2026', figures of that part of the month)."""
+    result = []
+    for part in months_of(period, ctx.now().date()):
+        fig = await compute_figures(ctx, part, unit_id)
+        result.append((f"T{part.start.month}/{part.start.year}", fig))
+    return result
+
+
+async def _previous(ctx: AppContext, period: Period, unit_id: int | None) -> Figures | None:
+    """Figures of a past period, or None when it cannot be computed."""
+    try:
+        return await compute_figures(ctx, period, unit_id)
+    except PeriodError:
+        return None
+
+
+async def leader_extras(
+    ctx: AppContext, fig: Figures, per_unit: list[tuple[str, Figures]]
+) -> Extras:
+    """Comparisons, top procedures, late dossiers by officer and (several units) unit lines."""
+    period, unit_id = fig.period, fig.unit_id
+    previous = await _previous(ctx, period.previous(), unit_id)
+    year_before = await _previous(ctx, period.year_before(), unit_id)
+    officers = await late_by_officer(ctx, period, unit_id)
+    return Extras(
+        comparisons=comparison_lines(fig, previous, year_before),
+        top_procedures=await top_procedures(ctx, period, unit_id),
+        officers=[(o.officer, o.resolved_late, o.pending_late) for o in officers],
+        units=per_unit if unit_id is None and len(per_unit) > 1 else [],
+    )
+
+
+async def leader_summary(ctx: AppContext, period: Period, unit_id: int | None = None) -> str:
+    """The leader's chat summary (≤ 4096 characters): figures, comparisons and extras."""
+    fig, per_unit = await compute_by_unit(ctx, period, unit_id)
+    return summary_text(fig, await leader_extras(ctx, fig, per_unit))
+
+
+async def report_files(
+    ctx: AppContext, period: Period, unit_id: int | None = None
+) -> tuple[bytes, bytes]:
+    """The Word report (.docx) and the chart (.png) for the period and the unit."""
+    from bot.stats.chart import render_chart
+    from bot.stats.report_docx import render_docx
+
+    fig = await compute_figures(ctx, period, unit_id)
+    months = await monthly_figures(ctx, period, unit_id)
+    png = render_chart(fig, months)
+    return render_docx(fig, ctx.now().date(), chart=png), png
