@@ -1,0 +1,568 @@
+"""The Telegram channel (python-telegram-bot 22): updates in as Incoming, Replies out as API calls.
+
+It holds no business rules: every message and button press goes to the core, every Reply the core
+returns is rendered here (HTML-escaped text, photos, documents, inline keyboards). Long polling by
+default; webhook mode with a secret token when MOTCUA_TELEGRAM_WEBHOOK_URL is set.
+
+Facts this module relies on (python-telegram-bot 22.8):
+- `Application.builder().job_queue(None)`: no PTB JobQueue; our own APScheduler runs the pushes.
+- `AIORateLimiter` has no per-private-chat limit and retries nothing by default (max_retries=0);
+  its `rate_limit_args` overrides max_retries per call but a 0 falls back to the default
+  (`rate_limit_args or self._max_retries`), so the default stays 0 (pushes see RetryAfter and the
+  outbox reschedules) and answers to a person pass INTERACTIVE_RETRIES.
+- Telegram counts the 4096/1024 limits after entity parsing, so escaping does not eat the budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import re
+import secrets
+import time
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.base import (
+    DeliveryError,
+    PermanentError,
+    RecipientBlocked,
+    RetryLater,
+    TransientError,
+)
+from bot.context import AppContext
+from bot.core.text import split_text
+from bot.core.types import Attachment, Incoming, Reply
+
+log = logging.getLogger("motcua.telegram")
+
+CHANNEL = "telegram"
+MAX_TEXT = 4096  # characters of one message, after entity parsing
+MAX_CAPTION = 1024  # characters of a photo/document caption
+MAX_CALLBACK_DATA = 64  # bytes of a button's callback_data
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's getFile limit
+MAX_COMMANDS = 100  # setMyCommands accepts at most 100 commands
+INTERACTIVE_RETRIES = 2  # RetryAfter retries for an answer to a person
+POLL_TIMEOUT = 10  # seconds of one getUpdates long poll
+CONCURRENCY = 64  # updates handled at once (one at a time per chat)
+ALLOWED_UPDATES = ["message", "callback_query"]
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SORRY = "Xin lỗi, hệ thống đang gặp sự cố khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
+TOO_BIG = "Tệp quá lớn: Telegram chỉ cho bot tải về tệp đến 20 MB. Vui lòng chia nhỏ tệp."
+DOWNLOAD_FAILED = "Không tải được tệp bạn gửi từ Telegram. Vui lòng gửi lại sau ít phút."
+
+
+class CoreLike(Protocol):
+    """What the channel needs from bot.core.router.Core."""
+
+    def handle(self, incoming: Incoming, max_text: int = 4096) -> Awaitable[list[Reply]]:
+        """Answer one incoming message; never raises."""
+        ...
+
+    def role_of(self, channel: str, user_id: str) -> Awaitable[str]:
+        """The role of a person on a channel: citizen, officer, leader or admin."""
+        ...
+
+    def menu(self, role: str) -> list[tuple[str, str]]:
+        """The (command, description) pairs a role's menu shows."""
+        ...
+
+
+class TelegramConfigError(Exception):
+    """The Telegram settings cannot work (no token, a bad webhook secret); Vietnamese message."""
+
+
+# ---- rendering ------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Text for parse_mode HTML: `<`, `>` and `&` escaped (quotes need no escaping)."""
+    return html.escape(text, quote=False)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's buttons as an inline keyboard (a button whose data is too long is dropped)."""
+    rows = []
+    for row in reply.buttons:
+        buttons = []
+        for button in row:
+            if len(button.data.encode("utf-8")) > MAX_CALLBACK_DATA:
+                log.warning("button data longer than 64 bytes dropped (%r)", button.data[:20])
+                continue
+            buttons.append(InlineKeyboardButton(button.label[:64], callback_data=button.data))
+        if buttons:
+            rows.append(buttons)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def send_reply(
+    bot: Bot, chat_id: str | int, reply: Reply, *, rate_limit_args: int | None = None
+) -> None:
+    """Send one Reply to one chat: text chunks, or a photo/document with its caption.
+
+    Raises telegram.error.TelegramError subclasses as python-telegram-bot does.
+    """
+    markup = keyboard(reply)
+    extra: dict[str, Any] = {}
+    if rate_limit_args is not None:
+        extra["rate_limit_args"] = rate_limit_args
+    if reply.kind == "text":
+        await _send_text(bot, chat_id, reply.text, markup, extra)
+        return
+    caption = reply.text.strip()
+    separate = len(caption) > MAX_CAPTION
+    media_kwargs: dict[str, Any] = {
+        "caption": escape(caption) if caption and not separate else None,
+        "parse_mode": ParseMode.HTML,
+        "reply_markup": None if separate else markup,
+        **extra,
+    }
+    if reply.image is not None:
+        await bot.send_photo(
+            chat_id, photo=reply.image, filename=reply.filename or "bieu-do.png", **media_kwargs
+        )
+    else:
+        await bot.send_document(
+            chat_id, document=reply.document, filename=reply.filename or "tep", **media_kwargs
+        )
+    if separate:
+        await _send_text(bot, chat_id, reply.text, markup, extra)
+
+
+async def _send_text(
+    bot: Bot, chat_id: str | int, text: str, markup: InlineKeyboardMarkup | None, extra: dict
+) -> None:
+    """Send text in chunks of at most 4096 characters; the keyboard goes under the last one."""
+    chunks = [c for c in split_text(text, MAX_TEXT) if c.strip()] if text.strip() else []
+    if not chunks:
+        if markup is None:
+            return
+        chunks = ["Mời bạn chọn:"]
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await bot.send_message(
+            chat_id,
+            escape(chunk),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if last else None,
+            **extra,
+        )
+
+
+def _seconds(value: int | timedelta) -> float:
+    """A RetryAfter's wait in seconds (PTB 22 gives int or timedelta)."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def map_error(exc: TelegramError) -> DeliveryError:
+    """The outbox's view of a Telegram error (what to do next with this message)."""
+    if isinstance(exc, RetryAfter):
+        return RetryLater(_seconds(exc.retry_after), str(exc))
+    if isinstance(exc, Forbidden):
+        return RecipientBlocked(str(exc))
+    if isinstance(exc, BadRequest | ChatMigrated):
+        return PermanentError(str(exc))
+    if isinstance(exc, TimedOut | NetworkError | InvalidToken):
+        return TransientError(str(exc))
+    return TransientError(str(exc))
+
+
+class TelegramSender:
+    """The Telegram side of the outbox delivery worker (bot.channels.base.Sender)."""
+
+    name = CHANNEL
+    max_text = MAX_TEXT
+
+    def __init__(self, bot: Bot) -> None:
+        """Send through this bot (an ExtBot with the rate limiter, usually the Application's)."""
+        self.bot = bot
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send one reply, or raise RetryLater/RecipientBlocked/PermanentError/TransientError."""
+        try:
+            await send_reply(self.bot, chat_id, reply)
+        except TelegramError as exc:
+            raise map_error(exc) from exc
+        except (TimeoutError, OSError) as exc:
+            raise TransientError(str(exc)) from exc
+
+
+# ---- menus ----------------------------------------------------------------------------------
+
+
+def bot_commands(menu: list[tuple[str, str]]) -> list[BotCommand]:
+    """The core's (command, description) menu as BotCommands Telegram accepts."""
+    out: list[BotCommand] = []
+    seen: set[str] = set()
+    for command, description in menu:
+        name = command.strip().lstrip("/").lower()
+        if not _COMMAND_NAME.match(name) or name in seen:
+            continue
+        seen.add(name)
+        desc = " ".join(description.split())[:256] or name
+        out.append(BotCommand(name, desc))
+    return out[:MAX_COMMANDS]
+
+
+def admin_telegram_ids(admin_ids: list[str]) -> list[str]:
+    """The Telegram ids in MOTCUA_ADMIN_IDS (`123` or `telegram:123`)."""
+    out = []
+    for item in admin_ids:
+        channel, _, ident = item.rpartition(":")
+        if channel in ("", CHANNEL) and ident.lstrip("-").isdigit():
+            out.append(ident)
+    return out
+
+
+def webhook_secret(settings: Any) -> str:
+    """The webhook secret from the settings, or a fresh random one; TelegramConfigError if bad."""
+    if settings.telegram_webhook_secret is None:
+        return secrets.token_urlsafe(32)
+    value = settings.telegram_webhook_secret.get_secret_value()
+    if not _SECRET.match(value):
+        raise TelegramConfigError(
+            "MOTCUA_TELEGRAM_WEBHOOK_SECRET chỉ được gồm chữ cái Latinh, chữ số, «_» và «-» "
+            "(1–256 ký tự)."
+        )
+    return value
+
+
+def _label(text: str, *, button: bool = False, document: bool = False) -> str:
+    """What the log line says was asked: the command name only, never its arguments."""
+    if button:
+        return "button:" + re.sub(r"[^a-z0-9_]", "", text.split(":", 1)[0].lower())[:20]
+    if document:
+        return "document"
+    if text.startswith("/"):
+        name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if text[1:].strip() else ""
+        return "/" + name if _COMMAND_NAME.match(name) else "/?"
+    return "text"
+
+
+# ---- the channel ----------------------------------------------------------------------------
+
+
+class TelegramChannel:
+    """The bot on Telegram: an Application with our handlers, started and stopped by the runner."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        core: CoreLike,
+        *,
+        poll_timeout: int = POLL_TIMEOUT,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        """Build the Application from ctx.settings (MOTCUA_TELEGRAM_TOKEN is required)."""
+        settings = ctx.settings
+        token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+        if not token.strip():
+            raise TelegramConfigError("Chưa đặt MOTCUA_TELEGRAM_TOKEN.")
+        self.ctx = ctx
+        self.core = core
+        self.poll_timeout = poll_timeout
+        self.webhook_url = settings.telegram_webhook_url or None
+        self.secret = webhook_secret(settings) if self.webhook_url else None
+        self.application: Application = (
+            Application.builder()
+            .token(token.strip())
+            .base_url(settings.telegram_api_url)
+            .base_file_url(settings.telegram_file_api_url)
+            .job_queue(None)
+            .rate_limiter(
+                AIORateLimiter(
+                    overall_max_rate=settings.telegram_rate_global,
+                    overall_time_period=1,
+                    max_retries=0,
+                )
+            )
+            .concurrent_updates(concurrency)
+            .get_updates_read_timeout(poll_timeout + 10)
+            .post_init(self._post_init)
+            .post_shutdown(self._post_shutdown)
+            .build()
+        )
+        self.application.bot_data["motcua_channel"] = self
+        self.application.add_handler(
+            MessageHandler(
+                (filters.TEXT | filters.COMMAND | filters.Document.ALL | filters.CAPTION)
+                & ~filters.UpdateType.EDITED,
+                self.on_message,
+            )
+        )
+        self.application.add_handler(CallbackQueryHandler(self.on_button))
+        self.application.add_error_handler(self._on_error)
+        self.sender = TelegramSender(self.application.bot)
+        self._menu_roles: dict[str, str] = {}  # chat_id -> the role whose menu it shows
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._initialized = False
+        self._post_init_done = False
+        self.username: str | None = None
+
+    # -- life cycle
+
+    async def start(self) -> None:
+        """Check the token (getMe), set the menus, then poll or serve the webhook."""
+        app = self.application
+        self._initialized = True  # so that stop() cleans up even when initialize() fails
+        await app.initialize()
+        self.username = app.bot.username
+        await self._post_init(app)
+        assert app.updater is not None
+        if self.webhook_url:
+            settings = self.ctx.settings
+            path = urlsplit(self.webhook_url).path.strip("/")
+            await app.updater.start_webhook(
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                url_path=path,
+                webhook_url=self.webhook_url,
+                secret_token=self.secret,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+            )
+            log.info(
+                "Telegram: webhook mode, @%s, listening on %s:%s/%s",
+                self.username, settings.telegram_webhook_listen,
+                settings.telegram_webhook_port, path,
+            )
+        else:
+            await app.updater.start_polling(
+                timeout=self.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=-1,
+                error_callback=self._poll_error,
+            )
+            log.info("Telegram: long polling, @%s", self.username)
+        await app.start()
+
+    async def stop(self) -> None:
+        """Stop receiving, let the answers in progress finish, close the HTTP clients."""
+        app = self.application
+        if not self._initialized:
+            return
+        try:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await self._post_shutdown(app)
+        finally:
+            await app.shutdown()
+            self._initialized = False
+        log.info("Telegram: stopped")
+
+    async def _post_init(self, app: Application) -> None:
+        """After initialize(): publish the command menus (once; a failure is only logged)."""
+        if self._post_init_done:
+            return
+        self._post_init_done = True
+        try:
+            await self.set_menus()
+        except TelegramError as exc:
+            log.warning("Telegram: could not set the command menus: %s", exc)
+
+    async def _post_shutdown(self, app: Application) -> None:
+        """Before shutdown(): forget the per-chat state."""
+        self._menu_roles.clear()
+        self._chat_locks.clear()
+
+    def _poll_error(self, exc: TelegramError) -> None:
+        """One log line for a failed getUpdates (the updater retries by itself)."""
+        log.warning("Telegram: getUpdates failed, retrying: %s", exc)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a handler error without the update's content (it may hold personal data)."""
+        log.error("Telegram: error while handling an update", exc_info=context.error)
+
+    # -- menus
+
+    async def set_menus(self) -> None:
+        """The citizens' menu as the default; each known staff chat gets its role's menu."""
+        bot = self.application.bot
+        await bot.set_my_commands(
+            bot_commands(self.core.menu("citizen")), scope=BotCommandScopeDefault()
+        )
+        for chat_id, role in await self._staff_chats():
+            await self.sync_menu(chat_id, role, force=True)
+
+    async def _staff_chats(self) -> list[tuple[str, str]]:
+        """(chat_id, role) of every staff member linked on Telegram and every configured admin."""
+        found: dict[str, str] = {}
+        try:
+            from storage.staff import list_staff, staff_chats
+        except ImportError:
+            list_staff = staff_chats = None  # type: ignore[assignment]
+        if list_staff is not None and staff_chats is not None:
+            for member in await list_staff(self.ctx.db):
+                for channel, chat_id in await staff_chats(self.ctx.db, member.id):
+                    if channel == CHANNEL:
+                        found[str(chat_id)] = member.role
+        for ident in admin_telegram_ids(list(self.ctx.settings.admin_ids)):
+            found[ident] = await self.core.role_of(CHANNEL, ident)
+        return list(found.items())
+
+    async def sync_menu(self, chat_id: str, role: str, *, force: bool = False) -> None:
+        """Show this chat its role's menu (staff: a per-chat scope; citizens: the default)."""
+        if not force and self._menu_roles.get(chat_id, "citizen") == role:
+            return
+        bot = self.application.bot
+        scope = BotCommandScopeChat(int(chat_id))
+        try:
+            if role == "citizen":
+                await bot.delete_my_commands(scope=scope)
+            else:
+                await bot.set_my_commands(bot_commands(self.core.menu(role)), scope=scope)
+        except TelegramError as exc:
+            log.warning("Telegram: could not set a chat's menu: %s", exc)
+            return
+        self._menu_roles[chat_id] = role
+
+    # -- incoming
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text, a command or a document: to the core, and the answers back to the chat."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None:
+            return
+        chat_id = str(chat.id)
+        text = message.text or message.caption or ""
+        attachment = None
+        if message.document is not None:
+            async with self._lock(chat_id):
+                attachment, problem = await self._download(message.document, chat_id)
+            if problem is not None:
+                await self.answer(chat_id, [Reply(problem)])
+                return
+        incoming = Incoming(
+            channel=CHANNEL,
+            user_id=str(user.id),
+            chat_id=chat_id,
+            text=text,
+            display_name=user.full_name or None,
+            attachment=attachment,
+        )
+        await self.serve(incoming, _label(text, document=attachment is not None))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A pressed inline button: acknowledge it, then its data goes to the core as a text."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            log.debug("Telegram: answerCallbackQuery failed: %s", exc)
+        chat = query.message.chat if query.message is not None else None
+        chat_id = str(chat.id if chat is not None else user.id)
+        data = query.data or ""
+        incoming = Incoming(
+            channel=CHANNEL,
+            user_id=str(user.id),
+            chat_id=chat_id,
+            text=data,
+            display_name=user.full_name or None,
+            is_button=True,
+        )
+        await self.serve(incoming, _label(data, button=True))
+
+    async def _download(self, document: Any, chat_id: str) -> tuple[Attachment | None, str | None]:
+        """The document's bytes as an Attachment, or a Vietnamese reason it could not be had."""
+        if document.file_size and document.file_size > MAX_DOWNLOAD:
+            return None, TOO_BIG
+        bot = self.application.bot
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("Telegram: document download failed: %s", exc)
+            return None, TOO_BIG if "too big" in str(exc).lower() else DOWNLOAD_FAILED
+        name = document.file_name or "tep-gui-len"
+        return Attachment(filename=name, data=data, mime=document.mime_type), None
+
+    def _lock(self, chat_id: str) -> asyncio.Lock:
+        """The lock keeping one chat's messages answered in order."""
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            if len(self._chat_locks) > 10_000:
+                for key, old in list(self._chat_locks.items()):
+                    if not old.locked():
+                        del self._chat_locks[key]
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
+
+    async def serve(self, incoming: Incoming, label: str) -> list[Reply]:
+        """Run one Incoming through the core, send the answers, update the menu, log one line."""
+        started = time.perf_counter()
+        async with self._lock(incoming.chat_id):
+            try:
+                replies = await self.core.handle(incoming, MAX_TEXT)
+            except Exception:  # the core promises not to raise; never leave a person unanswered
+                log.exception("core.handle raised")
+                replies = [Reply(SORRY)]
+            await self.answer(incoming.chat_id, replies)
+        try:
+            role = await self.core.role_of(CHANNEL, incoming.user_id)
+        except Exception:
+            log.exception("core.role_of raised")
+            role = "?"
+        if role != "?" and incoming.chat_id == incoming.user_id:
+            await self.sync_menu(incoming.chat_id, role)
+        log.info(
+            "telegram %s role=%s replies=%d %.1f ms",
+            label, role, len(replies), (time.perf_counter() - started) * 1000,
+        )
+        return replies
+
+    async def answer(self, chat_id: str, replies: list[Reply]) -> None:
+        """Send the replies in order; a failed one is logged and the rest still go."""
+        bot = self.application.bot
+        for reply in replies:
+            try:
+                await send_reply(bot, chat_id, reply, rate_limit_args=INTERACTIVE_RETRIES)
+            except Forbidden:
+                log.info("Telegram: a person blocked the bot; answer dropped")
+                return
+            except TelegramError as exc:
+                log.warning("Telegram: sending an answer failed (%s): %s", reply.kind, exc)
+
+
+def build_application(ctx: AppContext, core: CoreLike) -> Application:
+    """The configured Application (its TelegramChannel is in bot_data["motcua_channel"])."""
+    return TelegramChannel(ctx, core).application

@@ -1,0 +1,270 @@
+"""`motcua run` (serve the bot) and `motcua check` (settings, store and token, in Vietnamese)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sqlite3
+import sys
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from bot.commands.common import CommandError, run, with_context
+from bot.config import Settings, SettingsError, load_settings
+from bot.logging_setup import RedactFilter, secrets_of, setup_logging
+
+OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the run and check sub-commands."""
+    p = sub.add_parser(
+        "run",
+        help="chạy bot (Telegram/Zalo nếu có token, nếu không thì trò chuyện trong terminal)",
+    )
+    p.set_defaults(func=_run)
+    p = sub.add_parser("check", help="kiểm tra cấu hình, kho dữ liệu và token (getMe)")
+    p.set_defaults(func=_check)
+
+
+def _has(secret: object) -> bool:
+    """Whether an optional SecretStr setting holds a non-empty value."""
+    return secret is not None and bool(secret.get_secret_value().strip())  # type: ignore[attr-defined]
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Serve until SIGTERM/SIGINT; exit code 1 when a channel cannot start."""
+    from bot.runner import RunError, run_bot
+
+    settings = load_settings()
+    console = not _has(settings.telegram_token) and not _has(settings.zalo_token)
+    level = settings.log_level
+    if console and level == "INFO":
+        level = "WARNING"  # the terminal chat is the output; keep log lines out of its way
+    setup_logging(level, secrets_of(settings))
+
+    async def body(ctx: object) -> None:
+        await run_bot(ctx)  # type: ignore[arg-type]
+
+    try:
+        run(with_context(body, settings))
+    except RunError as exc:
+        raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None
+    return 0
+
+
+# ---- motcua check -----------------------------------------------------------------------------
+
+
+class Report:
+    """The lines of a check report and whether any of them is a failure."""
+
+    def __init__(self, out: TextIO, secrets: list[str] | None = None) -> None:
+        """Write the report to `out` as it goes, never showing one of `secrets`."""
+        self.out = out
+        self.redact = RedactFilter(secrets or [])
+        self.failures = 0
+        self.warnings = 0
+
+    def line(self, mark: str, text: str) -> None:
+        """Print one report line (✓ good, ✗ failure, ! warning, - skipped)."""
+        if mark == BAD:
+            self.failures += 1
+        elif mark == WARN:
+            self.warnings += 1
+        print(f"{mark} {self.redact.redact(text)}", file=self.out, flush=True)
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Validate the settings, the store and the tokens; exit 0 when nothing failed, else 1."""
+    setup_logging("ERROR")
+    report = Report(sys.stdout)
+    print("Kiểm tra motcua-bot", file=report.out)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        report.line(BAD, str(exc))
+        return _verdict(report)
+    setup_logging("ERROR", secrets_of(settings))
+    report.redact = RedactFilter(secrets_of(settings))
+    report.line(OK, f"Cấu hình hợp lệ (múi giờ {settings.timezone}, đơn vị «{settings.unit}»).")
+    _check_settings(settings, report)
+    run(_check_store(settings, report))
+    run(_check_telegram(settings, report))
+    run(_check_zalo(settings, report))
+    return _verdict(report)
+
+
+def _verdict(report: Report) -> int:
+    """Print the last line and return the exit code."""
+    if report.failures:
+        print(f"Kết quả: có {report.failures} lỗi cần sửa trước khi chạy bot.", file=report.out)
+        return 1
+    extra = f" ({report.warnings} lưu ý)" if report.warnings else ""
+    print(f"Kết quả: sẵn sàng chạy «motcua run»{extra}.", file=report.out)
+    return 0
+
+
+def _check_settings(settings: Settings, report: Report) -> None:
+    """Settings that parse but cannot work together."""
+    if settings.admin_ids:
+        report.line(OK, f"Có {len(settings.admin_ids)} quản trị viên trong MOTCUA_ADMIN_IDS.")
+    else:
+        report.line(
+            WARN,
+            "Chưa có quản trị viên trong MOTCUA_ADMIN_IDS (có thể mời bằng "
+            "«motcua staff invite --role admin»).",
+        )
+    if not _has(settings.telegram_token) and not _has(settings.zalo_token):
+        report.line(
+            WARN,
+            "Chưa đặt MOTCUA_TELEGRAM_TOKEN hay MOTCUA_ZALO_TOKEN: «motcua run» sẽ mở "
+            "trò chuyện trong terminal.",
+        )
+
+
+async def _check_store(settings: Settings, report: Report) -> None:
+    """The store: present, an SQLite motcua store, its schema version and its counts."""
+    from storage.db import Database, migrations
+
+    path = Path(settings.db_path)
+    latest = max((v for v, _, _ in migrations()), default=0)
+    if not path.exists():
+        report.line(
+            WARN,
+            f"Chưa có kho dữ liệu tại {path} (sẽ được tạo khi chạy; nạp dữ liệu bằng "
+            "«motcua import»).",
+        )
+        return
+    try:
+        db = await Database.open(path, migrate=False)
+    except (sqlite3.Error, OSError) as exc:
+        report.line(BAD, f"Không mở được kho dữ liệu {path}: {exc}")
+        return
+    try:
+        version = await db.schema_version()
+        counts = await _counts(db)
+    except sqlite3.Error as exc:
+        report.line(BAD, f"{path} không phải kho dữ liệu của motcua-bot ({exc}).")
+        return
+    finally:
+        await db.close()
+    if version > latest:
+        report.line(
+            BAD,
+            f"Kho {path} có phiên bản lược đồ {version}, mới hơn phần mềm ({latest}): "
+            "hãy cập nhật motcua-bot.",
+        )
+        return
+    what = (
+        f"{counts.get('dossiers', 0):,} hồ sơ, {counts.get('procedures', 0):,} thủ tục, "
+        f"{counts.get('units', 0)} đơn vị, {counts.get('staff', 0)} cán bộ"
+    ).replace(",", ".")
+    if version < latest:
+        report.line(
+            WARN,
+            f"Kho {path}: lược đồ phiên bản {version} (sẽ nâng lên {latest} khi chạy); {what}.",
+        )
+    else:
+        report.line(OK, f"Kho {path}: lược đồ phiên bản {version}; {what}.")
+    if counts.get("dossiers", 0) == 0:
+        report.line(WARN, "Kho chưa có hồ sơ nào: nạp tệp bằng «motcua import TỆP».")
+
+
+async def _counts(db: object) -> dict[str, int]:
+    """Row counts of the main tables that exist (read-only; a missing table is skipped)."""
+    reader = db.reader  # type: ignore[attr-defined]
+    out: dict[str, int] = {}
+    async with reader.execute("SELECT name FROM sqlite_master WHERE type='table'") as cur:
+        tables = {str(r[0]) for r in await cur.fetchall()}
+    if "schema_version" not in tables:
+        raise sqlite3.DatabaseError("không có bảng schema_version")
+    for table in ("dossiers", "procedures", "units", "staff"):
+        if table in tables:
+            async with reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                out[table] = int((await cur.fetchone())[0])
+    return out
+
+
+async def _check_telegram(settings: Settings, report: Report) -> None:
+    """The Telegram token (getMe through MOTCUA_TELEGRAM_API_URL) and the webhook settings."""
+    if not _has(settings.telegram_token):
+        report.line(SKIP, "Telegram: chưa đặt MOTCUA_TELEGRAM_TOKEN (bỏ qua).")
+        return
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.channels.telegram import TelegramConfigError, webhook_secret
+
+    token = settings.telegram_token.get_secret_value().strip()  # type: ignore[union-attr]
+    bot = Bot(
+        token, base_url=settings.telegram_api_url, base_file_url=settings.telegram_file_api_url
+    )
+    try:
+        await bot.initialize()  # calls getMe
+        info = await bot.get_webhook_info()
+    except InvalidToken:
+        report.line(
+            BAD,
+            "Telegram từ chối MOTCUA_TELEGRAM_TOKEN (token sai hoặc đã bị thu hồi); lấy lại token "
+            "từ @BotFather.",
+        )
+        return
+    except NetworkError as exc:
+        report.line(BAD, f"Không kết nối được tới Telegram ({settings.telegram_api_url}): {exc}")
+        return
+    except TelegramError as exc:
+        report.line(BAD, f"Telegram trả lỗi: {exc}")
+        return
+    finally:
+        try:
+            await bot.shutdown()
+        except Exception:
+            logging.getLogger(__name__).debug("bot.shutdown failed", exc_info=True)
+    report.line(OK, f"Telegram: token hợp lệ, bot @{bot.username} (id {bot.id}).")
+    if settings.telegram_webhook_url:
+        url = urlsplit(settings.telegram_webhook_url)
+        if url.scheme != "https":
+            report.line(WARN, "Telegram chỉ gửi webhook tới địa chỉ https://.")
+        try:
+            webhook_secret(settings)
+        except TelegramConfigError as exc:
+            report.line(BAD, str(exc))
+        if settings.telegram_webhook_secret is None:
+            report.line(
+                WARN,
+                "Chưa đặt MOTCUA_TELEGRAM_WEBHOOK_SECRET: bot sẽ tự tạo mã bí mật mới "
+                "mỗi lần chạy.",
+            )
+        report.line(
+            OK,
+            f"Telegram: chế độ webhook, nghe tại {settings.telegram_webhook_listen}:"
+            f"{settings.telegram_webhook_port}{url.path or '/'}.",
+        )
+    else:
+        note = " (webhook đang đặt sẽ được xóa khi chạy)" if info.url else ""
+        report.line(OK, f"Telegram: chế độ long polling{note}.")
+
+
+async def _check_zalo(settings: Settings, report: Report) -> None:
+    """The Zalo token (getMe), when one is set."""
+    if not _has(settings.zalo_token):
+        report.line(SKIP, "Zalo: chưa đặt MOTCUA_ZALO_TOKEN (bỏ qua).")
+        return
+    try:
+        from bot.channels.zalo import ZaloClient, ZaloError
+    except ImportError:
+        report.line(WARN, "Zalo: chưa có kênh Zalo trong bản cài này.")
+        return
+    client = ZaloClient(settings.zalo_token.get_secret_value().strip(), settings.zalo_api_url)  # type: ignore[union-attr]
+    try:
+        me = await client.get_me()
+    except ZaloError as exc:
+        report.line(BAD, f"Zalo từ chối MOTCUA_ZALO_TOKEN hoặc không kết nối được: {exc}")
+        return
+    finally:
+        await client.aclose()
+    name = me.get("account_name") or me.get("display_name") or me.get("id") or "?"
+    report.line(OK, f"Zalo: token hợp lệ, bot «{name}».")
+
