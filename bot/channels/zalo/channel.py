@@ -157,6 +157,8 @@ class ZaloChannel:
         if not self.webhook_secret:
             self.webhook_secret = secrets.token_urlsafe(32)
             log.warning("MOTCUA_ZALO_WEBHOOK_SECRET not set: using a random secret for this run")
+        if not self.webhook_secret.isascii() or not 8 <= len(self.webhook_secret) <= 256:
+            raise ValueError("MOTCUA_ZALO_WEBHOOK_SECRET must be 8-256 ASCII characters")
         path = urlparse(url).path or "/"
         app = web.Application()
         app.router.add_post(path, self._on_webhook)
