@@ -199,3 +199,12 @@ def test_channel_needs_a_token(ctx: AppContext) -> None:
     """Without MOTCUA_ZALO_TOKEN the channel refuses to build."""
     with pytest.raises(ValueError):
         ZaloChannel(ctx, StandInCore())
+
+
+async def test_wrong_token_refused_at_start(ctx: AppContext, fake: FakeZalo) -> None:
+    """A token the platform refuses stops start() with a Vietnamese message."""
+    use_fake(ctx, fake, zalo_token=SecretStr("999:sai"))
+    channel = ZaloChannel(ctx, StandInCore())
+    with pytest.raises(RuntimeError, match="Zalo Bot Manager"):
+        await channel.start()
+    await channel.stop()  # harmless after a failed start

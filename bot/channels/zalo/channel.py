@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.channels.base import DeliveryError, PermanentError, RecipientBlocked, RetryLater
 from bot.channels.zalo.client import (
     SECRET_HEADER,
+    ZaloApiError,
     ZaloClient,
     ZaloError,
     updates_from_result,
@@ -88,22 +89,31 @@ class ZaloChannel:
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self.port: int | None = None  # the webhook server's bound port once started
         self._pruned_at = 0.0
+        self._closed = False
 
     # --- life cycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the long-polling task, or set the webhook and start its web server."""
-        me = await self._get_me_quietly()
-        if self.ctx.settings.zalo_webhook_url:
-            await self._start_webhook(self.ctx.settings.zalo_webhook_url)
-            log.info("Zalo: webhook mode (%s), bot %s", self.ctx.settings.zalo_webhook_url, me)
-        else:
+        """Start the long-polling task, or set the webhook and start its web server.
+
+        Raises RuntimeError (Vietnamese) when the platform refuses the token or the webhook;
+        an unreachable platform is only logged (polling retries with backoff).
+        """
+        try:
+            me = await self._check_token()
+            if self.ctx.settings.zalo_webhook_url:
+                await self._start_webhook(self.ctx.settings.zalo_webhook_url)
+                log.info("Zalo: webhook mode (%s), bot %s", self.ctx.settings.zalo_webhook_url, me)
+                return
             try:
                 await self.client.delete_webhook()  # getUpdates is refused while one is set
             except ZaloError as exc:
                 log.warning("Zalo deleteWebhook failed (polling anyway): %s", exc)
-            self._poller = asyncio.create_task(self._poll_loop(), name="zalo-poll")
-            log.info("Zalo: long polling, bot %s", me)
+        except BaseException:
+            await self.stop()
+            raise
+        self._poller = asyncio.create_task(self._poll_loop(), name="zalo-poll")
+        log.info("Zalo: long polling, bot %s", me)
 
     async def stop(self) -> None:
         """Stop polling or the web server, let answers in progress finish, close the client."""
@@ -119,14 +129,21 @@ class ZaloChannel:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        await self.client.aclose()
+        if not self._closed:
+            self._closed = True
+            await self.client.aclose()
 
-    async def _get_me_quietly(self) -> str:
-        """The bot's account name for the log; a failure is logged, not raised."""
+    async def _check_token(self) -> str:
+        """getMe: the bot's account name; RuntimeError when the platform refuses the token."""
         try:
             me = await self.client.get_me()
+        except ZaloApiError as exc:
+            raise RuntimeError(
+                f"Zalo từ chối MOTCUA_ZALO_TOKEN (mã lỗi {exc.code}: {exc.description}). "
+                "Lấy lại token trong Zalo Bot Manager."
+            ) from None
         except ZaloError as exc:
-            log.warning("Zalo getMe failed: %s", exc)
+            log.warning("Zalo getMe failed (the platform is unreachable?): %s", exc)
             return "?"
         return str(me.get("account_name") or me.get("name") or me.get("id") or "?")
 
@@ -158,7 +175,7 @@ class ZaloChannel:
             self.webhook_secret = secrets.token_urlsafe(32)
             log.warning("MOTCUA_ZALO_WEBHOOK_SECRET not set: using a random secret for this run")
         if not self.webhook_secret.isascii() or not 8 <= len(self.webhook_secret) <= 256:
-            raise ValueError("MOTCUA_ZALO_WEBHOOK_SECRET must be 8-256 ASCII characters")
+            raise RuntimeError("MOTCUA_ZALO_WEBHOOK_SECRET phải dài 8–256 ký tự ASCII.")
         path = urlparse(url).path or "/"
         app = web.Application()
         app.router.add_post(path, self._on_webhook)
@@ -170,7 +187,10 @@ class ZaloChannel:
         server = getattr(site, "_server", None)
         if server is not None and server.sockets:
             self.port = server.sockets[0].getsockname()[1]
-        await self.client.set_webhook(url, self.webhook_secret)
+        try:
+            await self.client.set_webhook(url, self.webhook_secret)
+        except ZaloError as exc:
+            raise RuntimeError(f"Zalo không nhận webhook {url}: {exc}") from None
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         """Check the X-Bot-Api-Secret-Token header, then take the update(s) in."""
