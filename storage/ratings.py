@@ -72,3 +72,18 @@ async def rating_counts(
     async with db.reader.execute(sql + " GROUP BY r.score", params) as cur:
         by = {int(r[0]): int(r[1]) for r in await cur.fetchall()}
     return RatingCounts(by.get(1, 0), by.get(2, 0), by.get(3, 0))
+
+
+async def has_rated(db: Database, dossier_id: int, channel: str, chat_id: str) -> bool:
+    """True when this chat already rated this dossier."""
+    sql = "SELECT 1 FROM ratings WHERE dossier_id = ? AND channel = ? AND chat_id = ?"
+    async with db.reader.execute(sql, (dossier_id, channel, chat_id)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def get_rating(db: Database, dossier_id: int, channel: str, chat_id: str) -> int | None:
+    """This chat's score for this dossier, or None."""
+    sql = "SELECT score FROM ratings WHERE dossier_id = ? AND channel = ? AND chat_id = ?"
+    async with db.reader.execute(sql, (dossier_id, channel, chat_id)) as cur:
+        row = await cur.fetchone()
+    return None if row is None else int(row[0])

@@ -76,3 +76,10 @@ async def units_with_staff(db: Database) -> list[int]:
     sql = "SELECT DISTINCT unit_id FROM staff WHERE revoked_at IS NULL ORDER BY unit_id"
     async with db.reader.execute(sql) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def dossier_code(db: Database, dossier_id: int) -> str | None:
+    """The code of the dossier with this id, or None."""
+    async with db.reader.execute("SELECT code FROM dossiers WHERE id = ?", (dossier_id,)) as cur:
+        row = await cur.fetchone()
+    return None if row is None else str(row[0])

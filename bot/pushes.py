@@ -1,0 +1,359 @@
+"""What is pushed to whom: officers' reminders, leaders' digest and quarterly summary, and
+citizens' status changes — each built here and stored in the outbox (never sent directly).
+
+Every function takes an explicit `now` (or uses ctx.now()) and is safe to run twice: the
+outbox's idempotency keys make the second run store nothing.
+
+Keys (the recipient is '<channel>:<chat_id>', since a person may use several channels):
+- remind:<officer code>:<YYYY-MM-DD>:<recipient>
+- digest:<staff id>:<YYYY-MM-DD>:<recipient>
+- quarter:<unit id>:<year>Q<n>:<recipient>  (+ '#chart', '#docx' for the two files)
+- status:<status event id>:<recipient>
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date, datetime, timedelta
+
+from bot.context import AppContext
+from bot.core.cards import STATUS_TEXT, next_step, officer_line, status_label
+from bot.core.types import Button, Reply
+from bot.delivery import wake_worker
+from storage import outbox, prefs, ratings, reminders
+from storage.dossiers import Dossier, find_by_code, officer_due_soon, officer_overdue, unit_overdue
+from storage.staff import StaffMember, list_staff, officer_names, staff_chats
+from storage.subscriptions import followers
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = {"telegram": 4096, "zalo": 2000}  # the channels' Sender.max_text
+RATE_PREFIX = "rate"
+RATE_BUTTONS = ((1, "Rất hài lòng"), (2, "Hài lòng"), (3, "Không hài lòng"))
+
+
+def vn_day(day: date) -> str:
+    """A day as dd/mm/yyyy."""
+    return day.strftime("%d/%m/%Y")
+
+
+def max_text(channel: str) -> int:
+    """The longest text one message may hold on this channel."""
+    return MAX_TEXT.get(channel, 4096)
+
+
+def fit(head: list[str], sections: list[tuple[str, list[str]]], limit: int) -> str:
+    """Join a head and titled sections of lines, cutting lines so the text fits `limit` chars.
+
+    Cut lines are replaced by one "… và N hồ sơ khác" line per section.
+    """
+    keep = [len(lines) for _, lines in sections]
+
+    def render() -> str:
+        """The text with the current number of kept lines per section."""
+        out = list(head)
+        for (title, lines), k in zip(sections, keep, strict=True):
+            if not lines:
+                continue
+            out += ["", title, *lines[:k]]
+            if k < len(lines):
+                out.append(f"… và {len(lines) - k} hồ sơ khác.")
+        return "\n".join(out)
+
+    text = render()
+    while len(text) > limit and any(keep):
+        i = max(range(len(keep)), key=lambda j: keep[j])
+        keep[i] -= max(1, keep[i] // 4)
+        text = render()
+    return text[:limit]
+
+
+async def _recipients(ctx: AppContext, member: StaffMember) -> list[tuple[str, str]]:
+    """The chats a staff member is reachable on."""
+    return await staff_chats(ctx.db, member.id)
+
+
+# --- officers' morning reminder ------------------------------------------------------------------
+
+
+async def officer_reminders(ctx: AppContext, now: datetime) -> int:
+    """Enqueue each officer's reminder (overdue + due soon) on a working day; returns rows added.
+
+    An officer is any active staff member with an officer code (leaders may hold dossiers too).
+    Nothing is sent to an officer with neither overdue nor due-soon dossiers, or who paused
+    reminders (/tatnhacnho).
+    """
+    today = now.date()
+    if not ctx.calendar.is_working_day(today):
+        return 0
+    until = ctx.calendar.add_working_days(today, ctx.settings.due_soon_working_days)
+    paused = await prefs.staff_without(ctx.db, "reminders")
+    items: list[outbox.OutboxItem] = []
+    for member in await list_staff(ctx.db):
+        if not member.officer_code or member.id in paused:
+            continue
+        code = member.officer_code
+        late = await officer_overdue(ctx.db, code, today, member.unit_id)
+        soon = await officer_due_soon(ctx.db, code, today, until, member.unit_id)
+        if not late and not soon:
+            continue
+        for channel, chat_id in await _recipients(ctx, member):
+            text = reminder_text(ctx, member, late, soon, today, until, max_text(channel))
+            key = f"remind:{code}:{today.isoformat()}:{outbox.chat_ref(channel, chat_id)}"
+            items.append(outbox.OutboxItem(channel, chat_id, key, Reply(text), "remind"))
+    return await _store(ctx, items, now)
+
+
+def reminder_text(
+    ctx: AppContext,
+    member: StaffMember,
+    late: list[Dossier],
+    soon: list[Dossier],
+    today: date,
+    until: date,
+    limit: int,
+) -> str:
+    """The reminder's text: overdue dossiers, then those due by `until`."""
+    head = [
+        f"☀️ Chào {member.name}, nhắc việc ngày {vn_day(today)}:",
+        f"• Quá hạn: {len(late)} hồ sơ",
+        f"• Đến hạn đến hết ngày {vn_day(until)}: {len(soon)} hồ sơ",
+    ]
+    sections = [
+        ("⚠️ Hồ sơ quá hạn:", [officer_line(d, today, ctx.calendar) for d in late]),
+        (
+            f"⏰ Hồ sơ đến hạn (đến hết {vn_day(until)}):",
+            [officer_line(d, today, ctx.calendar) for d in soon],
+        ),
+    ]
+    text = fit(head, sections, limit - 60)
+    return text + "\n\nTạm dừng nhắc việc: /tatnhacnho"
+
+
+# --- leaders' daily digest -----------------------------------------------------------------------
+
+
+def previous_working_day(ctx: AppContext, day: date) -> date:
+    """The last working day strictly before day."""
+    d = day - timedelta(days=1)
+    for _ in range(60):
+        if ctx.calendar.is_working_day(d):
+            return d
+        d -= timedelta(days=1)
+    return day - timedelta(days=1)
+
+
+async def leader_digests(ctx: AppContext, now: datetime) -> int:
+    """Enqueue each leader's morning digest on a working day; returns rows added.
+
+    Overdue dossiers (with the officers who hold them), due today, and received / resolved
+    since the previous working day (a Monday's digest covers Friday to Sunday).
+    """
+    today = now.date()
+    if not ctx.calendar.is_working_day(today):
+        return 0
+    since = previous_working_day(ctx, today)
+    until = today - timedelta(days=1)
+    off = await prefs.staff_without(ctx.db, "digest")
+    leaders = [m for m in await list_staff(ctx.db, role="leader") if m.id not in off]
+    items: list[outbox.OutboxItem] = []
+    texts: dict[tuple[int, int], str] = {}
+    for member in leaders:
+        for channel, chat_id in await _recipients(ctx, member):
+            limit = max_text(channel)
+            if (member.unit_id, limit) not in texts:
+                texts[(member.unit_id, limit)] = await digest_text(
+                    ctx, member.unit_id, today, since, until, limit
+                )
+            text = texts[(member.unit_id, limit)]
+            if not text:
+                continue
+            key = f"digest:{member.id}:{today.isoformat()}:{outbox.chat_ref(channel, chat_id)}"
+            items.append(outbox.OutboxItem(channel, chat_id, key, Reply(text), "digest"))
+    return await _store(ctx, items, now)
+
+
+async def digest_text(
+    ctx: AppContext, unit_id: int, today: date, since: date, until: date, limit: int
+) -> str:
+    """The digest of one unit ('' when there is nothing at all to say)."""
+    late = await unit_overdue(ctx.db, unit_id, today)
+    counts = await reminders.digest_counts(ctx.db, unit_id, today, since, until)
+    if not late and not (counts.due_today or counts.received or counts.resolved):
+        return ""
+    names = await officer_names(ctx.db, unit_id)
+    by_officer: dict[str, int] = {}
+    for d in late:
+        by_officer[d.officer or ""] = by_officer.get(d.officer or "", 0) + 1
+    span = (
+        f"hôm qua ({vn_day(until)})"
+        if since == until
+        else f"từ {vn_day(since)} đến {vn_day(until)}"
+    )
+    head = [
+        f"📊 Tình hình hồ sơ ngày {vn_day(today)}:",
+        f"• Quá hạn: {len(late)} hồ sơ",
+        f"• Đến hạn hôm nay: {counts.due_today} hồ sơ",
+        f"• Tiếp nhận {span}: {counts.received} hồ sơ",
+        f"• Đã giải quyết {span}: {counts.resolved} hồ sơ",
+    ]
+    lines = []
+    for code, n in sorted(by_officer.items(), key=lambda kv: (-kv[1], kv[0])):
+        who = f"{names.get(code, code)} ({code})" if code else "Chưa giao cán bộ"
+        lines.append(f"• {who}: {n} hồ sơ")
+    return fit(head, [("Hồ sơ quá hạn theo cán bộ:", lines)], limit)
+
+
+# --- quarterly summary ---------------------------------------------------------------------------
+
+
+def closed_quarter(ctx: AppContext, today: date) -> tuple[object, date]:
+    """The most recently closed quarter (settings' period rule) and its first working day after."""
+    from bot.stats.periods import current_quarter
+
+    period = current_quarter(today, ctx.settings.period_rule).previous()
+    return period, ctx.calendar.next_working_day(period.end)
+
+
+def quarter_due(ctx: AppContext, now: datetime) -> object | None:
+    """The quarter whose summary is due at `now` (from its first working day after, at
+    settings.quarterly_time, until the next quarter closes), or None."""
+    period, first = closed_quarter(ctx, now.date())
+    if now.date() < first:
+        return None
+    if now.date() == first and now.time() < ctx.settings.quarterly_time:
+        return None
+    return period
+
+
+async def quarterly_summaries(ctx: AppContext, now: datetime) -> int:
+    """Enqueue the closed quarter's summary (text, chart, .docx) to every leader; rows added.
+
+    Runs every day at settings.quarterly_time and does nothing except on (or, catching up,
+    after) the first working day after a quarter ends; the files are made only for leaders'
+    chats that have not had this quarter's summary yet.
+    """
+    period = quarter_due(ctx, now)
+    if period is None:
+        return 0
+    off = await prefs.staff_without(ctx.db, "quarterly")
+    leaders = [m for m in await list_staff(ctx.db, role="leader") if m.id not in off]
+    label = f"{period.year}Q{period.number}"  # type: ignore[attr-defined]
+    todo: dict[int, list[tuple[str, str, str]]] = {}
+    for member in leaders:
+        for channel, chat_id in await _recipients(ctx, member):
+            key = f"quarter:{member.unit_id}:{label}:{outbox.chat_ref(channel, chat_id)}"
+            if await outbox.keys_with_prefix(ctx.db, key) >= 3:
+                continue
+            if await outbox.is_blocked(ctx.db, channel, chat_id):
+                continue
+            todo.setdefault(member.unit_id, []).append((channel, chat_id, key))
+    if not todo:
+        return 0
+    from bot.stats.service import leader_summary, report_files  # written by the stats helper
+
+    items: list[outbox.OutboxItem] = []
+    for unit_id, chats in todo.items():
+        text = await leader_summary(ctx, period, unit_id)  # type: ignore[arg-type]
+        docx, png = await report_files(ctx, period, unit_id)
+        title = period.label()  # type: ignore[attr-defined]
+        slug = f"quy-{period.number}-{period.year}"  # type: ignore[attr-defined]
+        for channel, chat_id, key in chats:
+            text_part = text if len(text) <= max_text(channel) else text[: max_text(channel)]
+            items += [
+                outbox.OutboxItem(channel, chat_id, key, Reply(text_part), "quarter"),
+                outbox.OutboxItem(
+                    channel,
+                    chat_id,
+                    key + "#chart",
+                    Reply(f"Biểu đồ {title}", image=png, filename=f"bieu-do-{slug}.png"),
+                    "quarter",
+                ),
+                outbox.OutboxItem(
+                    channel,
+                    chat_id,
+                    key + "#docx",
+                    Reply(f"Báo cáo {title}", document=docx, filename=f"bao-cao-{slug}.docx"),
+                    "quarter",
+                ),
+            ]
+    return await _store(ctx, items, now)
+
+
+# --- citizens' status changes --------------------------------------------------------------------
+
+
+def rate_buttons(dossier_id: int) -> tuple[tuple[Button, ...], ...]:
+    """The three rating buttons (data 'rate:<dossier id>:<1|2|3>'), on one row."""
+    return (tuple(Button(label, f"{RATE_PREFIX}:{dossier_id}:{n}") for n, label in RATE_BUTTONS),)
+
+
+def status_change_text(d: Dossier, new_status: str) -> str:
+    """'Hồ sơ … đã chuyển sang …', the next step, and the supplement note when asked."""
+    shown = dataclasses.replace(d, status=new_status)
+    lines = [
+        f"🔔 Hồ sơ {d.code} đã chuyển sang trạng thái: {status_label(shown)}.",
+        next_step(shown),
+    ]
+    if new_status == "supplement":
+        note = (d.supplement_note or "").strip()
+        lines.append(
+            f"Nội dung cần bổ sung: {note}"
+            if note
+            else "Nội dung cần bổ sung: vui lòng liên hệ Bộ phận Một cửa."
+        )
+    return "\n".join(lines)
+
+
+async def enqueue_status_changes(ctx: AppContext, run_id: int) -> int:
+    """After an import: each follower of a dossier whose status changed gets one push.
+
+    At result/returned the push asks for a rating (buttons), unless this chat rated already.
+    Returns the rows added (0 when run twice).
+    """
+    now = ctx.now()
+    items: list[outbox.OutboxItem] = []
+    cache: dict[int, Dossier | None] = {}
+    for ev in await reminders.status_events_of_run(ctx.db, run_id):
+        chats = await followers(ctx.db, ev.dossier_id)
+        if not chats:
+            continue
+        if ev.dossier_id not in cache:
+            cache[ev.dossier_id] = await _dossier(ctx, ev.dossier_id)
+        d = cache[ev.dossier_id]
+        if d is None or ev.new_status not in STATUS_TEXT:
+            continue
+        text = status_change_text(d, ev.new_status)
+        for channel, chat_id in chats:
+            reply = Reply(text[: max_text(channel)])
+            if ev.new_status in ("result", "returned") and not await ratings.has_rated(
+                ctx.db, d.id, channel, chat_id
+            ):
+                ask = "\n\nBạn có hài lòng với việc giải quyết hồ sơ này không?"
+                reply = Reply(
+                    text[: max_text(channel) - len(ask)] + ask, buttons=rate_buttons(d.id)
+                )
+            key = f"status:{ev.id}:{outbox.chat_ref(channel, chat_id)}"
+            items.append(outbox.OutboxItem(channel, chat_id, key, reply, "status"))
+    return await _store(ctx, items, now)
+
+
+async def _dossier(ctx: AppContext, dossier_id: int) -> Dossier | None:
+    """The dossier with this id (through its code)."""
+    code = await reminders.dossier_code(ctx.db, dossier_id)
+    if code is None:
+        return None
+    for d in await find_by_code(ctx.db, code):
+        if d.id == dossier_id:
+            return d
+    return None
+
+
+async def _store(ctx: AppContext, items: list[outbox.OutboxItem], now: datetime) -> int:
+    """Enqueue the items and wake the delivery worker of this process."""
+    added = await outbox.enqueue(ctx.db, items, now)
+    if added:
+        log.info("%d push(es) enqueued", added)
+        wake_worker(ctx)
+    return added

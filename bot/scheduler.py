@@ -1,0 +1,129 @@
+"""The scheduler: APScheduler 3.11 jobs (settings' timezone) that put pushes into the outbox.
+
+Jobs are rebuilt in a memory job store at every start from the settings; what must survive a
+restart is the outbox, not the job store. APScheduler 3.x's `misfire_grace_time` defaults to 1 s,
+so a run delayed by a busy loop or a suspended machine would be dropped silently: the daily job
+gets about an hour, the quarterly one no limit, both with `coalesce=True` (one run, never two).
+A job missed while the bot was down is not in a memory store, so `catch_up` runs it once at
+start when today's run time has passed within the same grace; the outbox keys make a run that
+already happened store nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from bot import pushes
+from bot.context import AppContext
+
+log = logging.getLogger(__name__)
+
+DAILY_GRACE_SECONDS = 3600
+DAILY_JOB = "daily"
+QUARTERLY_JOB = "quarterly"
+
+
+async def daily_job(ctx: AppContext, now: datetime) -> int:
+    """Officers' reminders and leaders' digest (working days only); returns rows enqueued."""
+    if not ctx.calendar.is_working_day(now.date()):
+        return 0
+    added = await pushes.officer_reminders(ctx, now)
+    added += await pushes.leader_digests(ctx, now)
+    return added
+
+
+async def quarterly_job(ctx: AppContext, now: datetime) -> int:
+    """The closed quarter's summary to leaders when due; returns rows enqueued."""
+    return await pushes.quarterly_summaries(ctx, now)
+
+
+def _runner(
+    ctx: AppContext, job: Callable[[AppContext, datetime], Awaitable[int]], name: str
+) -> Callable[[], Awaitable[None]]:
+    """A no-argument coroutine function that runs `job` at ctx.now() and logs failures."""
+
+    async def run() -> None:
+        """Run the job now."""
+        try:
+            added = await job(ctx, ctx.now())
+            log.info("job %s: %d push(es) enqueued", name, added)
+        except Exception:
+            log.exception("job %s failed", name)
+
+    return run
+
+
+def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
+    """A scheduler (not started) with the daily and quarterly jobs from the settings."""
+    settings = ctx.settings
+    tz = settings.tz
+    scheduler = AsyncIOScheduler(timezone=tz)
+    daily = settings.reminder_time
+    scheduler.add_job(
+        _runner(ctx, daily_job, DAILY_JOB),
+        CronTrigger(hour=daily.hour, minute=daily.minute, timezone=tz),
+        id=DAILY_JOB,
+        name="nhắc việc và tình hình hồ sơ hằng ngày",
+        coalesce=True,
+        misfire_grace_time=DAILY_GRACE_SECONDS,
+        max_instances=1,
+        replace_existing=True,
+    )
+    # Every day at quarterly_time; the job itself only acts on the first working day after a
+    # quarter closes (or later, catching up), so holidays and the cut-off-15 rule need no cron.
+    quarterly = settings.quarterly_time
+    scheduler.add_job(
+        _runner(ctx, quarterly_job, QUARTERLY_JOB),
+        CronTrigger(hour=quarterly.hour, minute=quarterly.minute, timezone=tz),
+        id=QUARTERLY_JOB,
+        name="báo cáo quý cho lãnh đạo",
+        coalesce=True,
+        misfire_grace_time=None,
+        max_instances=1,
+        replace_existing=True,
+    )
+    return scheduler
+
+
+def missed_at_start(ctx: AppContext, now: datetime) -> list[str]:
+    """The jobs whose run time today has passed while the bot was down (within their grace)."""
+    missed = []
+    daily_at = datetime.combine(now.date(), ctx.settings.reminder_time, tzinfo=now.tzinfo)
+    if daily_at <= now <= daily_at + timedelta(seconds=DAILY_GRACE_SECONDS):
+        missed.append(DAILY_JOB)
+    if pushes.quarter_due(ctx, now) is not None:
+        missed.append(QUARTERLY_JOB)
+    return missed
+
+
+def catch_up(ctx: AppContext, scheduler: AsyncIOScheduler) -> list[str]:
+    """Schedule one immediate run of each job missed while down; returns their ids."""
+    now = ctx.now()
+    jobs = {DAILY_JOB: daily_job, QUARTERLY_JOB: quarterly_job}
+    missed = missed_at_start(ctx, now)
+    for name in missed:
+        scheduler.add_job(
+            _runner(ctx, jobs[name], name),
+            DateTrigger(run_date=datetime.now(ctx.settings.tz)),
+            id=f"{name}-catch-up",
+            coalesce=True,
+            misfire_grace_time=None,
+            replace_existing=True,
+        )
+    return missed
+
+
+def start_scheduler(ctx: AppContext) -> AsyncIOScheduler:
+    """Build, start (on the running loop) and catch up the scheduler."""
+    scheduler = build_scheduler(ctx)
+    scheduler.start()
+    missed = catch_up(ctx, scheduler)
+    if missed:
+        log.info("catching up missed job(s): %s", ", ".join(missed))
+    return scheduler
