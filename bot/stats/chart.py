@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from matplotlib.figure import Figure as MplFigure  # no pyplot: PNG is drawn by the Agg canvas
+from matplotlib.ticker import MaxNLocator
 
 from bot.stats.figures import Figures
 from bot.stats.periods import fmt_day
@@ -83,6 +84,8 @@ def render_chart(fig: Figures, months: list[tuple[str, Figures]] | None = None) 
     ax.set_title("Theo tháng", fontsize=10)
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=7, loc="best")
+    for a, axis in ((axes[0], "x"), (axes[1], "x"), (axes[2], "y")):
+        getattr(a, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
     for a in axes:
         for label in [*a.get_xticklabels(), *a.get_yticklabels()]:
             label.set_fontfamily(FONT)

@@ -18,17 +18,19 @@ def comparison_lines(
     fig: Figures, previous: Figures | None, year_before: Figures | None
 ) -> list[str]:
     """Lines comparing received and resolved counts and the on-time rate; a comparison is left
-    out when the other period holds no dossier received (no data)."""
+    out when the other period holds no dossier received (no data). For a running period the
+    caller passes the other periods cut to the same elapsed days ("cùng thời điểm")."""
     others: list[tuple[str, Figures]] = []
     name = fig.period.short_name()
+    so_far = "cùng thời điểm " if fig.as_of is not None else ""
     if previous is not None and previous.received.total > 0:
-        others.append((f"{name} trước", previous))
+        others.append((f"{so_far}{name} trước", previous))
     if (
         year_before is not None
         and year_before.received.total > 0
         and (previous is None or year_before.period != previous.period)
     ):
-        others.append(("cùng kỳ năm trước", year_before))
+        others.append((f"{so_far or 'cùng kỳ '}năm trước", year_before))
     if not others:
         return []
     lines = []

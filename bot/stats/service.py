@@ -154,8 +154,15 @@ async def leader_extras(
 ) -> Extras:
     """Comparisons, top procedures, late dossiers by officer and (several units) unit lines."""
     period, unit_id = fig.period, fig.unit_id
-    previous = await _previous(ctx, period.previous(), unit_id)
-    year_before = await _previous(ctx, period.year_before(), unit_id)
+    before, year_ago = period.previous(), period.year_before()
+    if fig.as_of is not None:  # a running period: compare the same number of elapsed days
+        elapsed = fig.as_of.date() - period.start
+        before = Period(before.start, min(before.start + elapsed, before.end), before.kind,
+                        before.year, before.number)
+        year_ago = Period(year_ago.start, min(year_ago.start + elapsed, year_ago.end),
+                          year_ago.kind, year_ago.year, year_ago.number)
+    previous = await _previous(ctx, before, unit_id)
+    year_before = await _previous(ctx, year_ago, unit_id)
     officers = await late_by_officer(ctx, period, unit_id)
     return Extras(
         comparisons=comparison_lines(fig, previous, year_before),
