@@ -22,6 +22,7 @@ import logging
 import re
 import secrets
 import time
+import warnings
 from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any, Protocol
@@ -183,15 +184,18 @@ async def _send_text(
         )
 
 
-def _seconds(value: int | timedelta) -> float:
-    """A RetryAfter's wait in seconds (PTB 22 gives int or timedelta)."""
+def _retry_seconds(exc: RetryAfter) -> float:
+    """A RetryAfter's wait in seconds (PTB 22 gives an int, or a timedelta with PTB_TIMEDELTA)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PTBDeprecationWarning about the int/timedelta change
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def map_error(exc: TelegramError) -> DeliveryError:
     """The outbox's view of a Telegram error (what to do next with this message)."""
     if isinstance(exc, RetryAfter):
-        return RetryLater(_seconds(exc.retry_after), str(exc))
+        return RetryLater(_retry_seconds(exc), str(exc))
     if isinstance(exc, Forbidden):
         return RecipientBlocked(str(exc))
     if isinstance(exc, BadRequest | ChatMigrated):
@@ -544,7 +548,7 @@ class TelegramChannel:
             role = "?"
         if role != "?" and incoming.chat_id == incoming.user_id:
             await self.sync_menu(incoming.chat_id, role)
-        log.info(
+        log.debug(  # the core logs the INFO line per message; this one adds the sending time
             "telegram %s role=%s replies=%d %.1f ms",
             label, role, len(replies), (time.perf_counter() - started) * 1000,
         )
