@@ -1,0 +1,164 @@
+"""`motcua stats` (figures of a period as text or JSON) and `motcua report` (.docx and chart)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+from bot.commands.common import CommandError, run, with_context
+from bot.config import Settings, load_settings
+from bot.context import AppContext
+from bot.stats.periods import (
+    Period,
+    PeriodError,
+    check_not_future,
+    current_quarter,
+    date_range,
+    fold,
+    month,
+    parse_day,
+    parse_period,
+    quarter,
+    year_period,
+)
+from storage.units import list_units
+
+
+def _period_options(p: argparse.ArgumentParser) -> None:
+    """The options choosing the period and the unit, shared by stats and report."""
+    g = p.add_argument_group("kỳ báo cáo (mặc định: quý hiện tại)")
+    g.add_argument("--quarter", type=int, metavar="Q", help="quý 1–4 (với --year)")
+    g.add_argument("--month", type=int, metavar="M", help="tháng 1–12 (với --year)")
+    g.add_argument("--year", type=int, metavar="YYYY", help="năm (một mình: cả năm)")
+    g.add_argument("--from", dest="date_from", metavar="NGÀY",
+                   help="từ ngày (yyyy-mm-dd hoặc dd/mm/yyyy)")
+    g.add_argument("--to", dest="date_to", metavar="NGÀY", help="đến ngày (cùng với --from)")
+    g.add_argument("--period", metavar="KỲ", help='kỳ viết tự do: "quý 1 2026", "tháng 3/2026"…')
+    p.add_argument("--unit", metavar="ĐƠN_VỊ", help="mã số hoặc tên đơn vị (mặc định: tất cả)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the stats and report sub-commands."""
+    p = sub.add_parser("stats", help="số liệu báo cáo của một kỳ (quý, tháng, năm, khoảng ngày)")
+    _period_options(p)
+    p.add_argument("--json", action="store_true", help="in JSON (khóa theo figures.md)")
+    p.add_argument("--plain", action="store_true",
+                   help="chỉ in số liệu, không kèm so sánh, thủ tục, cán bộ, đơn vị")
+    p.set_defaults(func=_stats)
+    p = sub.add_parser("report", help="xuất báo cáo Word (.docx) và biểu đồ (.png) của một kỳ")
+    _period_options(p)
+    p.add_argument("--out", type=Path, required=True, metavar="TỆP.docx", help="tệp báo cáo")
+    p.add_argument("--chart", type=Path, metavar="TỆP.png", help="ghi thêm biểu đồ PNG")
+    p.set_defaults(func=_report)
+
+
+def period_from_args(args: argparse.Namespace, today: date, rule: str) -> Period:
+    """The period the options name (PeriodError, or CommandError for conflicting options)."""
+    given = [n for n in ("quarter", "month", "date_from", "date_to", "period")
+             if getattr(args, n, None) is not None]  # fmt: skip
+    both = args.quarter is not None and args.month is not None
+    if ("period" in given and len(given) > 1) or both:
+        raise CommandError("Chỉ chọn một kỳ: --quarter, --month, --from/--to hoặc --period.", 2)
+    if (args.date_from is None) != (args.date_to is None):
+        raise CommandError("Cần cả --from và --to (ví dụ --from 2026-01-01 --to 2026-03-31).", 2)
+    if args.date_from is not None and (args.quarter or args.month or args.year):
+        raise CommandError("--from/--to không dùng cùng --quarter, --month hay --year.", 2)
+    if args.period is not None:
+        if args.year is not None:
+            raise CommandError("--period không dùng cùng --year.", 2)
+        return parse_period(args.period, today, rule)
+    if args.date_from is not None:
+        period = date_range(parse_day(args.date_from), parse_day(args.date_to))
+    elif args.quarter is not None:
+        period = quarter(args.year or today.year, args.quarter, rule)
+    elif args.month is not None:
+        period = month(args.year or today.year, args.month)
+    elif args.year is not None:
+        period = year_period(args.year)
+    else:
+        period = current_quarter(today, rule)
+    check_not_future(period, today)
+    return period
+
+
+async def resolve_unit(ctx: AppContext, text: str | None) -> int | None:
+    """The unit id for --unit (an id, or an exact or unique partial name); None for all."""
+    if text is None:
+        return None
+    units = await list_units(ctx.db)
+    if text.strip().isdigit():
+        ids = {u for u, _ in units}
+        if int(text) in ids:
+            return int(text)
+    wanted = fold(text)
+    exact = [u for u, name in units if fold(name) == wanted]
+    partial = [u for u, name in units if wanted in fold(name)]
+    if exact or len(partial) == 1:
+        return (exact or partial)[0]
+    names = "; ".join(f"{u}: {n}" for u, n in units[:20]) or "kho chưa có đơn vị nào"
+    if len(partial) > 1:
+        raise CommandError(f"«{text}» khớp nhiều đơn vị, hãy ghi rõ hơn. Các đơn vị: {names}.")
+    raise CommandError(f"Không có đơn vị «{text}». Các đơn vị: {names}.")
+
+
+def _settings() -> Settings:
+    """The settings, refusing when the store does not exist yet."""
+    settings = load_settings()
+    if not Path(settings.db_path).exists():
+        raise CommandError(
+            f"Không tìm thấy kho dữ liệu tại {settings.db_path} "
+            "(hãy nhập dữ liệu trước: motcua import …)."
+        )
+    return settings
+
+
+def _stats(args: argparse.Namespace) -> int:
+    """Print the figures of the period (text summary or JSON)."""
+    from bot.stats.render_text import summary_text
+    from bot.stats.service import compute_figures, figures_to_json, leader_summary
+
+    async def body(ctx: AppContext) -> str:
+        try:
+            period = period_from_args(args, ctx.now().date(), ctx.settings.period_rule)
+        except PeriodError as exc:
+            raise CommandError(str(exc), 2) from None
+        unit_id = await resolve_unit(ctx, args.unit)
+        if args.json:
+            fig = await compute_figures(ctx, period, unit_id)
+            return json.dumps(figures_to_json(fig), ensure_ascii=False, indent=2)
+        if args.plain:
+            return summary_text(await compute_figures(ctx, period, unit_id))
+        return await leader_summary(ctx, period, unit_id)
+
+    print(run(with_context(body, _settings())))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Write the Word report (and the chart when asked)."""
+    from bot.stats.service import report_files
+
+    async def body(ctx: AppContext) -> tuple[bytes, bytes, str]:
+        try:
+            period = period_from_args(args, ctx.now().date(), ctx.settings.period_rule)
+        except PeriodError as exc:
+            raise CommandError(str(exc), 2) from None
+        unit_id = await resolve_unit(ctx, args.unit)
+        docx, png = await report_files(ctx, period, unit_id)
+        return docx, png, period.label()
+
+    docx, png, label = run(with_context(body, _settings()))
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(docx)
+        if args.chart is not None:
+            args.chart.parent.mkdir(parents=True, exist_ok=True)
+            args.chart.write_bytes(png)
+    except OSError as exc:
+        raise CommandError(f"Không ghi được tệp: {exc}") from exc
+    print(f"Đã ghi báo cáo {label} vào {args.out}.")
+    if args.chart is not None:
+        print(f"Đã ghi biểu đồ vào {args.chart}.")
+    return 0
