@@ -1,0 +1,210 @@
+"""The Core: one Incoming in, Reply objects out — commands, aliases, roles, splitting, logging."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import replace
+
+from bot.context import AppContext
+from bot.core import registry
+from bot.core.registry import Request
+from bot.core.text import clean_incoming, fold, parse_code, split_text
+from bot.core.types import Incoming, Reply
+from storage.staff import StaffMember, staff_for
+
+log = logging.getLogger("motcua.core")
+
+MAX_INPUT = 5000  # longer messages are cut before parsing (no channel sends more)
+CAPTION_MAX = 1024  # longest caption under an image or document
+REFUSED = "Bạn không có quyền dùng lệnh này."
+ERROR = ("Xin lỗi, bot gặp sự cố khi xử lý tin nhắn này. Vui lòng thử lại sau ít phút; nếu vẫn "
+         "lỗi, xin liên hệ Bộ phận Một cửa.")
+
+# Natural phrases (accent-folded) that start a command: (words, command). Longest first.
+_PREFIX_ALIASES: list[tuple[tuple[str, ...], str]] = sorted(
+    [
+        (("tra", "cuu", "ho", "so"), "tracuu"),
+        (("tra", "cuu"), "tracuu"),
+        (("tracuu",), "tracuu"),
+        (("kiem", "tra", "ho", "so"), "tracuu"),
+        (("huy", "theo", "doi"), "huytheodoi"),
+        (("bo", "theo", "doi"), "huytheodoi"),
+        (("ngung", "theo", "doi"), "huytheodoi"),
+        (("theo", "doi"), "theodoi"),
+        (("tim", "thu", "tuc"), "thutuc"),
+        (("thu", "tuc"), "thutuc"),
+        (("bao", "cao"), "baocao"),
+        (("thong", "ke"), "thongke"),
+        (("sap", "den", "han"), "sapden"),
+        (("sap", "den"), "sapden"),
+        (("quy", "1"), "quy1"),
+        (("quy", "2"), "quy2"),
+        (("quy", "3"), "quy3"),
+        (("quy", "4"), "quy4"),
+    ],
+    key=lambda a: -len(a[0]),
+)
+# Whole-message phrases (accent-folded, punctuation dropped).
+_WHOLE_ALIASES = {
+    "start": "start", "bat dau": "start", "xin chao": "start", "chao": "start",
+    "chao ban": "start", "hello": "start", "hi": "start", "menu": "start",
+    "huong dan": "huongdan", "tro giup": "huongdan", "giup do": "huongdan", "help": "huongdan",
+    "tro giup toi": "huongdan", "qua han": "quahan", "ho so qua han": "quahan",
+    "ho so cua toi": "hosocuatoi", "danh sach theo doi": "theodoi",
+}
+_COMMAND_NAME = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@\S*)?$")
+_CODE_LIKE = re.compile(r"[\w.\-–— ]{6,60}")
+
+
+def _words(text: str) -> list[str]:
+    """Split text into words on whitespace."""
+    return text.split()
+
+
+def _folded_word(word: str) -> str:
+    """A word folded and stripped of surrounding punctuation, for alias matching."""
+    return fold(word).strip(".,:;!?…\"'()[]")
+
+
+class Core:
+    """The transport-free core: routes messages to handlers by command and role."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        """Keep the context and make sure every handler module is registered."""
+        self.ctx = ctx
+        registry.load_handlers()
+
+    async def _identify(self, channel: str, user_id: str) -> tuple[str, StaffMember | None]:
+        """The person's role and staff record (if any)."""
+        staff = await staff_for(self.ctx.db, channel, user_id)
+        admins = set(self.ctx.settings.admin_ids)
+        if f"{channel}:{user_id}" in admins or user_id in admins:
+            return "admin", staff
+        if staff is not None:
+            return staff.role, staff
+        return "citizen", None
+
+    async def role_of(self, channel: str, user_id: str) -> str:
+        """'admin', 'leader', 'officer' or 'citizen' for this chat account."""
+        role, _ = await self._identify(channel, user_id)
+        return role
+
+    def menu(self, role: str) -> list[tuple[str, str]]:
+        """The commands this role may use, for a channel's menu: (command, description)."""
+        out = []
+        for spec in registry.menu_specs(role):
+            desc = spec.help.split(" — ", 1)[-1].strip() or spec.names[0]
+            out.append((spec.names[0], desc[:256]))
+        return out
+
+    def help_text(self, role: str) -> str:
+        """The help for this role: every command with its usage."""
+        return registry.help_text(role)
+
+    def _parse(self, text: str) -> tuple[str | None, list[str], str | None]:
+        """(command, args, unknown_command) from a message's text."""
+        if text.startswith("/"):
+            first, *rest = text.split(None, 1)
+            m = _COMMAND_NAME.match(first)
+            name = fold(m[1]).lower() if m else fold(first[1:].split("@")[0]).lower()
+            if m and not name.startswith("_") and registry.specs_for(name):
+                return name, _words(rest[0]) if rest else [], None
+            return None, [], name or "?"
+        words = _words(text)
+        folded = [_folded_word(w) for w in words[:6]]
+        whole = " ".join(f for f in (_folded_word(w) for w in words[:8]) if f)
+        if len(words) <= 8 and whole in _WHOLE_ALIASES:
+            return _WHOLE_ALIASES[whole], [], None
+        for phrase, name in _PREFIX_ALIASES:
+            n = len(phrase)
+            if tuple(folded[:n]) == phrase:
+                return name, words[n:], None
+        if parse_code(text) is not None:
+            return "tracuu", words, None
+        if _CODE_LIKE.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 6:
+            return "tracuu", words, None
+        return None, [], None
+
+    async def handle(self, incoming: Incoming, max_text: int = 4096) -> list[Reply]:
+        """Answer one message: never raises, always ≥ 1 reply, every text within max_text."""
+        started = time.perf_counter()
+        max_text = max(int(max_text), 64)
+        command, role = "?", "?"
+        try:
+            role, staff = await self._identify(incoming.channel, incoming.user_id)
+            command, replies = await self._dispatch(incoming, role, staff, max_text)
+        except Exception:
+            log.exception("handler failed: channel=%s command=%s role=%s",
+                          incoming.channel, command, role)
+            replies = [Reply(text=ERROR)]
+        try:
+            out = self._fit(replies, max_text)
+        except Exception:
+            log.exception("reply fitting failed")
+            out = [Reply(text=ERROR[:max_text])]
+        log.info("message channel=%s command=%s role=%s replies=%d ms=%.1f", incoming.channel,
+                 command, role, len(out), (time.perf_counter() - started) * 1000)
+        return out
+
+    async def _dispatch(
+        self, incoming: Incoming, role: str, staff: StaffMember | None, max_text: int
+    ) -> tuple[str, list[Reply]]:
+        """(command name for the log, replies) for one message."""
+        text = clean_incoming((incoming.text or "")[: MAX_INPUT * 2])[:MAX_INPUT]
+        incoming = replace(incoming, text=text)
+
+        def request(name: str, args: list[str]) -> Request:
+            """A Request for this message."""
+            return Request(self.ctx, incoming, role, staff, name, args, max_text)
+
+        if incoming.attachment is not None:
+            spec = registry.find("__file__", role)
+            if spec is None:
+                return "file", [Reply(text=REFUSED)]
+            return "file", await spec.handler(request("__file__", []))
+        if incoming.is_button and ":" in text and not text.startswith("/"):
+            prefix, _, rest = text.partition(":")
+            bspec = registry.button(prefix)
+            if bspec is not None:
+                if bspec.roles is not None and role not in bspec.roles:
+                    return f"button:{prefix}", [Reply(text=REFUSED)]
+                return f"button:{prefix}", await bspec.handler(request(prefix, [rest]))
+        if not text:
+            return "empty", [Reply(text=self.help_text(role))]
+        name, args, unknown = self._parse(text)
+        if name is None:
+            if unknown is not None:
+                head = f"Không có lệnh /{unknown[:40]}." if unknown != "?" else "Không có lệnh này."
+                return "unknown", [Reply(text=f"{head}\n\n{self.help_text(role)}")]
+            intro = "Mình chưa hiểu tin nhắn này."
+            return "text", [Reply(text=f"{intro}\n\n{self.help_text(role)}")]
+        spec = registry.find(name, role)
+        if spec is None:
+            return name, [Reply(text=REFUSED)]
+        replies = await spec.handler(request(name, args))
+        return name, replies
+
+    def _fit(self, replies: list[Reply], max_text: int) -> list[Reply]:
+        """Split long texts at line boundaries; move long captions to their own message;
+        guarantee at least one reply."""
+        out: list[Reply] = []
+        for reply in replies or []:
+            if reply.kind == "text":
+                if not reply.text.strip() and not reply.buttons:
+                    continue
+                chunks = split_text(reply.text or "…", max_text)
+                for chunk in chunks[:-1]:
+                    out.append(Reply(text=chunk))
+                out.append(replace(reply, text=chunks[-1]))
+            else:
+                limit = min(max_text, CAPTION_MAX)
+                if len(reply.text) > limit:
+                    out.extend(Reply(text=c) for c in split_text(reply.text, max_text))
+                    out.append(replace(reply, text=""))
+                else:
+                    out.append(reply)
+        if not out:
+            out.append(Reply(text="Mình chưa có gì để trả lời. Gửi /huongdan để xem cách dùng."))
+        return out

@@ -1,0 +1,178 @@
+"""Admins' commands: /moi (invite), /nhanvien (staff list), /thuhoi (revoke), and an attached
+.xlsx/.csv file → import (storage.importer, loaded lazily)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+from bot.core.registry import ROLE_NAMES, Request, command
+from bot.core.text import fold
+from bot.core.types import Reply
+from bot.handlers.common import own_unit, text
+from storage import staff as staff_store
+from storage.units import ensure_unit, list_units
+
+log = logging.getLogger("motcua.core")
+ADMINS = {"admin"}
+MAX_FILE = 50 * 1024 * 1024
+_ROLE_WORDS = {
+    "canbo": "officer", "can bo": "officer", "officer": "officer", "cb": "officer",
+    "lanhdao": "leader", "lanh dao": "leader", "leader": "leader", "ld": "leader",
+    "quantri": "admin", "quan tri": "admin", "admin": "admin", "qtv": "admin",
+}
+_OFFICER_CODE = re.compile(r"^[A-Za-z]{1,6}\d{1,6}$")
+MOI_USAGE = ("Gửi /moi <vai trò> <họ tên> [mã cán bộ], vai trò là canbo, lanhdao hoặc quantri. "
+             "Ví dụ: /moi canbo Trần Thị Bình CB03")
+
+
+def _parse_invite(args: list[str]) -> tuple[str, str, str | None] | None:
+    """(role, name, officer code) from /moi's arguments, or None."""
+    if not args:
+        return None
+    role = None
+    rest: list[str] = []
+    two = fold(" ".join(args[:2]))
+    if len(args) >= 2 and two in _ROLE_WORDS:
+        role, rest = _ROLE_WORDS[two], args[2:]
+    elif fold(args[0]) in _ROLE_WORDS:
+        role, rest = _ROLE_WORDS[fold(args[0])], args[1:]
+    if role is None or not rest:
+        return None
+    code = None
+    if _OFFICER_CODE.match(rest[-1]):
+        code, rest = rest[-1].upper(), rest[:-1]
+    name = " ".join(rest).strip()
+    if not name or len(name) > 100 or any(ch.isdigit() for ch in name):
+        return None
+    return role, name, code
+
+
+async def _admin_unit(req: Request) -> int:
+    """The unit an admin manages: their own, else the settings' unit (created if needed)."""
+    unit = await own_unit(req)
+    if unit is not None:
+        return unit
+    return await ensure_unit(req.ctx.db, req.ctx.settings.unit)
+
+
+@command("moi", roles=ADMINS, help="<canbo|lanhdao|quantri> <họ tên> [mã cán bộ] — Tạo mã mời")
+async def moi(req: Request) -> list[Reply]:
+    """Create a staff member and a one-time invite code valid 7 days."""
+    parsed = _parse_invite(req.args)
+    if parsed is None:
+        return text(MOI_USAGE)
+    role, name, code = parsed
+    unit = await _admin_unit(req)
+    member, invite, expires = await staff_store.invite(
+        req.ctx.db, unit_id=unit, name=name, role=role, officer_code=code, now=req.ctx.now()
+    )
+    extra = f", mã cán bộ {member.officer_code}" if member.officer_code else ""
+    return text(
+        f"Đã tạo lời mời cho {member.name} (số {member.id}, {ROLE_NAMES[role]}{extra}).\n"
+        f"Mã mời: {invite}\n"
+        f"Người được mời mở bot và gửi: /dangky {invite}\n"
+        f"Mã chỉ dùng một lần, hết hạn lúc {expires:%H:%M ngày %d/%m/%Y}."
+    )
+
+
+@command("nhanvien", "nhan_vien", roles=ADMINS, help="— Danh sách cán bộ, lãnh đạo, quản trị viên")
+async def nhanvien(req: Request) -> list[Reply]:
+    """The unit's staff with their state."""
+    unit = await own_unit(req)
+    entries = await staff_store.list_entries(req.ctx.db, unit, req.ctx.now())
+    if not entries:
+        return text("Chưa có nhân viên nào. Tạo lời mời bằng /moi.")
+    lines = [f"Nhân viên ({len(entries)}):"]
+    for e in entries:
+        m = e.member
+        code = f", mã {m.officer_code}" if m.officer_code else ""
+        state = (f"đã liên kết {e.links} tài khoản" if e.links else
+                 "chờ đăng ký" if e.pending_invite else "chưa liên kết")
+        lines.append(f"{m.id}. {m.name} — {ROLE_NAMES.get(m.role, m.role)}{code} — {state}")
+    lines.append("Thu hồi quyền: /thuhoi <số>")
+    return text("\n".join(lines))
+
+
+@command("thuhoi", "thu_hoi", roles=ADMINS, help="<số> — Thu hồi quyền của một nhân viên")
+async def thuhoi(req: Request) -> list[Reply]:
+    """Revoke a staff member (by the number /nhanvien shows)."""
+    if len(req.args) != 1 or not req.args[0].isdigit() or len(req.args[0]) > 9:
+        return text("Gửi /thuhoi <số>, với số lấy từ /nhanvien. Ví dụ: /thuhoi 3")
+    staff_id = int(req.args[0])
+    if req.staff is not None and req.staff.id == staff_id:
+        return text("Bạn không thể tự thu hồi quyền của chính mình.")
+    unit = req.staff.unit_id if req.staff is not None else None
+    member = await staff_store.get_staff(req.ctx.db, staff_id)
+    done = await staff_store.revoke(req.ctx.db, staff_id, req.ctx.now(), unit)
+    if not done or member is None:
+        return text(f"Không có nhân viên số {staff_id} đang hoạt động trong đơn vị của bạn.")
+    return text(f"Đã thu hồi quyền của {member.name} (số {staff_id}); mọi tài khoản chat đã liên "
+                "kết bị gỡ.")
+
+
+def _safe_name(name: str) -> str:
+    """A file name safe to write: the base name with odd characters replaced."""
+    base = Path(name.replace("\\", "/")).name or "tep"
+    base = re.sub(r"[^\w.\-]+", "_", base)[:100]
+    return base or "tep"
+
+
+async def _unit_name(req: Request) -> str | None:
+    """The name of the admin's own unit (None for settings admins: the importer's default)."""
+    if req.staff is None:
+        return None
+    for uid, name in await list_units(req.ctx.db):
+        if uid == req.staff.unit_id:
+            return name
+    return None
+
+
+@command("__file__", roles=ADMINS, menu=False, help="— Nhập tệp .xlsx/.csv")
+async def import_attachment(req: Request) -> list[Reply]:
+    """Import an attached .xlsx/.csv (dossiers or catalogue) and answer with the summary."""
+    att = req.incoming.attachment
+    if att is None:
+        return text("Gửi tệp .xlsx hoặc .csv (danh sách hồ sơ hoặc danh mục thủ tục) để nhập.")
+    name = _safe_name(att.filename)
+    if not name.lower().endswith((".xlsx", ".csv")):
+        return text("Bot chỉ nhập tệp .xlsx hoặc .csv (xuất từ phần mềm một cửa).")
+    if not att.data:
+        return text("Tệp trống, không có gì để nhập.")
+    if len(att.data) > MAX_FILE:
+        return text("Tệp quá lớn (tối đa 50 MB). Hãy dùng lệnh motcua import trên máy chủ.")
+    try:
+        from storage import importer
+    except ImportError:
+        return text("Chức năng nhập dữ liệu chưa sẵn sàng trên máy chủ này.")
+    unit = await _unit_name(req)
+    with tempfile.TemporaryDirectory(prefix="motcua-import-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(att.data)
+        try:
+            summary = await importer.import_file(req.ctx, path, unit=unit)
+        except importer.ImportRefused as exc:
+            return text(str(exc) or "Tệp bị từ chối.")
+        replies = [Reply(text=summary.text())]
+        rejects = summary.rejects_path
+        if rejects is not None and Path(rejects).is_file():
+            replies.append(Reply(text="Các dòng bị từ chối và lý do", document=Path(
+                rejects).read_bytes(), filename=Path(rejects).name))
+    await _enqueue_pushes(req, summary)
+    return replies
+
+
+async def _enqueue_pushes(req: Request, summary: object) -> None:
+    """Queue followers' pushes for the status changes of this import, when pushes exist."""
+    if not getattr(summary, "stored", False) or not getattr(summary, "status_changes", 0):
+        return
+    try:
+        from bot.pushes import enqueue_status_changes
+    except ImportError:
+        return
+    try:
+        await enqueue_status_changes(req.ctx, summary.run_id)  # type: ignore[attr-defined]
+    except Exception:
+        log.exception("queueing status-change pushes failed")

@@ -1,0 +1,223 @@
+"""Citizens' commands: /tracuu, /theodoi, /huytheodoi, /thutuc, and /dangky for invited staff."""
+
+from __future__ import annotations
+
+import hmac
+
+from bot.core.cards import full_card, status_card
+from bot.core.registry import ROLE_NAMES, Request, command
+from bot.core.text import EXAMPLE_CODE, CodeInput, fold_words, parse_code
+from bot.core.types import Button, Reply
+from bot.handlers.common import INVITE, over_limit, spend, text
+from storage import subscriptions
+from storage.dossiers import Dossier, find_by_code, find_by_tail
+from storage.procedures import Procedure, search
+from storage.staff import redeem_invite
+
+NOT_A_CODE = (
+    "Nội dung bạn gửi không giống mã hồ sơ một cửa. Mã hồ sơ in trên giấy biên nhận, có dạng "
+    f"{EXAMPLE_CODE} (mã đơn vị, ngày tiếp nhận dạng năm-tháng-ngày, số thứ tự)."
+)
+USAGE = (
+    "Cách tra cứu: /tracuu <mã hồ sơ> [4 số cuối], ví dụ:\n"
+    f"/tracuu {EXAMPLE_CODE}\n/tracuu {EXAMPLE_CODE} 5678\n"
+    "4 số cuối là 4 số cuối số điện thoại hoặc số CCCD của người nộp (không bắt buộc)."
+)
+NEED_FACTOR = (
+    "Để bảo vệ thông tin, vui lòng gửi kèm 4 số cuối số điện thoại hoặc số CCCD của người nộp, "
+    f"ví dụ: /tracuu {EXAMPLE_CODE} 5678"
+)
+NO_MATCH = (
+    "Không tìm thấy hồ sơ khớp với mã và 4 số cuối bạn gửi. Vui lòng kiểm tra lại mã trên giấy "
+    f"biên nhận (dạng {EXAMPLE_CODE}) và 4 số cuối số điện thoại hoặc số CCCD đã khai khi nộp."
+)
+LEVELS = {
+    "toan_trinh": "dịch vụ công trực tuyến toàn trình",
+    "mot_phan": "dịch vụ công trực tuyến một phần",
+    "khong": "nộp trực tiếp hoặc qua bưu chính",
+}
+
+
+def _not_found(shown: str) -> str:
+    """The answer to an unknown code: clear, with the code's shape, no hint of similar codes."""
+    return (
+        f"Không tìm thấy hồ sơ có mã {shown}. Vui lòng kiểm tra lại mã in trên giấy biên nhận; "
+        f"mã hồ sơ đầy đủ có dạng {EXAMPLE_CODE}."
+    )
+
+
+def _bad_factor_shape(raw: str) -> bool:
+    """True when the text is a code followed by a number that is not exactly 4 digits."""
+    head, _, last = raw.rpartition(" ")
+    return bool(head) and last.isdigit() and len(last) != 4 and parse_code(head) is not None
+
+
+def _factor_ok(d: Dossier, factor: str) -> bool:
+    """True when factor equals the last 4 digits of the applicant's phone or ID number."""
+    ok = False
+    for known in (d.phone_last4, d.id_last4):
+        if known and hmac.compare_digest(str(known).strip()[-4:], factor):
+            ok = True
+    return ok
+
+
+async def _find(req: Request, parsed: CodeInput) -> list[Dossier]:
+    """The dossiers a typed code designates (full code, or a tail resolved from the data)."""
+    if parsed.code is not None:
+        return await find_by_code(req.ctx.db, parsed.code)
+    return await find_by_tail(req.ctx.db, parsed.tail)
+
+
+async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[list[Reply] | None,
+                                                                      Dossier | None, str | None]:
+    """Parse, rate-limit and look up a code: (answer to send instead, dossier, factor)."""
+    if not raw.strip():
+        return text(USAGE), None, None
+    parsed = parse_code(raw)
+    if parsed is None:
+        if _bad_factor_shape(raw):
+            return text("4 số cuối phải gồm đúng 4 chữ số, ví dụ: "
+                        f"/tracuu {EXAMPLE_CODE} 5678"), None, None
+        return text(NOT_A_CODE), None, None
+    if need_factor and not parsed.factor:
+        return text(NEED_FACTOR), None, None
+    refusal = await over_limit(req)
+    if refusal is not None:
+        return [refusal], None, None
+    rows = await _find(req, parsed)
+    if parsed.factor:
+        matching = [d for d in rows if _factor_ok(d, parsed.factor)]
+        if len(matching) != 1:
+            await spend(req, 2)
+            return text(NO_MATCH), None, None
+        await spend(req, 1)
+        return None, matching[0], parsed.factor
+    if not rows:
+        await spend(req, 2)
+        return text(_not_found(parsed.tail)), None, None
+    await spend(req, 1)
+    if len(rows) > 1:
+        return text("Mã bạn gửi thiếu phần đầu nên chưa xác định được hồ sơ. Vui lòng gửi đủ mã "
+                    f"như trên giấy biên nhận, dạng {EXAMPLE_CODE}."), None, None
+    return None, rows[0], None
+
+
+@command("tracuu", "tra_cuu", "hoso", help="<mã hồ sơ> [4 số cuối] — Tra cứu tình trạng hồ sơ")
+async def tracuu(req: Request) -> list[Reply]:
+    """The status card (code alone) or the full card (code + last 4 digits)."""
+    need = req.ctx.settings.require_second_factor
+    answer, dossier, factor = await _resolve(req, req.text_args, need)
+    if answer is not None:
+        return answer
+    assert dossier is not None
+    today = req.ctx.now().date()
+    if factor is None:
+        card = status_card(dossier, today, req.ctx.calendar)
+        card += ("\n\nMuốn xem đầy đủ và nhận tin khi hồ sơ thay đổi? Gửi kèm 4 số cuối số điện "
+                 f"thoại hoặc số CCCD của người nộp: /tracuu {dossier.code} <4 số cuối>")
+        return text(card)
+    card = full_card(dossier, today, req.ctx.calendar)
+    follow = Button("🔔 Theo dõi hồ sơ này", f"/theodoi {dossier.code} {factor}")
+    return text(card, ((follow,),))
+
+
+@command("theodoi", "theo_doi",
+         help="<mã hồ sơ> <4 số cuối> — Theo dõi hồ sơ; /theodoi — xem danh sách đang theo dõi")
+async def theodoi(req: Request) -> list[Reply]:
+    """Follow a dossier (code + 4 digits), or list what this person follows."""
+    inc = req.incoming
+    if not req.args:
+        rows = await subscriptions.followed_by(req.ctx.db, inc.channel, inc.user_id)
+        if not rows:
+            return text("Bạn chưa theo dõi hồ sơ nào. Để theo dõi, gửi: "
+                        f"/theodoi <mã hồ sơ> <4 số cuối>, ví dụ /theodoi {EXAMPLE_CODE} 5678")
+        from bot.core.cards import STATUS_TEXT
+
+        lines = [f"Bạn đang theo dõi {len(rows)} hồ sơ:"]
+        lines += [f"• {r.code} — {STATUS_TEXT.get(r.status, r.status)}" for r in rows]
+        lines.append("Thôi theo dõi: /huytheodoi <mã hồ sơ>")
+        return text("\n".join(lines))
+    answer, dossier, _factor = await _resolve(req, req.text_args, need_factor=True)
+    if answer is not None:
+        return answer
+    assert dossier is not None
+    count = await subscriptions.count_followed(req.ctx.db, inc.channel, inc.user_id)
+    if count >= subscriptions.MAX_PER_USER:
+        return text(f"Bạn đã theo dõi {count} hồ sơ, mức tối đa. Hãy /huytheodoi bớt hồ sơ đã "
+                    "xong trước khi theo dõi thêm.")
+    new = await subscriptions.follow(req.ctx.db, dossier.id, inc.channel, inc.user_id,
+                                     inc.chat_id, req.ctx.now())
+    if not new:
+        return text(f"Bạn đã theo dõi hồ sơ {dossier.code} từ trước; bot vẫn sẽ báo khi có "
+                    "thay đổi.")
+    return text(f"Đã theo dõi hồ sơ {dossier.code}. Bot sẽ nhắn cho bạn mỗi khi hồ sơ đổi "
+                f"trạng thái. Thôi theo dõi: /huytheodoi {dossier.code}")
+
+
+@command("huytheodoi", "huy_theo_doi", "botheodoi", help="<mã hồ sơ> — Thôi theo dõi hồ sơ")
+async def huytheodoi(req: Request) -> list[Reply]:
+    """Stop following a dossier."""
+    inc = req.incoming
+    if not req.args:
+        return text("Gửi /huytheodoi <mã hồ sơ> để thôi theo dõi; /theodoi để xem danh sách.")
+    parsed = parse_code(req.text_args)
+    if parsed is None:
+        return text(NOT_A_CODE)
+    codes: list[str] = []
+    followed = await subscriptions.followed_by(req.ctx.db, inc.channel, inc.user_id)
+    for row in followed:
+        if row.code == parsed.tail or row.code.endswith("." + parsed.tail) or \
+                row.code.endswith("-" + parsed.tail):
+            codes.append(row.code)
+    removed = [c for c in codes if await subscriptions.unfollow_code(
+        req.ctx.db, c, inc.channel, inc.user_id)]
+    if not removed:
+        return text("Bạn không theo dõi hồ sơ này. Gửi /theodoi để xem danh sách đang theo dõi.")
+    return text(f"Đã thôi theo dõi hồ sơ {', '.join(removed)}.")
+
+
+def _procedure_line(p: Procedure) -> str:
+    """One catalogue entry: name, level, time limit, fee."""
+    days = f"{p.days} ngày làm việc" if p.days is not None else "theo quy định"
+    fee = (p.fee_text or "").strip() or "không có thông tin"
+    return (f"• {p.name}\n  Hình thức: {LEVELS.get(p.level, p.level)}; thời hạn: {days}; "
+            f"phí, lệ phí: {fee}")
+
+
+@command("thutuc", "thu_tuc", help="<từ khóa> — Tìm thủ tục hành chính (có dấu hay không đều được)")
+async def thutuc(req: Request) -> list[Reply]:
+    """Search the catalogue, accent-insensitive."""
+    words = fold_words(req.text_args[:200]).split()[:8]
+    if not words:
+        return text("Gửi /thutuc <từ khóa>, ví dụ: /thutuc khai sinh hoặc /thutuc dat dai")
+    rows, total = await search(req.ctx.db, [w[:40] for w in words], limit=8)
+    if not rows:
+        return text("Không tìm thấy thủ tục nào phù hợp với từ khóa bạn gửi. Hãy thử từ khóa "
+                    "ngắn hơn, ví dụ: khai sinh, kết hôn, chứng thực.")
+    lines = [f"Tìm thấy {total} thủ tục" + (f", hiển thị {len(rows)} thủ tục đầu:" if total >
+                                             len(rows) else ":")]
+    lines += [_procedure_line(p) for p in rows]
+    if total > len(rows):
+        lines.append("Thêm từ khóa để thu hẹp kết quả.")
+    return text("\n".join(lines))
+
+
+@command("dangky", "dang_ky", help="<mã mời> — Cán bộ kích hoạt tài khoản bằng mã mời")
+async def dangky(req: Request) -> list[Reply]:
+    """Link this chat account to a staff member through a one-time invite code."""
+    if not req.args:
+        return text("Gửi /dangky <mã mời> với mã mời quản trị viên đã cấp cho bạn.")
+    refusal = await over_limit(req, INVITE, staff_too=True)
+    if refusal is not None:
+        return [refusal]
+    inc = req.incoming
+    member = await redeem_invite(req.ctx.db, "".join(req.args)[:64], inc.channel, inc.user_id,
+                                 inc.chat_id, req.ctx.now())
+    if member is None:
+        await spend(req, 2, INVITE, staff_too=True)
+        return text("Mã mời không đúng, đã được dùng hoặc đã hết hạn. Vui lòng xin quản trị viên "
+                    "cấp mã mới.")
+    await spend(req, 1, INVITE, staff_too=True)
+    role = ROLE_NAMES.get(member.role, member.role)
+    return text(f"Đăng ký thành công: {member.name} — vai trò {role}. Gửi /start để xem các lệnh "
+                "bạn dùng được.")

@@ -1,0 +1,248 @@
+"""Leaders' commands: period summaries (/quy1…/quy4, /thang, /nam, /thongke), /baocao (docx +
+chart) and the unit's late dossiers by officer (/quahan). bot.stats is imported lazily."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from bot.core.cards import officer_line
+from bot.core.registry import Request, command
+from bot.core.text import fold_words
+from bot.core.types import Button, Reply
+from bot.handlers.common import own_unit, text
+from storage.dossiers import late_by_officer, unit_overdue
+from storage.staff import officer_names
+
+LEADERS = {"leader", "admin"}
+NOT_READY = "Chức năng thống kê chưa sẵn sàng trên máy chủ này. Vui lòng báo quản trị viên."
+LIST_CAP = 300
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+class _BadPeriod(Exception):
+    """A period argument the leader typed wrongly; the message is Vietnamese."""
+
+
+def _year(arg: str | None, today: date) -> int:
+    """A year argument (default: this year)."""
+    if arg is None:
+        return today.year
+    if not re.fullmatch(r"\d{4}", arg) or not 2000 <= int(arg) <= 2100:
+        raise _BadPeriod(f"Năm không hợp lệ. Ví dụ đúng: {today.year}.")
+    return int(arg)
+
+
+def _day(arg: str) -> date:
+    """A day typed dd/mm/yyyy (or d-m-yyyy, yyyy-mm-dd)."""
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", arg)
+    n = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", arg)
+    try:
+        if m:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        if n:
+            return date(int(n[1]), int(n[2]), int(n[3]))
+    except ValueError:
+        pass
+    raise _BadPeriod(f"Ngày «{arg[:20]}» không hợp lệ; hãy viết dạng dd/mm/yyyy, ví dụ 01/01/2026.")
+
+
+def _periods() -> Any:
+    """The stats helper's periods module (ImportError when it is not installed yet)."""
+    from bot.stats import periods
+
+    return periods
+
+
+def _quarter(req: Request, n: int, year_arg: str | None) -> Any:
+    """The quarter n of the given (or current) year under the settings' period rule."""
+    today = req.ctx.now().date()
+    return _periods().quarter(_year(year_arg, today), n, rule=req.ctx.settings.period_rule)
+
+
+def _month(req: Request, args: list[str]) -> Any:
+    """The month typed 'mm/yyyy', 'mm yyyy' or 'mm' (default: this month)."""
+    today = req.ctx.now().date()
+    joined = " ".join(args)
+    if not joined:
+        return _periods().month(today.year, today.month)
+    m = re.fullmatch(r"(\d{1,2})(?:\s*[/.\-\s]\s*(\d{4}))?", joined)
+    if not m or not 1 <= int(m[1]) <= 12:
+        raise _BadPeriod("Tháng không hợp lệ. Ví dụ: /thang 03/2026")
+    return _periods().month(_year(m[2], today), int(m[1]))
+
+
+def _range(args: list[str]) -> Any:
+    """A period between two days, inclusive."""
+    if len(args) != 2:
+        raise _BadPeriod("Gửi /thongke <từ ngày> <đến ngày>, ví dụ: /thongke 01/01/2026 31/03/2026")
+    start, end = _day(args[0]), _day(args[1])
+    if end < start:
+        raise _BadPeriod("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
+    if (end - start).days > 3 * 366:
+        raise _BadPeriod("Khoảng thời gian tối đa là 3 năm.")
+    return _periods().Period(start=start, end=end, kind="range")
+
+
+def _from_words(req: Request, args: list[str]) -> Any:
+    """Any period the way leaders type it: 'quy1 [năm]', 'quý 1 2026', 'thang 3/2026',
+    'nam 2026', two days; else the stats helper's parse_period."""
+    folded = fold_words(" ".join(args)).split()
+    if not folded:
+        raise _BadPeriod("Gửi /baocao quy1 [năm], ví dụ: /baocao quy1 2026")
+    m = re.fullmatch(r"(?:quy|q)([1-4])", folded[0])
+    if m:
+        return _quarter(req, int(m[1]), folded[1] if len(folded) > 1 else None)
+    if folded[0] in ("quy", "q") and len(folded) > 1 and folded[1] in ("1", "2", "3", "4"):
+        return _quarter(req, int(folded[1]), folded[2] if len(folded) > 2 else None)
+    if folded[0] == "thang":
+        return _month(req, args[1:])
+    if folded[0] == "nam":
+        return _periods().year_period(_year(folded[1] if len(folded) > 1 else None,
+                                            req.ctx.now().date()))
+    if len(args) == 2 and all(re.search(r"\d", a) for a in args):
+        return _range(args)
+    periods = _periods()
+    try:
+        return periods.parse_period(" ".join(args)[:100], req.ctx.now().date(),
+                                    rule=req.ctx.settings.period_rule)
+    except periods.PeriodError as exc:
+        raise _BadPeriod(str(exc)) from exc
+
+
+def _command_for(period: Any) -> str:
+    """The command text that shows this period again (for the step buttons)."""
+    if period.kind == "quarter":
+        return f"/quy{period.number} {period.year}"
+    if period.kind == "month":
+        return f"/thang {period.number:02d}/{period.year}"
+    if period.kind == "year":
+        return f"/nam {period.year}"
+    return f"/thongke {period.start:%d/%m/%Y} {period.end:%d/%m/%Y}"
+
+
+def _nav(period: Any) -> tuple[tuple[Button, ...], ...]:
+    """Buttons stepping to the previous and next period."""
+    prev, nxt = period.previous(), period.next()
+    return ((Button(f"◀ {prev.label()}", _command_for(prev)),
+             Button(f"{nxt.label()} ▶", _command_for(nxt))),)
+
+
+async def _summary(req: Request, build: Any) -> list[Reply]:
+    """The stats summary of the period `build()` returns, with step buttons."""
+    try:
+        period = build()
+        from bot.stats import service
+    except ImportError:
+        return text(NOT_READY)
+    except _BadPeriod as exc:
+        return text(str(exc))
+    except ValueError as exc:
+        return text(f"Kỳ báo cáo không hợp lệ: {exc}")
+    unit = await own_unit(req)
+    body = await service.leader_summary(req.ctx, period, unit)
+    return [Reply(text=body, buttons=_nav(period))]
+
+
+def _quarter_command(n: int) -> Any:
+    """The handler of /quy<n> [năm]."""
+
+    async def handler(req: Request) -> list[Reply]:
+        """The summary of quarter n of the given (or current) year."""
+        year = req.args[0] if req.args else None
+        return await _summary(req, lambda: _quarter(req, n, year))
+
+    handler.__name__ = f"quy{n}"
+    return handler
+
+
+for _n in range(1, 5):
+    command(f"quy{_n}", roles=LEADERS,
+            help=f"[năm] — Số liệu quý {_ROMAN[_n]} (mặc định năm nay)")(_quarter_command(_n))
+
+
+@command("thang", roles=LEADERS, help="[mm/yyyy] — Số liệu một tháng (mặc định tháng này)")
+async def thang(req: Request) -> list[Reply]:
+    """The summary of a month."""
+    return await _summary(req, lambda: _month(req, req.args))
+
+
+@command("nam", roles=LEADERS, help="[yyyy] — Số liệu cả năm (mặc định năm nay)")
+async def nam(req: Request) -> list[Reply]:
+    """The summary of a year."""
+    today = req.ctx.now().date()
+    return await _summary(req, lambda: _periods().year_period(
+        _year(req.args[0] if req.args else None, today)))
+
+
+@command("thongke", "thong_ke", roles=LEADERS,
+         help="<từ ngày> <đến ngày> — Số liệu một khoảng thời gian (dd/mm/yyyy)")
+async def thongke(req: Request) -> list[Reply]:
+    """The summary between two days."""
+    return await _summary(req, lambda: _range(req.args))
+
+
+@command("baocao", "bao_cao", roles=LEADERS,
+         help="quy1 [năm] — Báo cáo .docx kèm biểu đồ (cũng nhận: thang 3/2026, nam 2026)")
+async def baocao(req: Request) -> list[Reply]:
+    """The .docx report and its chart for a period."""
+    try:
+        period = _from_words(req, req.args)
+        from bot.stats import service
+    except ImportError:
+        return text(NOT_READY)
+    except _BadPeriod as exc:
+        return text(str(exc))
+    except ValueError as exc:
+        return text(f"Kỳ báo cáo không hợp lệ: {exc}")
+    unit = await own_unit(req)
+    docx, png = await service.report_files(req.ctx, period, unit)
+    slug = fold_words(period.label()).replace(" ", "-")
+    label = period.label()
+    return [
+        Reply(text=f"Báo cáo {label}", document=docx, filename=f"bao-cao-{slug}.docx"),
+        Reply(text=f"Biểu đồ {label}", image=png, filename=f"bieu-do-{slug}.png",
+              buttons=_nav_report(period)),
+    ]
+
+
+def _words_for(period: Any) -> str:
+    """The /baocao arguments that designate this period."""
+    if period.kind == "quarter":
+        return f"quy{period.number} {period.year}"
+    if period.kind == "month":
+        return f"thang {period.number:02d}/{period.year}"
+    if period.kind == "year":
+        return f"nam {period.year}"
+    return f"{period.start:%d/%m/%Y} {period.end:%d/%m/%Y}"
+
+
+def _nav_report(period: Any) -> tuple[tuple[Button, ...], ...]:
+    """Buttons for the previous/next period's report."""
+    prev, nxt = period.previous(), period.next()
+    return ((Button(f"◀ {prev.label()}", f"/baocao {_words_for(prev)}"),
+             Button(f"{nxt.label()} ▶", f"/baocao {_words_for(nxt)}")),)
+
+
+@command("quahan", "qua_han", roles=LEADERS,
+         help="— Hồ sơ quá hạn của cả đơn vị, theo từng cán bộ")
+async def quahan_unit(req: Request) -> list[Reply]:
+    """The unit's late dossiers grouped by officer."""
+    today = req.ctx.now().date()
+    unit = await own_unit(req)
+    rows = await unit_overdue(req.ctx.db, unit, today, LIST_CAP + 1)
+    if not rows:
+        return text("Đơn vị không có hồ sơ quá hạn.")
+    names = await officer_names(req.ctx.db, unit)
+    shown = rows[:LIST_CAP]
+    groups = late_by_officer(shown)
+    lines = [f"Hồ sơ quá hạn của đơn vị: {len(shown)}{'+' if len(rows) > LIST_CAP else ''} hồ sơ, "
+             f"{len(groups)} cán bộ (tính đến {today:%d/%m/%Y})."]
+    for code, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        who = f"{code} — {names[code]}" if code in names else (code or "Chưa phân công")
+        lines.append(f"\n{who}: {len(items)} hồ sơ")
+        lines += [officer_line(d, today, req.ctx.calendar) for d in items]
+    if len(rows) > LIST_CAP:
+        lines.append(f"\n… danh sách chỉ hiển thị {LIST_CAP} hồ sơ đầu.")
+    return text("\n".join(lines))

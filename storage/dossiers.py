@@ -1,0 +1,202 @@
+"""Dossier queries for chat: lookup by code, an officer's open/overdue/due-soon lists, a unit's
+late dossiers by officer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from storage.db import Database
+from storage.timefmt import day_end, day_start, from_db
+
+FINAL = ("result", "returned", "rejected", "stopped", "withdrawn")
+PAUSED = ("supplement", "payment")  # the clock waits for the citizen: not counted late
+_OPEN = (
+    "d.finished_at IS NULL"
+    " AND d.status NOT IN ('result', 'returned', 'rejected', 'stopped', 'withdrawn')"
+)
+_LATE_ELIGIBLE = _OPEN + " AND d.status NOT IN ('supplement','payment')"
+
+_SELECT = (
+    "SELECT d.id, d.unit_id, u.name, d.code, d.procedure_code,"
+    " COALESCE(p.name, d.procedure_name, d.procedure_code), d.applicant, d.phone_last4, d.id_last4,"
+    " d.channel, d.received_at, d.due_at, d.finished_at, d.returned_at, d.status, d.status_at,"
+    " d.officer, d.supplement_note"
+    " FROM dossiers d JOIN units u ON u.id = d.unit_id"
+    " LEFT JOIN procedures p ON p.unit_id = d.unit_id AND p.code = d.procedure_code"
+)
+
+
+@dataclass
+class Dossier:
+    """One dossier as the chat needs it (times are stored local text)."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    code: str
+    procedure_code: str
+    procedure_name: str
+    applicant: str
+    phone_last4: str | None
+    id_last4: str | None
+    channel: str
+    received_at: str
+    due_at: str
+    finished_at: str | None
+    returned_at: str | None
+    status: str
+    status_at: str
+    officer: str | None
+    supplement_note: str | None
+
+    def received(self, tz: ZoneInfo) -> datetime:
+        """received_at as an aware datetime."""
+        return from_db(self.received_at, tz)  # type: ignore[return-value]
+
+    def due(self, tz: ZoneInfo) -> datetime:
+        """due_at as an aware datetime."""
+        return from_db(self.due_at, tz)  # type: ignore[return-value]
+
+    @property
+    def due_day(self) -> date:
+        """The due date's calendar day."""
+        return date.fromisoformat(self.due_at[:10])
+
+    @property
+    def received_day(self) -> date:
+        """The day received."""
+        return date.fromisoformat(self.received_at[:10])
+
+    @property
+    def finished_day(self) -> date | None:
+        """The day processing finished, if it has."""
+        return date.fromisoformat(self.finished_at[:10]) if self.finished_at else None
+
+    @property
+    def is_final(self) -> bool:
+        """True in a final status."""
+        return self.status in FINAL
+
+
+def _dossier(r: object) -> Dossier:
+    """A Dossier from a row of _SELECT."""
+    return Dossier(*[r[i] for i in range(18)])  # type: ignore[index]
+
+
+async def find_by_code(db: Database, code: str) -> list[Dossier]:
+    """The dossiers with exactly this code (one per unit at most)."""
+    async with db.reader.execute(_SELECT + " WHERE d.code = ? ORDER BY d.id", (code,)) as cur:
+        return [_dossier(r) for r in await cur.fetchall()]
+
+
+async def code_prefixes(db: Database, limit: int = 1000) -> list[str]:
+    """The distinct parts before the first '-' of stored codes ('000.00.12.H31'), found by
+    skipping through the code index (cheap on millions of rows with few units)."""
+    sql = (
+        "WITH RECURSIVE p(code) AS ("
+        " SELECT MIN(code) FROM dossiers"
+        " UNION ALL"
+        " SELECT (SELECT MIN(code) FROM dossiers WHERE code > CASE WHEN instr(p.code, '-') > 0"
+        "   THEN substr(p.code, 1, instr(p.code, '-') - 1) || '-~' ELSE p.code END)"
+        " FROM p WHERE p.code IS NOT NULL)"
+        " SELECT code FROM p WHERE code IS NOT NULL LIMIT ?"
+    )
+    async with db.reader.execute(sql, (limit,)) as cur:
+        rows = await cur.fetchall()
+    out = []
+    for r in rows:
+        code = str(r[0])
+        if "-" in code:
+            out.append(code.split("-", 1)[0])
+    return sorted(set(out))
+
+
+async def find_by_tail(db: Database, tail: str) -> list[Dossier]:
+    """The dossiers whose code ends with this typed tail at a part boundary
+    ('H31-260101-0001', '12.H31-260101-0001', '260101-0001'); the unit parts come from the data."""
+    head, _, rest = tail.partition("-")
+    candidates: list[str] = []
+    for prefix in await code_prefixes(db):
+        if rest and "-" in rest:  # head is the unit part (or its tail)
+            if prefix == head or prefix.endswith("." + head):
+                candidates.append(f"{prefix}-{rest}")
+        else:  # only date and ordinal were typed
+            candidates.append(f"{prefix}-{tail}")
+    if not candidates:
+        return []
+    marks = ",".join("?" * len(candidates))
+    async with db.reader.execute(
+        _SELECT + f" WHERE d.code IN ({marks}) ORDER BY d.id", candidates
+    ) as cur:
+        return [_dossier(r) for r in await cur.fetchall()]
+
+
+def _unit_filter(unit_id: int | None, params: list[object]) -> str:
+    """An ' AND d.unit_id = ?' clause when unit_id is given."""
+    if unit_id is None:
+        return ""
+    params.append(unit_id)
+    return " AND d.unit_id = ?"
+
+
+async def officer_overdue(
+    db: Database, officer: str, today: date, unit_id: int | None = None, limit: int = 200
+) -> list[Dossier]:
+    """This officer's open dossiers due before today (not waiting for the citizen), oldest first."""
+    params: list[object] = [officer, day_start(today)]
+    sql = _SELECT + f" WHERE d.officer = ? AND {_LATE_ELIGIBLE} AND d.due_at < ?"
+    sql += _unit_filter(unit_id, params) + " ORDER BY d.due_at, d.code LIMIT ?"
+    params.append(limit)
+    async with db.reader.execute(sql, params) as cur:
+        return [_dossier(r) for r in await cur.fetchall()]
+
+
+async def officer_due_soon(
+    db: Database, officer: str, today: date, until: date, unit_id: int | None = None,
+    limit: int = 200,
+) -> list[Dossier]:
+    """This officer's open dossiers due from today to `until` (inclusive), soonest first."""
+    params: list[object] = [officer, day_start(today), day_end(until)]
+    sql = _SELECT + f" WHERE d.officer = ? AND {_LATE_ELIGIBLE} AND d.due_at >= ? AND d.due_at <= ?"
+    sql += _unit_filter(unit_id, params) + " ORDER BY d.due_at, d.code LIMIT ?"
+    params.append(limit)
+    async with db.reader.execute(sql, params) as cur:
+        return [_dossier(r) for r in await cur.fetchall()]
+
+
+async def officer_open(
+    db: Database, officer: str, offset: int, limit: int, unit_id: int | None = None
+) -> tuple[list[Dossier], int]:
+    """One page of this officer's open dossiers by due date, and how many there are."""
+    params: list[object] = [officer]
+    where = f" WHERE d.officer = ? AND {_OPEN}" + _unit_filter(unit_id, params)
+    async with db.reader.execute("SELECT COUNT(*) FROM dossiers d" + where, params) as cur:
+        total = int((await cur.fetchone())[0])
+    async with db.reader.execute(
+        _SELECT + where + " ORDER BY d.due_at, d.code LIMIT ? OFFSET ?", [*params, limit, offset]
+    ) as cur:
+        rows = [_dossier(r) for r in await cur.fetchall()]
+    return rows, total
+
+
+async def unit_overdue(
+    db: Database, unit_id: int | None, today: date, limit: int = 2000
+) -> list[Dossier]:
+    """A unit's open dossiers due before today (not waiting for the citizen), by officer then
+    due date (unit_id None: every unit)."""
+    params: list[object] = [day_start(today)]
+    sql = _SELECT + f" WHERE {_LATE_ELIGIBLE} AND d.due_at < ?" + _unit_filter(unit_id, params)
+    sql += " ORDER BY COALESCE(d.officer, ''), d.due_at, d.code LIMIT ?"
+    params.append(limit)
+    async with db.reader.execute(sql, params) as cur:
+        return [_dossier(r) for r in await cur.fetchall()]
+
+
+def late_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
+    """Group late dossiers by officer code ('' for none), keeping their order."""
+    groups: dict[str, list[Dossier]] = {}
+    for row in rows:
+        groups.setdefault(row.officer or "", []).append(row)
+    return groups

@@ -1,0 +1,260 @@
+"""Staff members (officers, leaders, admins), one-time invites and chat links in the store."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from storage.db import Database
+from storage.timefmt import FORMAT
+
+ROLES = ("officer", "leader", "admin")
+INVITE_DAYS = 7
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+_COLUMNS = "id, unit_id, name, role, officer_code"
+
+
+@dataclass
+class StaffMember:
+    """One active or revoked staff member of a unit."""
+
+    id: int
+    unit_id: int
+    name: str
+    role: str
+    officer_code: str | None
+
+
+@dataclass
+class StaffEntry:
+    """A staff member as listed for admins: with link count and revocation state."""
+
+    member: StaffMember
+    links: int
+    revoked: bool
+    pending_invite: bool
+
+
+def _row(r: object) -> StaffMember:
+    """A StaffMember from a row of _COLUMNS."""
+    return StaffMember(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4])  # type: ignore[index]
+
+
+def _stamp(now: datetime) -> str:
+    """A datetime as stored local text (now is already in the settings' timezone)."""
+    return now.strftime(FORMAT)
+
+
+def normalise_invite(code: str) -> str:
+    """An invite code as compared: uppercase, without spaces or dashes."""
+    text = unicodedata.normalize("NFKC", code).upper()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _hash(code: str) -> str:
+    """The stored form of an invite code."""
+    return hashlib.sha256(normalise_invite(code).encode()).hexdigest()
+
+
+def new_invite_code() -> str:
+    """A fresh random invite code like 'K7PQ2-MX9AB' (50 bits)."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+async def create_staff(
+    db: Database, *, unit_id: int, name: str, role: str, officer_code: str | None, now: datetime
+) -> StaffMember:
+    """Add a staff member (not yet linked to any chat)."""
+    if role not in ROLES:
+        raise ValueError(f"vai trò không hợp lệ: {role}")
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    code = officer_code.strip().upper() if officer_code and officer_code.strip() else None
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT INTO staff (unit_id, name, role, officer_code, created_at) VALUES (?,?,?,?,?)",
+            (unit_id, name, role, code, _stamp(now)),
+        )
+        staff_id = int(cur.lastrowid or 0)
+    return StaffMember(staff_id, unit_id, name, role, code)
+
+
+async def add_invite(
+    db: Database, staff_id: int, now: datetime, days: int = INVITE_DAYS
+) -> tuple[str, datetime]:
+    """A new one-time code for this staff member, valid `days` days: (code, expires_at)."""
+    code = new_invite_code()
+    expires = now + timedelta(days=days)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO staff_invites (code_hash, staff_id, created_at, expires_at)"
+            " VALUES (?,?,?,?)",
+            (_hash(code), staff_id, _stamp(now), _stamp(expires)),
+        )
+    return code, expires
+
+
+async def invite(
+    db: Database,
+    *,
+    unit_id: int,
+    name: str,
+    role: str,
+    officer_code: str | None,
+    now: datetime,
+    days: int = INVITE_DAYS,
+) -> tuple[StaffMember, str, datetime]:
+    """Create a staff member and their one-time code: (member, code, expires_at)."""
+    member = await create_staff(
+        db, unit_id=unit_id, name=name, role=role, officer_code=officer_code, now=now
+    )
+    code, expires = await add_invite(db, member.id, now, days)
+    return member, code, expires
+
+
+async def redeem_invite(
+    db: Database, code: str, channel: str, user_id: str, chat_id: str, now: datetime
+) -> StaffMember | None:
+    """Link this chat account to the invite's staff member; None when the code is unknown,
+    used, expired or its staff member revoked. A code works once."""
+    if not normalise_invite(code) or len(code) > 64:
+        return None
+    wanted = _hash(code)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT i.code_hash, i.expires_at, i.used_at, s.revoked_at, s.id"
+            " FROM staff_invites i JOIN staff s ON s.id = i.staff_id WHERE i.code_hash = ?",
+            (wanted,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None or not hmac.compare_digest(str(row[0]), wanted):
+            return None
+        if row[2] is not None or row[3] is not None or str(row[1]) < _stamp(now):
+            return None
+        await conn.execute(
+            "UPDATE staff_invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
+            (_stamp(now), f"{channel}:{user_id}", wanted),
+        )
+        await conn.execute(
+            "INSERT OR REPLACE INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
+            " VALUES (?,?,?,?,?)",
+            (channel, user_id, chat_id, int(row[4]), _stamp(now)),
+        )
+        async with conn.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (row[4],)) as cur:
+            srow = await cur.fetchone()
+    return _row(srow)
+
+
+async def link(db: Database, staff_id: int, channel: str, user_id: str, chat_id: str,
+               now: datetime) -> None:
+    """Link a chat account to a staff member directly (demo console, tests)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR REPLACE INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
+            " VALUES (?,?,?,?,?)",
+            (channel, user_id, chat_id, staff_id, _stamp(now)),
+        )
+
+
+async def staff_for(db: Database, channel: str, user_id: str) -> StaffMember | None:
+    """The active staff member this chat account is linked to, or None."""
+    async with db.reader.execute(
+        "SELECT s.id, s.unit_id, s.name, s.role, s.officer_code FROM staff_links l"
+        " JOIN staff s ON s.id = l.staff_id"
+        " WHERE l.channel = ? AND l.user_id = ? AND s.revoked_at IS NULL",
+        (channel, user_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else _row(row)
+
+
+async def get_staff(db: Database, staff_id: int) -> StaffMember | None:
+    """The staff member with this id (active or not), or None."""
+    async with db.reader.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)) as cur:
+        row = await cur.fetchone()
+    return None if row is None else _row(row)
+
+
+async def staff_chats(db: Database, staff_id: int) -> list[tuple[str, str]]:
+    """Every chat linked to an active staff member: (channel, chat_id)."""
+    async with db.reader.execute(
+        "SELECT l.channel, l.chat_id FROM staff_links l JOIN staff s ON s.id = l.staff_id"
+        " WHERE l.staff_id = ? AND s.revoked_at IS NULL ORDER BY l.channel, l.chat_id",
+        (staff_id,),
+    ) as cur:
+        return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
+
+
+async def list_staff(
+    db: Database, unit_id: int | None = None, role: str | None = None
+) -> list[StaffMember]:
+    """Active staff members, optionally of one unit and/or role, by id."""
+    sql = f"SELECT {_COLUMNS} FROM staff WHERE revoked_at IS NULL"
+    params: list[object] = []
+    if unit_id is not None:
+        sql += " AND unit_id = ?"
+        params.append(unit_id)
+    if role is not None:
+        sql += " AND role = ?"
+        params.append(role)
+    async with db.reader.execute(sql + " ORDER BY id", params) as cur:
+        return [_row(r) for r in await cur.fetchall()]
+
+
+async def list_entries(
+    db: Database, unit_id: int | None, now: datetime, include_revoked: bool = False
+) -> list[StaffEntry]:
+    """Staff members for admins, with their link count and whether an invite is pending."""
+    sql = (
+        f"SELECT {', '.join('s.' + c.strip() for c in _COLUMNS.split(','))}, s.revoked_at,"
+        " (SELECT COUNT(*) FROM staff_links l WHERE l.staff_id = s.id),"
+        " EXISTS (SELECT 1 FROM staff_invites i WHERE i.staff_id = s.id"
+        "         AND i.used_at IS NULL AND i.expires_at >= ?)"
+        " FROM staff s WHERE 1 = 1"
+    )
+    params: list[object] = [_stamp(now)]
+    if unit_id is not None:
+        sql += " AND s.unit_id = ?"
+        params.append(unit_id)
+    if not include_revoked:
+        sql += " AND s.revoked_at IS NULL"
+    async with db.reader.execute(sql + " ORDER BY s.id", params) as cur:
+        rows = await cur.fetchall()
+    return [StaffEntry(_row(r), int(r[6]), r[5] is not None, bool(r[7])) for r in rows]
+
+
+async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None = None) -> bool:
+    """Revoke a staff member: unlink every chat and cancel invites. False when not found
+    (or already revoked, or of another unit when unit_id is given)."""
+    async with db.transaction() as conn:
+        sql = "SELECT id FROM staff WHERE id = ? AND revoked_at IS NULL"
+        params: list[object] = [staff_id]
+        if unit_id is not None:
+            sql += " AND unit_id = ?"
+            params.append(unit_id)
+        async with conn.execute(sql, params) as cur:
+            if await cur.fetchone() is None:
+                return False
+        await conn.execute("UPDATE staff SET revoked_at = ? WHERE id = ?", (_stamp(now), staff_id))
+        await conn.execute("DELETE FROM staff_links WHERE staff_id = ?", (staff_id,))
+        await conn.execute("DELETE FROM staff_invites WHERE staff_id = ? AND used_at IS NULL",
+                           (staff_id,))
+    return True
+
+
+async def officer_names(db: Database, unit_id: int | None) -> dict[str, str]:
+    """Active staff names by officer code (for leaders' lists)."""
+    sql = (
+        "SELECT officer_code, name FROM staff"
+        " WHERE officer_code IS NOT NULL AND revoked_at IS NULL"
+    )
+    params: list[object] = []
+    if unit_id is not None:
+        sql += " AND unit_id = ?"
+        params.append(unit_id)
+    async with db.reader.execute(sql, params) as cur:
+        return {str(r[0]): str(r[1]) for r in await cur.fetchall()}
