@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = {"telegram": 4096, "zalo": 2000}  # the channels' Sender.max_text
 RATE_PREFIX = "rate"
+QUARTERLY_CATCH_UP_DAYS = 31  # a summary missed while the bot was down is sent up to this late
 RATE_BUTTONS = ((1, "Rất hài lòng"), (2, "Hài lòng"), (3, "Không hài lòng"))
 
 
@@ -216,25 +217,28 @@ def closed_quarter(ctx: AppContext, today: date) -> tuple[object, date]:
     return period, ctx.calendar.next_working_day(period.end)
 
 
-def quarter_due(ctx: AppContext, now: datetime) -> object | None:
-    """The quarter whose summary is due at `now` (from its first working day after, at
-    settings.quarterly_time, until the next quarter closes), or None."""
+def quarter_due(ctx: AppContext, now: datetime, catch_up: bool = False) -> object | None:
+    """The quarter whose summary is due at `now`, or None.
+
+    On schedule: the first working day after the quarter closes, from settings.quarterly_time.
+    Catching up at start (the bot was down then): also up to QUARTERLY_CATCH_UP_DAYS later.
+    """
     period, first = closed_quarter(ctx, now.date())
-    if now.date() < first:
+    today = now.date()
+    if today < first or (today == first and now.time() < ctx.settings.quarterly_time):
         return None
-    if now.date() == first and now.time() < ctx.settings.quarterly_time:
-        return None
-    return period
+    last = first + timedelta(days=QUARTERLY_CATCH_UP_DAYS) if catch_up else first
+    return period if today <= last else None
 
 
-async def quarterly_summaries(ctx: AppContext, now: datetime) -> int:
+async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = False) -> int:
     """Enqueue the closed quarter's summary (text, chart, .docx) to every leader; rows added.
 
-    Runs every day at settings.quarterly_time and does nothing except on (or, catching up,
-    after) the first working day after a quarter ends; the files are made only for leaders'
-    chats that have not had this quarter's summary yet.
+    Runs every day at settings.quarterly_time and does nothing except on the first working day
+    after a quarter ends (or within QUARTERLY_CATCH_UP_DAYS after it, when catching up at
+    start); the files are made only for leaders' chats that have not had this summary yet.
     """
-    period = quarter_due(ctx, now)
+    period = quarter_due(ctx, now, catch_up)
     if period is None:
         return 0
     off = await prefs.staff_without(ctx.db, "quarterly")

@@ -5,8 +5,9 @@ restart is the outbox, not the job store. APScheduler 3.x's `misfire_grace_time`
 so a run delayed by a busy loop or a suspended machine would be dropped silently: the daily job
 gets about an hour, the quarterly one no limit, both with `coalesce=True` (one run, never two).
 A job missed while the bot was down is not in a memory store, so `catch_up` runs it once at
-start when today's run time has passed within the same grace; the outbox keys make a run that
-already happened store nothing.
+start: the daily one when today's run time passed within the hour, the quarterly one up to
+pushes.QUARTERLY_CATCH_UP_DAYS after its day. The outbox keys make a run that already happened
+store nothing.
 """
 
 from __future__ import annotations
@@ -39,8 +40,13 @@ async def daily_job(ctx: AppContext, now: datetime) -> int:
 
 
 async def quarterly_job(ctx: AppContext, now: datetime) -> int:
-    """The closed quarter's summary to leaders when due; returns rows enqueued."""
+    """The closed quarter's summary to leaders when due today; returns rows enqueued."""
     return await pushes.quarterly_summaries(ctx, now)
+
+
+async def quarterly_catch_up_job(ctx: AppContext, now: datetime) -> int:
+    """The closed quarter's summary when its day passed while the bot was down."""
+    return await pushes.quarterly_summaries(ctx, now, catch_up=True)
 
 
 def _runner(
@@ -97,7 +103,7 @@ def missed_at_start(ctx: AppContext, now: datetime) -> list[str]:
     daily_at = datetime.combine(now.date(), ctx.settings.reminder_time, tzinfo=now.tzinfo)
     if daily_at <= now <= daily_at + timedelta(seconds=DAILY_GRACE_SECONDS):
         missed.append(DAILY_JOB)
-    if pushes.quarter_due(ctx, now) is not None:
+    if pushes.quarter_due(ctx, now, catch_up=True) is not None:
         missed.append(QUARTERLY_JOB)
     return missed
 
@@ -105,7 +111,7 @@ def missed_at_start(ctx: AppContext, now: datetime) -> list[str]:
 def catch_up(ctx: AppContext, scheduler: AsyncIOScheduler) -> list[str]:
     """Schedule one immediate run of each job missed while down; returns their ids."""
     now = ctx.now()
-    jobs = {DAILY_JOB: daily_job, QUARTERLY_JOB: quarterly_job}
+    jobs = {DAILY_JOB: daily_job, QUARTERLY_JOB: quarterly_catch_up_job}
     missed = missed_at_start(ctx, now)
     for name in missed:
         scheduler.add_job(
