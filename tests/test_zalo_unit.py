@@ -58,6 +58,8 @@ def test_choice_lines_read_naturally() -> None:
     assert choice_line(2, "⭐ 5") == "Gửi 2 để chọn «⭐ 5»"
     assert choice_line(3, "UBND") == "Gửi 3 để chọn «UBND»"
     assert choice_line(4, "Có") == "Gửi 4 để chọn «Có»"
+    assert choice_line(5, "🔔 Theo dõi hồ sơ này") == "Gửi 5 để theo dõi hồ sơ này"
+    assert choice_line(6, "➡️ Trang sau") == "Gửi 6 để trang sau"
 
 
 def test_render_numbers_buttons_across_a_batch() -> None:

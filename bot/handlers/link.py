@@ -2,13 +2,15 @@
 
 On the linked channel, `/lienket` gives a code (storage.staff.add_invite: one use, 1 day); on
 the other channel, `/lienket <mã>` links that chat account to the same staff record
-(storage.staff.redeem_invite). Reminders then reach every linked chat (storage.staff.staff_chats).
+(storage.staff.redeem_invite), under the same attempt limit as /dangky. Reminders then reach
+every linked chat (storage.staff.staff_chats).
 """
 
 from __future__ import annotations
 
 from bot.core.registry import Request, command
 from bot.core.types import Reply
+from bot.handlers.common import INVITE, over_limit, spend
 from storage.staff import add_invite, redeem_invite
 
 STAFF = {"officer", "leader", "admin"}
@@ -22,11 +24,15 @@ def _other_channel(channel: str) -> str:
 
 
 async def _redeem(req: Request, code: str) -> list[Reply]:
-    """Link this chat account to the staff member who asked for the code."""
+    """Link this chat account to the staff member who asked for the code (rate-limited)."""
+    refusal = await over_limit(req, INVITE, staff_too=True)
+    if refusal is not None:
+        return [refusal]
     inc = req.incoming
     member = await redeem_invite(
-        req.ctx.db, code, inc.channel, inc.user_id, inc.chat_id, req.ctx.now()
+        req.ctx.db, code[:64], inc.channel, inc.user_id, inc.chat_id, req.ctx.now()
     )
+    await spend(req, 1 if member is not None else 2, INVITE, staff_too=True)
     if member is None:
         return [Reply(
             "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn.\n"

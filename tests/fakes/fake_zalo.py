@@ -72,6 +72,10 @@ class FakeZalo:
         """The value for MOTCUA_ZALO_API_URL."""
         return f"http://127.0.0.1:{self.port}/bot"
 
+    def env(self) -> dict[str, str]:
+        """The MOTCUA_ZALO_* variables pointing a bot process at this server (polling mode)."""
+        return {"MOTCUA_ZALO_TOKEN": self.token, "MOTCUA_ZALO_API_URL": self.api_url}
+
     # --- knobs -------------------------------------------------------------------------------
 
     def fail(self, method: str, code: int, times: int = 1) -> None:

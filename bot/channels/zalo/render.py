@@ -50,11 +50,18 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def choice_line(number: int, label: str) -> str:
-    """One numbered choice: "Gửi 1 để theo dõi hồ sơ", or "Gửi 1 để chọn «⭐ 5»"."""
+    """One numbered choice: "Gửi 1 để theo dõi hồ sơ", or "Gửi 1 để chọn «⭐ 5»".
+
+    A label of several words starting with a capitalised word reads as an action (a leading
+    emoji is dropped); anything else is quoted after "chọn".
+    """
     label = label.strip()
-    verb_like = " " in label and label[0].isupper() and label[1].islower()  # "Theo dõi hồ sơ"
+    plain = label
+    while plain and not plain[0].isalnum():
+        plain = plain[1:].lstrip()
+    verb_like = " " in plain and len(plain) > 1 and plain[0].isupper() and plain[1].islower()
     if verb_like:
-        return f"Gửi {number} để {label[0].lower()}{label[1:]}"
+        return f"Gửi {number} để {plain[0].lower()}{plain[1:]}"
     return f"Gửi {number} để chọn «{label}»"
 
 
