@@ -71,8 +71,8 @@ def fit(head: list[str], sections: list[tuple[str, list[str]]], limit: int) -> s
 
 
 async def _recipients(ctx: AppContext, member: StaffMember) -> list[tuple[str, str]]:
-    """The chats a staff member is reachable on."""
-    return await staff_chats(ctx.db, member.id)
+    """The chats a staff member's pushes go to (all linked ones, or the channel they chose)."""
+    return await prefs.push_chats(ctx.db, member.id, await staff_chats(ctx.db, member.id))
 
 
 # --- officers' morning reminder ------------------------------------------------------------------

@@ -18,5 +18,6 @@ CREATE TABLE push_prefs (
     reminders   INTEGER NOT NULL DEFAULT 1, -- officers' morning reminder
     digest      INTEGER NOT NULL DEFAULT 1, -- leaders' daily digest
     quarterly   INTEGER NOT NULL DEFAULT 1, -- leaders' quarterly summary
+    channel     TEXT,                       -- receive on this channel only; NULL: every linked chat
     updated_at  TEXT NOT NULL
 );
