@@ -61,3 +61,20 @@ async def test_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
         assert "Zalo: long polling" in log
         assert "Stopped cleanly" in log
         assert zalo.token not in log  # the token is redacted from the logs
+
+
+async def test_motcua_check_reads_the_zalo_token(tmp_path: Path) -> None:
+    """`motcua check` calls getMe on the (fake) platform and names the bot."""
+    async with running_fake() as zalo:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+        env.update(zalo.env())
+        env["MOTCUA_DB_PATH"] = str(tmp_path / "motcua.db")
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "check", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    text = out.decode("utf-8", "replace") + err.decode("utf-8", "replace")
+    assert "Zalo: token hợp lệ, bot «bot.fake»" in text, text
+    assert zalo.count("getMe") == 1
