@@ -208,3 +208,16 @@ async def test_wrong_token_refused_at_start(ctx: AppContext, fake: FakeZalo) -> 
     with pytest.raises(RuntimeError, match="Zalo Bot Manager"):
         await channel.start()
     await channel.stop()  # harmless after a failed start
+
+
+async def test_platform_down_at_start_is_not_fatal(ctx: AppContext, fake: FakeZalo) -> None:
+    """A 5xx on getMe is logged; polling starts and answers once the platform is back."""
+    use_fake(ctx, fake)
+    fake.fail("getMe", 503)
+    channel = ZaloChannel(ctx, StandInCore(), poll_timeout=1, retry_base=0.01)
+    await channel.start()
+    try:
+        fake.push_text("u1", "chào")
+        assert (await fake.wait_for_messages("u1", 1))[0]["text"] == "Bạn gửi: chào"
+    finally:
+        await channel.stop()

@@ -121,6 +121,7 @@ def test_error_mapping() -> None:
 
 def test_backoff_is_capped_and_jittered() -> None:
     """Waits grow exponentially, never above the cap, never below zero."""
+    assert backoff(5000, 1.0, 60.0) <= 60.0  # no overflow after a long outage
     for attempt in range(20):
         wait = backoff(attempt, 1.0, 60.0)
         assert 0 <= wait <= min(60.0, 2**attempt)

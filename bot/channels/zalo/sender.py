@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def backoff(attempt: int, base: float = 1.0, cap: float = 60.0) -> float:
     """Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^attempt)]."""
-    return random.uniform(0, min(cap, base * (2**attempt)))
+    return random.uniform(0, min(cap, base * (2 ** min(attempt, 30))))
 
 
 def map_error(exc: Exception) -> Exception:
