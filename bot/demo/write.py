@@ -1,0 +1,144 @@
+"""Write the demo data set in the import format: CSV with Vietnamese headers, XLSX with national ones."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from bot.demo.catalogue import catalogue
+from bot.demo.generate import Dossier, dossiers, iter_staff
+
+UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
+
+_STATUS_LABEL = {
+    "received": ("Đã tiếp nhận", 2),
+    "processing": ("Đang xử lý", 4),
+    "supplement": ("Yêu cầu bổ sung", 5),
+    "payment": ("Chờ thực hiện nghĩa vụ tài chính", 6),
+    "result": ("Đã có kết quả", 9),
+    "returned": ("Đã trả kết quả", 10),
+    "rejected": ("Từ chối tiếp nhận", 3),
+    "stopped": ("Dừng xử lý", 8),
+    "withdrawn": ("Rút hồ sơ", 7),
+}
+_CHANNEL_LABEL = {"truc_tiep": ("Trực tiếp", 1), "truc_tuyen": ("Trực tuyến", 2),
+                  "buu_chinh": ("Bưu chính", 3)}
+_LEVEL_LABEL = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "khong": "Chưa cung cấp"}
+
+# CSV: the one-stop software's Vietnamese headers; XLSX: the national sync names where they exist.
+CSV_HEADER = (
+    "STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Chủ hồ sơ", "Số điện thoại", "Số giấy tờ",
+    "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý", "Ngày trả kết quả",
+    "Trạng thái", "Ngày cập nhật trạng thái", "Cán bộ xử lý", "Đơn vị tiếp nhận", "Toàn trình",
+    "Số hóa đầu vào", "Số hóa đầu ra", "Lưu kho", "Tái sử dụng", "Phí, lệ phí",
+    "Thanh toán trực tuyến", "Nội dung yêu cầu bổ sung",
+)
+XLSX_HEADER = (
+    "STT", "MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "SoDienThoai", "SoGiayToChuHoSo",
+    "KenhThucHien", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "TrangThaiHoSo",
+    "Ngày cập nhật trạng thái", "Người xử lý", "Đơn vị", "Trực tuyến toàn trình",
+    "Số hóa đầu vào", "Số hóa đầu ra", "Lưu kho", "Tái sử dụng dữ liệu số hóa", "Phí, lệ phí",
+    "Thanh toán trực tuyến", "Nội dung yêu cầu bổ sung",
+)
+PROCEDURE_HEADER = ("Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Mức độ", "Thời hạn giải quyết",
+                    "Phí, lệ phí")
+
+
+@dataclass
+class DemoFiles:
+    """Where write_demo put each file."""
+
+    procedures_csv: Path
+    procedures_xlsx: Path
+    dossiers_csv: Path
+    dossiers_xlsx: Path
+    staff_csv: Path
+
+
+def _dmy(value: datetime | None, with_time: bool = True) -> str:
+    """dd/mm/yyyy[ HH:MM:SS] or ''."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y %H:%M:%S" if with_time else "%d/%m/%Y")
+
+
+def _vnd(amount: int) -> str:
+    """50000 → '50.000'."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def _status_at(d: Dossier) -> datetime | None:
+    """The status date, written only when it differs from the import's default."""
+    return d.status_at if d.status in ("supplement", "payment") else None
+
+
+def _csv_row(n: int, d: Dossier) -> list[str]:
+    """A dossier as a CSV row (labels, dd/mm/yyyy dates, x for yes)."""
+    x = lambda flag: "x" if flag else ""  # noqa: E731
+    return [
+        str(n), d.code, d.procedure.code, d.procedure.name, d.applicant, d.phone, d.id_number,
+        _CHANNEL_LABEL[d.channel][0], _dmy(d.received), _dmy(d.due, with_time=False),
+        _dmy(d.finished), _dmy(d.returned), _STATUS_LABEL[d.status][0], _dmy(_status_at(d)),
+        d.officer, UNIT, x(d.fully_online), x(d.digitized_input), x(d.digitized_output),
+        x(d.stored), x(d.reused), _vnd(d.fee), x(d.paid_online), d.supplement_note,
+    ]
+
+
+def _xlsx_row(n: int, d: Dossier) -> list[object]:
+    """A dossier as an XLSX row (national codes, native dates, 1/0)."""
+    b = lambda flag: int(flag)  # noqa: E731
+    return [
+        n, d.code, d.procedure.code, d.procedure.name, d.applicant, d.phone, d.id_number,
+        _CHANNEL_LABEL[d.channel][1], d.received, d.due, d.finished, d.returned,
+        _STATUS_LABEL[d.status][1], _status_at(d), d.officer, UNIT, b(d.fully_online),
+        b(d.digitized_input), b(d.digitized_output), b(d.stored), b(d.reused), d.fee,
+        b(d.paid_online), d.supplement_note or None,
+    ]
+
+
+def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], title: str) -> None:
+    """Write one sheet (write-only mode, fixed document times so the file is reproducible)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(row)
+    stamp = datetime(2026, 7, 1, 7, 0)
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "motcua-bot demo"
+    book.save(path)
+
+
+def write_demo(outdir: Path) -> DemoFiles:
+    """Write the demo data set into outdir (created if needed); returns the file paths."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    files = DemoFiles(
+        outdir / "thu-tuc.csv", outdir / "thu-tuc.xlsx", outdir / "ho-so.csv",
+        outdir / "ho-so.xlsx", outdir / "can-bo.csv",
+    )
+    procs = catalogue()
+    proc_rows = [
+        [p.code, p.name, p.field, _LEVEL_LABEL[p.level], p.days, p.fee_text] for p in procs
+    ]
+    with files.procedures_csv.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(PROCEDURE_HEADER)
+        w.writerows([[*r[:4], f"{r[4]} ngày làm việc", r[5]] for r in proc_rows])
+    _save_xlsx(files.procedures_xlsx, PROCEDURE_HEADER, proc_rows, "Danh mục TTHC")
+    ds = dossiers()
+    with files.dossiers_csv.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CSV_HEADER)
+        w.writerows(_csv_row(n, d) for n, d in enumerate(ds, 1))
+    _save_xlsx(files.dossiers_xlsx, XLSX_HEADER, [_xlsx_row(n, d) for n, d in enumerate(ds, 1)],
+               "Danh sách hồ sơ")
+    with files.staff_csv.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(("Mã cán bộ", "Họ và tên", "Vai trò", "Phụ trách"))
+        w.writerows(iter_staff())
+    return files

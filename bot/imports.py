@@ -1,0 +1,39 @@
+"""Importing as a service: run the store's importer, then queue the status-change pushes."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from bot.context import AppContext
+from storage.importer import ImportSummary, import_dossiers, import_procedures
+
+log = logging.getLogger(__name__)
+
+
+async def run_import(
+    ctx: AppContext,
+    path: Path,
+    kind: str,
+    unit: str | None = None,
+    strict: bool = False,
+    progress: bool = False,
+) -> ImportSummary:
+    """Import a file of the given kind; after a dossier import, queue followers' pushes."""
+    if kind == "procedures":
+        return await import_procedures(ctx, path, unit, strict, progress)
+    summary = await import_dossiers(ctx, path, unit, strict, progress)
+    if summary.stored and summary.status_changes:
+        await _queue_pushes(ctx, summary.run_id)
+    return summary
+
+
+async def _queue_pushes(ctx: AppContext, run_id: int) -> None:
+    """Hand the run's status events to the push module (when it is installed)."""
+    try:
+        pushes = importlib.import_module("bot.pushes")
+    except ModuleNotFoundError:
+        return
+    queued = await pushes.enqueue_status_changes(ctx, run_id)
+    log.info("import run %s: %s status-change pushes queued", run_id, queued)

@@ -1,0 +1,211 @@
+"""Parse one imported cell: datetimes, booleans, fees, statuses, channels, levels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read; the message is a short Vietnamese reason."""
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents dropped, đ → d, whitespace collapsed (for matching, not storing)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())
+
+
+def clean(value: object) -> str:
+    """A cell as NFC text with outer whitespace removed ('' for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+FINAL_STATUSES = frozenset({"result", "returned", "rejected", "stopped", "withdrawn"})
+
+_STATUS_LABELS = {
+    "received": ("2", "Được tiếp nhận", "Đã tiếp nhận", "Mới tiếp nhận"),
+    "processing": ("4", "Đang xử lý", "Đang giải quyết"),
+    "supplement": ("5", "Yêu cầu bổ sung", "Yêu cầu bổ sung giấy tờ", "Chờ bổ sung"),
+    "payment": (
+        "6",
+        "Yêu cầu thực hiện nghĩa vụ tài chính",
+        "Chờ thực hiện nghĩa vụ tài chính",
+    ),
+    "result": ("9", "Đã xử lý xong", "Đã có kết quả", "Chờ trả kết quả"),
+    "returned": ("10", "Đã trả kết quả"),
+    "rejected": ("3", "Không được tiếp nhận", "Từ chối tiếp nhận", "Từ chối"),
+    "stopped": ("8", "Dừng xử lý", "Không giải quyết", "Từ chối giải quyết"),
+    "withdrawn": ("7", "Công dân yêu cầu rút hồ sơ", "Rút hồ sơ"),
+}
+STATUS_BY_KEY: dict[str, str] = {}
+for _canon, _labels in _STATUS_LABELS.items():
+    for _label in (_canon, *_labels):
+        STATUS_BY_KEY[fold(_label)] = _canon
+_NOT_RECEIVED = {fold(x) for x in ("1", "Mới đăng ký", "Mới đăng ký hồ sơ")}
+
+_CHANNELS = {
+    "truc_tiep": ("1", "Trực tiếp"),
+    "truc_tuyen": ("2", "Trực tuyến"),
+    "buu_chinh": ("3", "Bưu chính", "Dịch vụ bưu chính", "Qua bưu chính"),
+}
+CHANNEL_BY_KEY = {fold(k): c for c, ks in _CHANNELS.items() for k in (c, *ks)}
+
+_LEVELS = {
+    "toan_trinh": ("Toàn trình", "DVCTT toàn trình", "Dịch vụ công trực tuyến toàn trình"),
+    "mot_phan": ("Một phần", "DVCTT một phần", "Dịch vụ công trực tuyến một phần"),
+    "khong": ("Chưa cung cấp", "Không", "Chưa cung cấp DVCTT"),
+}
+LEVEL_BY_KEY = {fold(k): c for c, ks in _LEVELS.items() for k in (c, *ks)}
+
+_TRUE = {fold(x) for x in ("1", "true", "có", "x", "yes", "đúng")}
+_FALSE = {fold(x) for x in ("0", "false", "không", "", "no", "sai")}
+
+
+def parse_status(value: object) -> str:
+    """The canonical status of a label, national code or canonical name."""
+    key = fold(clean(value))
+    if key in _NOT_RECEIVED:
+        raise BadValue("trạng thái «Mới đăng ký» (mã 1): hồ sơ chưa được tiếp nhận")
+    try:
+        return STATUS_BY_KEY[key]
+    except KeyError:
+        raise BadValue(f"trạng thái không rõ «{clean(value)}»") from None
+
+
+def parse_channel(value: object) -> str:
+    """The canonical channel (truc_tiep, truc_tuyen, buu_chinh)."""
+    try:
+        return CHANNEL_BY_KEY[fold(clean(value))]
+    except KeyError:
+        raise BadValue(f"hình thức nộp không rõ «{clean(value)}»") from None
+
+
+def parse_level(value: object) -> str:
+    """The canonical online-service level (toan_trinh, mot_phan, khong)."""
+    try:
+        return LEVEL_BY_KEY[fold(clean(value))]
+    except KeyError:
+        raise BadValue(f"mức độ DVCTT không rõ «{clean(value)}»") from None
+
+
+def parse_bool(value: object) -> bool:
+    """1/0, true/false, có/không, x/empty (and Excel's own booleans)."""
+    if isinstance(value, bool):
+        return value
+    key = fold(clean(value))
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise BadValue(f"giá trị có/không không rõ «{clean(value)}»")
+
+
+_FEE_UNITS = re.compile(r"(vnd|vnđ|dong|đồng|đ|d)\.?$", re.IGNORECASE)
+
+
+def parse_fee(value: object) -> int:
+    """A fee in VND: `50.000`, `50000`, `50,000 đ` all read 50000; negative is refused."""
+    if isinstance(value, bool):
+        raise BadValue("phí, lệ phí không hợp lệ")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise BadValue("phí, lệ phí âm")
+        if isinstance(value, float) and not value.is_integer():
+            raise BadValue(f"phí, lệ phí không phải số nguyên đồng «{value}»")
+        return int(value)
+    text = clean(value)
+    if not text:
+        return 0
+    negative = text.startswith("-")
+    body = _FEE_UNITS.sub("", text.lstrip("-").strip()).strip()
+    if re.fullmatch(r"\d+", body):
+        amount = int(body)
+    elif re.fullmatch(r"\d{1,3}([.,\s]\d{3})+", body):
+        amount = int(re.sub(r"[.,\s]", "", body))
+    elif re.fullmatch(r"\d+[.,]0+", body):
+        amount = int(re.split(r"[.,]", body)[0])
+    else:
+        raise BadValue(f"phí, lệ phí không đọc được «{text}»")
+    if negative and amount:
+        raise BadValue("phí, lệ phí âm")
+    return amount
+
+
+def parse_days(value: object) -> int | None:
+    """A time limit in working days (integer ≥ 0), or None when empty."""
+    text = clean(value)
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d+)(\s*ngày.*)?", text, flags=re.IGNORECASE)
+    if not m:
+        raise BadValue(f"thời hạn giải quyết không phải số ngày «{text}»")
+    return int(m[1])
+
+
+def last4(value: object) -> str | None:
+    """Only the last 4 digits of a phone or ID number (None when it has fewer than 4)."""
+    digits = re.sub(r"\D", "", clean(value))
+    return digits[-4:] if len(digits) >= 4 else None
+
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def _build(parts: tuple[str | None, ...], default: time, text: str) -> datetime:
+    """Make a naive local datetime from (y, m, d, H, M, S) text parts."""
+    y, mo, d, hh, mm, ss = parts
+    try:
+        day = date(int(y), int(mo), int(d))  # type: ignore[arg-type]
+    except ValueError:
+        raise BadValue(f"ngày không tồn tại «{text}»") from None
+    if hh is None:
+        return datetime.combine(day, default)
+    try:
+        return datetime.combine(day, time(int(hh), int(mm), int(ss or 0)))  # type: ignore[arg-type]
+    except ValueError:
+        raise BadValue(f"giờ không hợp lệ «{text}»") from None
+
+
+def parse_datetime(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> datetime | None:
+    """A naive local datetime from any accepted form; None when empty.
+
+    A value with an offset is converted to tz; a date without a time gets `default`
+    (00:00 for received_at, 17:00 for due_at).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
+        return value.replace(microsecond=0)
+    if isinstance(value, date):
+        return datetime.combine(value, default)
+    text = clean(value)
+    if not text:
+        return None
+    m = _DMY.fullmatch(text)
+    if m:
+        return _build((m[3], m[2], m[1], m[4], m[5], m[6]), default, text)
+    m = _ISO.fullmatch(text)
+    if m:
+        naive = _build(m.groups()[:6], default, text)
+        if m[7]:
+            offset = m[7].replace("Z", "+00:00")
+            if ":" not in offset:
+                offset = offset[:3] + ":" + offset[3:]
+            aware = datetime.fromisoformat(naive.isoformat() + offset)
+            return aware.astimezone(tz).replace(tzinfo=None)
+        return naive
+    raise BadValue(f"ngày giờ không đọc được «{text}»")
