@@ -1,4 +1,4 @@
-"""The demo's people: applicants' Vietnamese names and numbers, the center's officers and leaders."""
+"""The demo's people: applicants' names and numbers, the center's officers and leaders."""
 
 from __future__ import annotations
 

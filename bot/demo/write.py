@@ -1,4 +1,4 @@
-"""Write the demo data set in the import format: CSV with Vietnamese headers, XLSX with national ones."""
+"""Write the demo data set in the import format: CSV (Vietnamese headers) and XLSX (national)."""
 
 from __future__ import annotations
 
@@ -113,8 +113,11 @@ def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], ti
     book.save(path)
 
 
-def write_demo(outdir: Path) -> DemoFiles:
-    """Write the demo data set into outdir (created if needed); returns the file paths."""
+def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
+    """Write the demo data set into outdir (created if needed); returns the file paths.
+
+    With xlsx=False only the CSV files are written (what `motcua demo` loads).
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     files = DemoFiles(
@@ -129,14 +132,16 @@ def write_demo(outdir: Path) -> DemoFiles:
         w = csv.writer(f)
         w.writerow(PROCEDURE_HEADER)
         w.writerows([[*r[:4], f"{r[4]} ngày làm việc", r[5]] for r in proc_rows])
-    _save_xlsx(files.procedures_xlsx, PROCEDURE_HEADER, proc_rows, "Danh mục TTHC")
+    if xlsx:
+        _save_xlsx(files.procedures_xlsx, PROCEDURE_HEADER, proc_rows, "Danh mục TTHC")
     ds = dossiers()
     with files.dossiers_csv.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(CSV_HEADER)
         w.writerows(_csv_row(n, d) for n, d in enumerate(ds, 1))
-    _save_xlsx(files.dossiers_xlsx, XLSX_HEADER, [_xlsx_row(n, d) for n, d in enumerate(ds, 1)],
-               "Danh sách hồ sơ")
+    if xlsx:
+        rows = [_xlsx_row(n, d) for n, d in enumerate(ds, 1)]
+        _save_xlsx(files.dossiers_xlsx, XLSX_HEADER, rows, "Danh sách hồ sơ")
     with files.staff_csv.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(("Mã cán bộ", "Họ và tên", "Vai trò", "Phụ trách"))

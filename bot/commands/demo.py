@@ -1,0 +1,74 @@
+"""`motcua demo-data OUTDIR` (write the demo files) and `motcua demo` (load them and chat)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.commands.common import CommandError, run
+from bot.config import Settings, load_settings
+from bot.context import AppContext
+from bot.demo.load import DemoRefused, demo_clock, load_demo, tour
+from bot.demo.write import write_demo
+
+DEMO_DB = Path("./data/demo.db")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the demo-data and demo sub-commands."""
+    p = sub.add_parser("demo-data", help="ghi bộ dữ liệu mẫu xã Kẻ Sắt (CSV và XLSX)")
+    p.add_argument("outdir", type=Path, help="thư mục sẽ ghi")
+    p.set_defaults(func=_demo_data)
+    p = sub.add_parser(
+        "demo", help="nạp dữ liệu mẫu vào kho trống và chạy bot (cửa sổ chat khi chưa có token)"
+    )
+    p.add_argument("--no-chat", action="store_true", help="chỉ nạp dữ liệu và in hướng dẫn")
+    p.set_defaults(func=_demo)
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    """Write the demo files and say where."""
+    try:
+        files = write_demo(args.outdir)
+    except OSError as exc:
+        raise CommandError(f"Không ghi được vào {args.outdir}: {exc.strerror}.") from None
+    print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
+    for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv"):
+        print(f"  {getattr(files, name)}")
+    print(
+        "Nạp vào kho: motcua import procedures "
+        f"{files.procedures_csv} && motcua import dossiers {files.dossiers_csv}"
+    )
+    return 0
+
+
+def demo_settings() -> Settings:
+    """The settings, with the store at ./data/demo.db unless MOTCUA_DB_PATH says otherwise."""
+    settings = load_settings()
+    if "db_path" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"db_path": DEMO_DB})
+    return settings
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Load the demo (into an empty store) and start the bot on it."""
+    settings = demo_settings()
+
+    async def body() -> None:
+        ctx = await AppContext.open(settings, clock=demo_clock(), demo=True)
+        try:
+            print(await load_demo(ctx))
+            print(await tour(ctx))
+            if args.no_chat:
+                return
+            from bot.runner import run_bot
+
+            await run_bot(ctx, demo=True)
+        finally:
+            await ctx.close()
+
+    try:
+        run(body())
+    except DemoRefused as exc:
+        raise CommandError(str(exc)) from None
+    return 0

@@ -1,0 +1,88 @@
+"""Load the demo data set into an empty store, add its staff, and describe a short tour."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from bot.context import AppContext
+from bot.demo.generate import AS_OF, iter_staff
+from bot.demo.write import UNIT, write_demo
+from storage import dossiers_demo
+from storage.importer import import_dossiers, import_procedures
+from storage.units import ensure_unit
+
+
+class DemoRefused(Exception):
+    """The store already holds other data; the message says what to do, in Vietnamese."""
+
+
+def demo_clock(start: datetime | None = None):  # type: ignore[no-untyped-def]
+    """A clock that starts at the demo's "today" (30/06/2026 17:00) and runs on from there."""
+    import time as _time
+
+    origin = _time.monotonic()
+    base = (start or AS_OF).replace(tzinfo=None)
+
+    def now() -> datetime:
+        from datetime import timedelta
+        from zoneinfo import ZoneInfo
+
+        moment = base + timedelta(seconds=_time.monotonic() - origin)
+        return moment.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+    return now
+
+
+async def load_demo(ctx: AppContext) -> str:
+    """Load the demo into the store when it is empty; returns what was loaded (Vietnamese)."""
+    if not await ctx.db.is_empty():
+        if await dossiers_demo.has_demo(ctx.db, UNIT):
+            return "Kho đã có dữ liệu mẫu xã Kẻ Sắt — dùng lại."
+        raise DemoRefused(
+            f"Kho dữ liệu {ctx.settings.db_path} đã có dữ liệu thật; «motcua demo» chỉ nạp dữ "
+            "liệu mẫu vào kho trống. Hãy chạy với MOTCUA_DB_PATH=./data/demo.db."
+        )
+    with tempfile.TemporaryDirectory(prefix="motcua-demo-") as tmp:
+        files = write_demo(Path(tmp), xlsx=False)
+        procs = await import_procedures(ctx, files.procedures_csv, unit=UNIT)
+        ds = await import_dossiers(ctx, files.dossiers_csv, unit=UNIT)
+    await _add_staff(ctx)
+    return (
+        f"Đã nạp dữ liệu mẫu «{UNIT}»: {procs.inserted} thủ tục, {ds.inserted} hồ sơ "
+        f"(01/10/2025 – 30/06/2026), {len(list(iter_staff()))} cán bộ."
+    )
+
+
+async def _add_staff(ctx: AppContext) -> None:
+    """Add the demo's officers and leaders as staff members (not linked to any chat)."""
+    try:
+        from storage.staff import create_staff
+    except ImportError:  # the staff tables come with the chat core
+        return
+    unit_id = await ensure_unit(ctx.db, UNIT)
+    for code, name, role, _field in iter_staff():
+        await create_staff(
+            ctx.db, unit_id=unit_id, name=name, role=role, officer_code=code, now=ctx.now()
+        )
+
+
+async def tour(ctx: AppContext) -> str:
+    """A short Vietnamese tour with real demo codes and their last 4 digits."""
+    samples = await dossiers_demo.tour_samples(ctx.db)
+    lines = [
+        "Thử ngay (dữ liệu mẫu tính đến 30/06/2026):",
+        "• Người dân: gửi /tracuu kèm mã hồ sơ, hoặc chỉ gửi mã:",
+    ]
+    for label, code, last4 in samples:
+        lines.append(f"    {label}: /tracuu {code} {last4}   (4 số cuối SĐT: {last4})")
+    lines += [
+        "• /thutuc khai sinh — tìm thủ tục;  /huongdan — hướng dẫn",
+        "• /as officer — đóng vai cán bộ: /quahan, /sapden, /hosocuatoi",
+        "• /as leader — đóng vai lãnh đạo: /quy1 2026 (đúng số liệu báo cáo Quý I), "
+        "/baocao quy1 2026, /quahan",
+        "• /as admin — quản trị: /nhanvien, /moi;  /as citizen — trở lại người dân",
+        "• /thoat — thoát",
+    ]
+    return "\n".join(lines)
