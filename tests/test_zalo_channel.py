@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo.channel import NOT_TEXT
-from bot.channels.zalo.render import DOCUMENT_NOTE, IMAGE_NOTE
+from bot.channels.zalo.render import IMAGE_NOTE, REPORT_NOTE
 from bot.context import AppContext
 from tests.fakes.fake_zalo import FakeZalo
 from tests.zalo_helpers import StandInCore, running_fake, use_fake
@@ -115,7 +115,7 @@ async def test_long_text_split_and_files_noted(polling, fake: FakeZalo) -> None:
     [img] = await fake.wait_for_messages("u2", 1)
     [doc] = await fake.wait_for_messages("u3", 1)
     assert img["text"] == f"Biểu đồ quý I\n\n{IMAGE_NOTE}"
-    assert doc["text"] == "Báo cáo quý I\n\n" + DOCUMENT_NOTE.format(name="bao-cao-q1.docx")
+    assert doc["text"] == "Báo cáo quý I\n\n" + REPORT_NOTE.format(name="bao-cao-q1.docx")
     assert "Telegram" in doc["text"] and "motcua report" in doc["text"]
 
 

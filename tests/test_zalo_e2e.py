@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo.render import IMAGE_NOTE
 from bot.context import AppContext
 from bot.core.router import REFUSED, Core
 from bot.core.types import Incoming
@@ -170,3 +171,22 @@ async def test_webhook_mode_with_the_real_core(ctx: AppContext, fake: FakeZalo) 
         assert DOSSIER_CODE in msg["text"]
     finally:
         await channel.stop()
+
+
+async def test_leader_report_on_zalo_becomes_text_and_notes(bot, fake: FakeZalo, ctx) -> None:
+    """/baocao: the .docx and the chart cannot go through Zalo; the leader gets notes instead,
+    and the period buttons as numbered choices."""
+    member = await staff_store.create_staff(
+        ctx.db, unit_id=await unit_id(ctx), name="Hoàng Thị Lan", role="leader",
+        officer_code="LD01", now=ctx.now(),
+    )
+    await staff_store.link(ctx.db, member.id, "zalo", "L1", "L1", ctx.now())
+    fake.push_text("L1", "/baocao quy1 2026")
+    msgs = await fake.wait_for_messages("L1", 2, timeout=30)
+    texts = [m["text"] for m in msgs]
+    assert texts[0].startswith("Báo cáo Quý I năm 2026")
+    assert "không gửi được qua Zalo" in texts[0] and "motcua report" in texts[0]
+    assert texts[1].startswith("Biểu đồ Quý I năm 2026")
+    assert IMAGE_NOTE in texts[1]
+    assert "Gửi 1 để" in texts[1]
+    assert all(m["method"] == "sendMessage" for m in msgs)

@@ -16,6 +16,7 @@ from bot.channels.zalo.client import (
 from bot.channels.zalo.render import (
     DOCUMENT_NOTE,
     IMAGE_NOTE,
+    REPORT_NOTE,
     choice_line,
     chosen,
     render,
@@ -78,10 +79,14 @@ def test_render_numbers_buttons_across_a_batch() -> None:
 
 def test_render_files_become_notes() -> None:
     """Images and documents are replaced by their caption and a note."""
-    out = render([Reply("Biểu đồ", image=b"png"), Reply("Báo cáo", document=b"d",
-                                                          filename="q1.docx")], 2000)
+    out = render([
+        Reply("Biểu đồ", image=b"png"),
+        Reply("Báo cáo", document=b"d", filename="bao-cao-quy-i.docx"),
+        Reply("", document=b"d", filename="tu-choi.csv"),
+    ], 2000)
     assert out.texts[0] == f"Biểu đồ\n\n{IMAGE_NOTE}"
-    assert out.texts[1] == "Báo cáo\n\n" + DOCUMENT_NOTE.format(name="q1.docx")
+    assert out.texts[1] == "Báo cáo\n\n" + REPORT_NOTE.format(name="bao-cao-quy-i.docx")
+    assert out.texts[2] == DOCUMENT_NOTE.format(name="tu-choi.csv")
 
 
 def test_chosen_reads_bare_numbers_only() -> None:

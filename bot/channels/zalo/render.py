@@ -10,10 +10,18 @@ from bot.core.types import Button, Reply
 IMAGE_NOTE = (
     "(Biểu đồ không gửi được qua Zalo; xem trên Telegram hoặc dùng lệnh motcua report.)"
 )
-DOCUMENT_NOTE = (
+REPORT_NOTE = (
     "(Tệp báo cáo «{name}» không gửi được qua Zalo; dùng Telegram hoặc lệnh motcua report"
-    " để lấy tệp.)"
+    " để lấy tệp. Số liệu dạng chữ: /quy1…/quy4, /thang, /nam.)"
 )
+DOCUMENT_NOTE = "(Tệp «{name}» không gửi được qua Zalo; mở bot trên Telegram để nhận tệp.)"
+
+
+def document_note(filename: str | None) -> str:
+    """The note replacing a file Zalo cannot carry (a report .docx gets its own)."""
+    name = filename or "tệp"
+    template = REPORT_NOTE if name.startswith("bao-cao") else DOCUMENT_NOTE
+    return template.format(name=name)
 _CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
@@ -90,7 +98,7 @@ def render(replies: list[Reply], limit: int) -> Rendered:
         if reply.kind == "image":
             body = f"{body}\n\n{IMAGE_NOTE}" if body.strip() else IMAGE_NOTE
         elif reply.kind == "document":
-            note = DOCUMENT_NOTE.format(name=reply.filename or "báo cáo")
+            note = document_note(reply.filename)
             body = f"{body}\n\n{note}" if body.strip() else note
         lines = []
         for button in _buttons(reply):
