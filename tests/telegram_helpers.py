@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
-from collections.abc import Callable
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -83,3 +89,181 @@ class StandInCore:
         if role in ("leader", "admin"):
             base.append(("quy1", "Báo cáo quý I"))
         return base
+
+
+# ---- end-to-end: a seeded store and the real `motcua run` process ------------------------------
+
+CATALOGUE_CSV = """Mã thủ tục,Tên thủ tục,Lĩnh vực,Mức độ,Thời hạn giải quyết,"Phí, lệ phí"
+1.001612,Đăng ký khai sinh,Hộ tịch,Toàn trình,3,Miễn phí
+1.004227,Cấp giấy chứng nhận quyền sử dụng đất lần đầu,Đất đai,Một phần,30,100.000 đồng
+2.000908,Chứng thực bản sao từ bản chính,Chứng thực,Chưa cung cấp,1,2.000 đồng/trang
+"""
+DOSSIER_HEADER = (
+    "Mã hồ sơ,Mã thủ tục,Chủ hồ sơ,Số điện thoại,Số giấy tờ,Hình thức nộp,Ngày tiếp nhận,"
+    "Ngày hẹn trả,Ngày kết thúc xử lý,Trạng thái,Cán bộ xử lý,Nội dung yêu cầu bổ sung\n"
+)
+APPLICANT = "Nguyễn Văn An"
+MASKED = "Nguyễn V** A*"
+PHONE_LAST4 = "5678"
+OFFICER_USER, LEADER_USER, ADMIN_USER = 1001, 1002, 1003
+
+
+@dataclass
+class Seed:
+    """What the seeded store holds, for the assertions."""
+
+    year: int  # the year whose first quarter holds the finished dossiers (last year)
+    code_open: str  # open and overdue, officer CB01, the applicant APPLICANT
+    code_done: str  # finished in Q1 of `year`
+    codes_q1: list[str]
+
+
+def _code(day: date, n: int) -> str:
+    """A dossier code received on `day`, number n."""
+    return f"000.00.12.H31-{day:%y%m%d}-{n:04d}"
+
+
+def _row(code: str, proc: str, name: str, received: date, due: date, finished: date | None,
+         status: str, officer: str, phone: str = "0912345678", note: str = "") -> str:
+    """One CSV line of the dossier list."""
+    fin = f"{finished:%d/%m/%Y} 10:00" if finished else ""
+    return (f"{code},{proc},{name},{phone},001085001234,Trực tuyến,{received:%d/%m/%Y} 08:00,"
+            f"{due:%d/%m/%Y},{fin},{status},{officer},{note}\n")
+
+
+def seed_files(folder: Path, today: date) -> tuple[Path, Path, Seed]:
+    """Write a catalogue CSV and a dossier CSV relative to `today`; return their paths."""
+    year = today.year - 1
+    rows, q1 = [], []
+    plan = [  # (received, due, finished, status, officer)
+        (date(year, 1, 5), date(year, 1, 8), date(year, 1, 7), "Đã trả kết quả", "CB01"),
+        (date(year, 1, 12), date(year, 1, 15), date(year, 1, 20), "Đã trả kết quả", "CB02"),
+        (date(year, 2, 16), date(year, 3, 30), date(year, 3, 2), "Đã xử lý xong", "CB01"),
+        (date(year, 3, 9), date(year, 3, 12), date(year, 3, 11), "Đã trả kết quả", "CB02"),
+        (date(year, 3, 20), date(year, 3, 25), None, "Đang xử lý", "CB01"),
+    ]
+    for i, (rec, due, fin, status, officer) in enumerate(plan, 1):
+        code = _code(rec, i)
+        q1.append(code)
+        proc = "1.001612" if i % 2 else "1.004227"
+        rows.append(_row(code, proc, f"Trần Thị Mai {i}", rec, due, fin, status, officer))
+    received = today - timedelta(days=40)
+    code_open = _code(received, 77)
+    rows.append(_row(code_open, "1.004227", APPLICANT, received, today - timedelta(days=20), None,
+                     "Yêu cầu bổ sung", "CB01", note="Bổ sung bản sao sổ hộ khẩu"))
+    rows.append(_row(_code(today - timedelta(days=1), 78), "1.001612", "Lê Văn Cường",
+                     today - timedelta(days=1), today + timedelta(days=30), None, "Đang xử lý",
+                     "CB01", phone="0988000111"))
+    catalogue = folder / "thu-tuc.csv"
+    catalogue.write_text(CATALOGUE_CSV, encoding="utf-8")
+    dossiers = folder / "ho-so.csv"
+    dossiers.write_text(DOSSIER_HEADER + "".join(rows), encoding="utf-8")
+    return catalogue, dossiers, Seed(year, code_open, q1[0], q1)
+
+
+def admin_import_csv(today: date) -> bytes:
+    """A dossier list an admin sends to the bot: two good rows and one bad row."""
+    d = today - timedelta(days=3)
+    return (DOSSIER_HEADER
+            + _row(_code(d, 901), "1.001612", "Phạm Thị Dung", d, d + timedelta(days=10), None,
+                   "Đang xử lý", "CB02")
+            + _row(_code(d, 902), "2.000908", "Hoàng Văn Em", d, d + timedelta(days=2), None,
+                   "Mới tiếp nhận", "CB02")
+            + _row(_code(d, 903), "2.000908", "Sai Ngày", d, d, None, "Không rõ", "CB02")
+            ).encode("utf-8")
+
+
+async def seed_store(db_path: Path, folder: Path, today: date) -> Seed:
+    """Import the seed files into the store at db_path and add an officer and a leader."""
+    from bot.config import Settings
+    from storage.importer import import_file
+    from storage.staff import create_staff, link
+    from storage.units import ensure_unit
+
+    settings = Settings(db_path=db_path, _env_file=None)  # type: ignore[call-arg]
+    ctx = await AppContext.open(settings)
+    try:
+        catalogue, dossiers, seed = seed_files(folder, today)
+        await import_file(ctx, catalogue)
+        summary = await import_file(ctx, dossiers)
+        assert summary.rejected == 0, summary.text()
+        unit_id = await ensure_unit(ctx.db, settings.unit)
+        now = ctx.now()
+        officer = await create_staff(ctx.db, unit_id=unit_id, name="Cán Bộ Một", role="officer",
+                                     officer_code="CB01", now=now)
+        await link(ctx.db, officer.id, "telegram", str(OFFICER_USER), str(OFFICER_USER), now)
+        leader = await create_staff(ctx.db, unit_id=unit_id, name="Lãnh Đạo", role="leader",
+                                    officer_code="LD01", now=now)
+        await link(ctx.db, leader.id, "telegram", str(LEADER_USER), str(LEADER_USER), now)
+    finally:
+        await ctx.close()
+    return seed
+
+
+def child_env(extra: dict[str, str]) -> dict[str, str]:
+    """The environment for a `motcua` child process: ours without MOTCUA_*, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env.update(extra)
+    return env
+
+
+class BotProcess:
+    """`python -m bot.cli run` as a child process, its stderr kept in a file."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        """Prepare the process; start() launches it."""
+        self.env = child_env(env)
+        self.cwd = cwd
+        self.log_path = cwd / "bot-stderr.log"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self, ready: Callable[[], Awaitable[object]], timeout: float = 30) -> None:
+        """Launch and wait for `ready()` (e.g. the first getUpdates), failing if the bot exits."""
+        log = self.log_path.open("wb")
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=self.env, cwd=self.cwd,
+            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+        )
+        log.close()
+        waiter = asyncio.ensure_future(ready())
+        exited = asyncio.ensure_future(self.proc.wait())
+        done, _ = await asyncio.wait({waiter, exited}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if waiter not in done:
+            waiter.cancel()
+            if exited not in done:
+                exited.cancel()
+                await self.stop()
+            raise RuntimeError(f"the bot did not get ready:\n{self.stderr()}")
+        exited.cancel()
+        waiter.result()
+
+    def stderr(self) -> str:
+        """What the process wrote so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def stop(self, timeout: float = 20) -> int:
+        """SIGTERM, then wait for the exit code (SIGKILL after `timeout`)."""
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), timeout)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        return int(self.proc.returncode or 0)
+
+
+async def run_motcua(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
+) -> tuple[int, str, str]:
+    """Run one `motcua` sub-command to completion: (exit code, stdout, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", *args, env=child_env(env), cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    return int(proc.returncode or 0), out.decode("utf-8", "replace"), err.decode("utf-8", "replace")

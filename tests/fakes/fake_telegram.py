@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import json
 import time
@@ -57,6 +58,11 @@ class Sent:
     filename: str | None = None
     data: bytes | None = None
     message_id: int = 0
+
+    @property
+    def plain(self) -> str:
+        """The text as the person reads it (HTML entities decoded when parse_mode is HTML)."""
+        return html.unescape(self.text) if (self.parse_mode or "").upper() == "HTML" else self.text
 
     @property
     def kind(self) -> str:
@@ -429,6 +435,7 @@ class FakeTelegram:
         params, files = await self._read_params(request)
         call = Call(method_raw, token, params, files)
         self.calls.append(call)
+        await self._notify()  # wait_for_call sees a long poll as soon as it starts
         if token not in self.tokens:
             call.status = 401
             await self._notify()
