@@ -200,3 +200,14 @@ def late_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
     for row in rows:
         groups.setdefault(row.officer or "", []).append(row)
     return groups
+
+
+async def busiest_officer(db: Database, unit_id: int | None = None) -> str | None:
+    """The officer code with the most open dossiers (the demo console's simulated officer)."""
+    params: list[object] = []
+    sql = (f"SELECT d.officer, COUNT(*) AS n FROM dossiers d WHERE d.officer IS NOT NULL"
+           f" AND {_OPEN}" + _unit_filter(unit_id, params) + " GROUP BY d.officer"
+           " ORDER BY n DESC, d.officer LIMIT 1")
+    async with db.reader.execute(sql, params) as cur:
+        row = await cur.fetchone()
+    return None if row is None else str(row[0])

@@ -1,0 +1,211 @@
+"""The console channel: a terminal chat on the same Core (line editing and history on a tty;
+buttons as numbered choices; `/as <role>` switches the simulated person in demo mode)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from bot.context import AppContext
+from bot.core.types import Attachment, Button, Incoming, Reply
+from storage import staff as staff_store
+from storage.dossiers import busiest_officer
+from storage.units import ensure_unit, list_units
+
+CHANNEL = "console"
+MAX_TEXT = 4096
+EXIT_WORDS = {"/thoat", "/thoát", "/exit", "/quit", "thoat", "thoát"}
+ROLE_NAMES = {"citizen": "công dân", "officer": "cán bộ", "leader": "lãnh đạo",
+              "admin": "quản trị viên"}
+DEMO_NAMES = {"officer": "Cán bộ dùng thử", "leader": "Lãnh đạo dùng thử",
+              "admin": "Quản trị viên dùng thử"}
+
+
+@dataclass
+class Person:
+    """Who the console user currently is."""
+
+    user_id: str
+    role: str
+
+
+class _Reader:
+    """Reads one line at a time from a tty (with readline) or any text stream, off the loop."""
+
+    def __init__(self, stream: IO[str] | None, out: IO[str]) -> None:
+        """Use stdin (with readline history when a tty) unless a stream is given."""
+        self.stream = stream if stream is not None else sys.stdin
+        self.out = out
+        self.tty = stream is None and sys.stdin.isatty() and out is sys.stdout
+        if self.tty:
+            with contextlib.suppress(ImportError):  # no readline on Windows
+                import readline  # noqa: F401  (line editing and history for input())
+
+    async def read(self, prompt: str) -> str | None:
+        """The next line without its newline, or None at end of input."""
+        if self.tty:
+            try:
+                return await asyncio.to_thread(input, prompt)
+            except EOFError:
+                return None
+        line = await asyncio.to_thread(self.stream.readline)
+        if line == "":
+            return None
+        return line.rstrip("\r\n")
+
+
+def _save(reply: Reply, folder: Callable[[], Path]) -> Path:
+    """Write an image or document reply to the console's folder; returns the path."""
+    name = Path(reply.filename or ("anh.png" if reply.kind == "image" else "tep.bin")).name
+    path = folder() / name
+    path.write_bytes(reply.image if reply.image is not None else reply.document or b"")
+    return path
+
+
+def render(replies: list[Reply], out: IO[str], folder: Callable[[], Path]) -> list[Button]:
+    """Print replies; buttons become numbered choices. Returns the buttons in number order."""
+    buttons: list[Button] = []
+    for reply in replies:
+        if reply.kind != "text":
+            path = _save(reply, folder)
+            kind = "Ảnh" if reply.kind == "image" else "Tệp"
+            print(f"[{kind}: {path.name} — đã lưu tại {path}]", file=out)
+        if reply.text:
+            print(reply.text, file=out)
+        for row in reply.buttons:
+            for b in row:
+                buttons.append(b)
+                print(f"  Gửi {len(buttons)} để {b.label}", file=out)
+        print(file=out)
+    out.flush()
+    return buttons
+
+
+async def _become(ctx: AppContext, role: str) -> Person:
+    """The simulated person for a role (demo mode): links a console account to a staff record
+    of that role, creating a demo one when the store has none."""
+    user_id = f"demo-{role}"
+    if role == "citizen":
+        return Person(user_id, role)
+    now = ctx.now()
+    existing = await staff_store.staff_for(ctx.db, CHANNEL, user_id)
+    if existing is not None and existing.role == role:
+        return Person(user_id, role)
+    members = await staff_store.list_staff(ctx.db, role=role)
+    if role == "officer":
+        members = [m for m in members if m.officer_code] or members
+        busiest = await busiest_officer(ctx.db)
+        members.sort(key=lambda m: m.officer_code != busiest)
+    if members:
+        member = members[0]
+    else:
+        units = await list_units(ctx.db)
+        unit = units[0][0] if units else await ensure_unit(ctx.db, ctx.settings.unit)
+        code = await busiest_officer(ctx.db, unit) if role == "officer" else None
+        member = await staff_store.create_staff(
+            ctx.db, unit_id=unit, name=DEMO_NAMES[role], role=role, officer_code=code, now=now)
+    await staff_store.link(ctx.db, member.id, CHANNEL, user_id, user_id, now)
+    return Person(user_id, role)
+
+
+async def _describe(ctx: AppContext, person: Person) -> str:
+    """A line saying who the console user now is."""
+    member = await staff_store.staff_for(ctx.db, CHANNEL, person.user_id)
+    who = ROLE_NAMES.get(person.role, person.role)
+    if member is None:
+        return f"Bạn đang là {who}."
+    code = f", mã {member.officer_code}" if member.officer_code else ""
+    return f"Bạn đang là {who}: {member.name}{code}."
+
+
+def _attachment(arg: str) -> Attachment | str:
+    """An Attachment from a file path typed after /tep, or a Vietnamese error."""
+    path = Path(arg.strip().strip('"').strip("'")).expanduser()
+    if not arg.strip():
+        return "Gửi /tep <đường dẫn tệp .xlsx hoặc .csv> để gửi tệp cho bot."
+    if not path.is_file():
+        return f"Không tìm thấy tệp {path}."
+    return Attachment(filename=path.name, data=path.read_bytes())
+
+
+async def run_console(
+    ctx: AppContext, core: Any, *, demo: bool, input_stream: IO[str] | None = None,
+    output: IO[str] | None = None,
+) -> None:
+    """Chat with the core in a terminal until /thoat or end of input."""
+    out = output if output is not None else sys.stdout
+    reader = _Reader(input_stream, out)
+    person = await _become(ctx, "citizen") if demo else Person("local", "citizen")
+    person.role = await core.role_of(CHANNEL, person.user_id)
+    folder_holder: list[Path] = []
+
+    def folder() -> Path:
+        """The folder where files the bot sends are saved (created on first use)."""
+        if not folder_holder:
+            folder_holder.append(Path(tempfile.mkdtemp(prefix="motcua-console-")))
+        return folder_holder[0]
+
+    print("motcua-bot — trò chuyện ngay trên màn hình. Gõ /huongdan để xem cách dùng, "
+          "/thoat để thoát.", file=out)
+    if demo:
+        print("Chế độ thử: đổi vai bằng /as citizen | officer | leader | admin.", file=out)
+    print("Gửi tệp cho bot: /tep <đường dẫn>.", file=out)
+    print(await _describe(ctx, person), file=out)
+    print(file=out)
+    out.flush()
+    buttons: list[Button] = []
+    while True:
+        try:
+            line = await reader.read(f"[{ROLE_NAMES.get(person.role, person.role)}] › ")
+        except KeyboardInterrupt:
+            line = None
+        if line is None:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in EXIT_WORDS:
+            break
+        if text.split()[0].lower() == "/as":
+            person, message = await _switch(ctx, core, person, text, demo)
+            print(message + "\n", file=out)
+            out.flush()
+            buttons = []
+            continue
+        attachment = None
+        if text.split()[0].lower() == "/tep":
+            got = _attachment(text[4:])
+            if isinstance(got, str):
+                print(got + "\n", file=out)
+                continue
+            attachment, text = got, ""
+        is_button = text.isdigit() and 1 <= int(text) <= len(buttons) if len(text) < 4 else False
+        if is_button:
+            text = buttons[int(text) - 1].data
+        incoming = Incoming(channel=CHANNEL, user_id=person.user_id, chat_id=person.user_id,
+                            text=text, attachment=attachment, is_button=is_button)
+        replies = await core.handle(incoming, MAX_TEXT)
+        buttons = render(replies, out, folder)
+        person.role = await core.role_of(CHANNEL, person.user_id)
+    print("Tạm biệt!", file=out)
+    out.flush()
+
+
+async def _switch(ctx: AppContext, core: Any, person: Person, text: str,
+                  demo: bool) -> tuple[Person, str]:
+    """Handle `/as <role>`: a new simulated person in demo mode, a refusal otherwise."""
+    if not demo:
+        return person, "Lệnh /as chỉ dùng trong chế độ thử (motcua demo)."
+    parts = text.split()
+    role = parts[1].lower() if len(parts) > 1 else ""
+    if role not in ROLE_NAMES:
+        return person, "Gửi /as citizen, /as officer, /as leader hoặc /as admin."
+    new = await _become(ctx, role)
+    new.role = await core.role_of(CHANNEL, new.user_id)
+    return new, await _describe(ctx, new)
