@@ -46,7 +46,7 @@ WITH cand AS (
   WHERE {unit_sql} AND d.received_at >= :s AND d.received_at <= :e
   UNION ALL
   SELECT {_COLS}, 0, NULL, NULL FROM dossiers d
-  WHERE {unit_sql} AND d.finished_at IS NULL AND d.received_at < :s
+  WHERE {unit_sql} AND d.finished_at IS NULL AND +d.received_at < :s
   UNION ALL
   SELECT {_COLS}, 0, NULL, NULL FROM dossiers d
   WHERE {unit_sql} AND d.finished_at >= :s AND d.received_at < :s
@@ -64,7 +64,7 @@ WITH cand AS (
        WHERE e.dossier_id = f.id AND e.status_at <= :e
        ORDER BY e.status_at DESC, e.id DESC LIMIT 1),
       CASE WHEN f.status_at <= :e THEN f.status END) END AS st_end
-  FROM fl f
+  FROM fl f LIMIT -1
 )"""
 
 
