@@ -122,11 +122,13 @@ def _command_for(period: Any) -> str:
     return f"/thongke {period.start:%d/%m/%Y} {period.end:%d/%m/%Y}"
 
 
-def _nav(period: Any) -> tuple[tuple[Button, ...], ...]:
-    """Buttons stepping to the previous and next period."""
+def _nav(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
+    """Buttons stepping to the previous and (when it has begun) the next period."""
     prev, nxt = period.previous(), period.next()
-    return ((Button(f"◀ {prev.label()}", _command_for(prev)),
-             Button(f"{nxt.label()} ▶", _command_for(nxt))),)
+    row = [Button(f"◀ {prev.label()}", _command_for(prev))]
+    if nxt.start <= today:
+        row.append(Button(f"{nxt.label()} ▶", _command_for(nxt)))
+    return (tuple(row),)
 
 
 async def _summary(req: Request, build: Any) -> list[Reply]:
@@ -141,8 +143,12 @@ async def _summary(req: Request, build: Any) -> list[Reply]:
     except ValueError as exc:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
     unit = await own_unit(req)
-    body = await service.leader_summary(req.ctx, period, unit)
-    return [Reply(text=body, buttons=_nav(period))]
+    periods = _periods()
+    try:
+        body = await service.leader_summary(req.ctx, period, unit)
+    except periods.PeriodError as exc:
+        return text(str(exc))
+    return [Reply(text=body, buttons=_nav(period, req.ctx.now().date()))]
 
 
 def _quarter_command(n: int) -> Any:
@@ -197,13 +203,17 @@ async def baocao(req: Request) -> list[Reply]:
     except ValueError as exc:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
     unit = await own_unit(req)
-    docx, png = await service.report_files(req.ctx, period, unit)
+    periods = _periods()
+    try:
+        docx, png = await service.report_files(req.ctx, period, unit)
+    except periods.PeriodError as exc:
+        return text(str(exc))
     slug = fold_words(period.label()).replace(" ", "-")
     label = period.label()
     return [
         Reply(text=f"Báo cáo {label}", document=docx, filename=f"bao-cao-{slug}.docx"),
         Reply(text=f"Biểu đồ {label}", image=png, filename=f"bieu-do-{slug}.png",
-              buttons=_nav_report(period)),
+              buttons=_nav_report(period, req.ctx.now().date())),
     ]
 
 
@@ -218,11 +228,13 @@ def _words_for(period: Any) -> str:
     return f"{period.start:%d/%m/%Y} {period.end:%d/%m/%Y}"
 
 
-def _nav_report(period: Any) -> tuple[tuple[Button, ...], ...]:
-    """Buttons for the previous/next period's report."""
+def _nav_report(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
+    """Buttons for the previous and (when it has begun) the next period's report."""
     prev, nxt = period.previous(), period.next()
-    return ((Button(f"◀ {prev.label()}", f"/baocao {_words_for(prev)}"),
-             Button(f"{nxt.label()} ▶", f"/baocao {_words_for(nxt)}")),)
+    row = [Button(f"◀ {prev.label()}", f"/baocao {_words_for(prev)}")]
+    if nxt.start <= today:
+        row.append(Button(f"{nxt.label()} ▶", f"/baocao {_words_for(nxt)}"))
+    return (tuple(row),)
 
 
 @command("quahan", "qua_han", roles=LEADERS,
