@@ -126,6 +126,7 @@ def _check_settings(settings: Settings, report: Report) -> None:
 
 async def _check_store(settings: Settings, report: Report) -> None:
     """The store: present, an SQLite motcua store, its schema version and its counts."""
+    from storage.backup import is_store
     from storage.db import Database, migrations
 
     path = Path(settings.db_path)
@@ -136,6 +137,9 @@ async def _check_store(settings: Settings, report: Report) -> None:
             f"Chưa có kho dữ liệu tại {path} (sẽ được tạo khi chạy; nạp dữ liệu bằng "
             "«motcua import»).",
         )
+        return
+    if not is_store(path):  # checked first: Database.open leaves a thread behind on a bad file
+        report.line(BAD, f"{path} không phải kho dữ liệu SQLite của motcua-bot.")
         return
     try:
         db = await Database.open(path, migrate=False)
@@ -158,9 +162,9 @@ async def _check_store(settings: Settings, report: Report) -> None:
         )
         return
     what = (
-        f"{counts.get('dossiers', 0):,} hồ sơ, {counts.get('procedures', 0):,} thủ tục, "
-        f"{counts.get('units', 0)} đơn vị, {counts.get('staff', 0)} cán bộ"
-    ).replace(",", ".")
+        f"{_n(counts.get('dossiers', 0))} hồ sơ, {_n(counts.get('procedures', 0))} thủ tục, "
+        f"{_n(counts.get('units', 0))} đơn vị, {_n(counts.get('staff', 0))} cán bộ"
+    )
     if version < latest:
         report.line(
             WARN,
@@ -170,6 +174,11 @@ async def _check_store(settings: Settings, report: Report) -> None:
         report.line(OK, f"Kho {path}: lược đồ phiên bản {version}; {what}.")
     if counts.get("dossiers", 0) == 0:
         report.line(WARN, "Kho chưa có hồ sơ nào: nạp tệp bằng «motcua import TỆP».")
+
+
+def _n(value: int) -> str:
+    """A count with Vietnamese thousands separators (1.234.567)."""
+    return f"{value:,}".replace(",", ".")
 
 
 async def _counts(db: object) -> dict[str, int]:
