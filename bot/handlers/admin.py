@@ -153,8 +153,13 @@ async def import_attachment(req: Request) -> list[Reply]:
         path.write_bytes(att.data)
         try:
             summary = await importer.import_file(req.ctx, path, unit=unit)
-        except importer.ImportRefused as exc:
+        except _refusals(importer) as exc:
             return text(str(exc) or "Tệp bị từ chối.")
+        except Exception:
+            log.exception("import of an attached file failed")
+            return text("Không nhập được tệp này: bot gặp lỗi khi đọc tệp. Hãy kiểm tra tệp "
+                        "(xuất lại từ phần mềm một cửa, lưu dạng .xlsx hoặc CSV UTF-8) rồi gửi "
+                        "lại, hoặc dùng lệnh motcua import trên máy chủ để xem chi tiết.")
         replies = [Reply(text=summary.text())]
         rejects = summary.rejects_path
         if rejects is not None and Path(rejects).is_file():
@@ -162,6 +167,19 @@ async def import_attachment(req: Request) -> list[Reply]:
                 rejects).read_bytes(), filename=Path(rejects).name))
     await _enqueue_pushes(req, summary)
     return replies
+
+
+def _refusals(importer: object) -> tuple[type[BaseException], ...]:
+    """The importer's "file refused" exceptions (ImportRefused, and the reader's FileRefused,
+    which can escape import_file while the rows are read)."""
+    kinds: list[type[BaseException]] = [importer.ImportRefused]  # type: ignore[attr-defined]
+    try:
+        from storage.import_read import FileRefused
+
+        kinds.append(FileRefused)
+    except ImportError:
+        pass
+    return tuple(kinds)
 
 
 async def _enqueue_pushes(req: Request, summary: object) -> None:
