@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -21,6 +22,9 @@ def fold(text: str) -> str:
 
 def clean(value: object) -> str:
     """A cell as NFC text with outer whitespace removed ('' for empty)."""
+    if type(value) is str:
+        text = value.strip()
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -69,6 +73,7 @@ _TRUE = {fold(x) for x in ("1", "true", "có", "x", "yes", "đúng")}
 _FALSE = {fold(x) for x in ("0", "false", "không", "", "no", "sai")}
 
 
+@lru_cache(maxsize=1024)
 def parse_status(value: object) -> str:
     """The canonical status of a label, national code or canonical name."""
     key = fold(clean(value))
@@ -80,6 +85,7 @@ def parse_status(value: object) -> str:
         raise BadValue(f"trạng thái không rõ «{clean(value)}»") from None
 
 
+@lru_cache(maxsize=1024)
 def parse_channel(value: object) -> str:
     """The canonical channel (truc_tiep, truc_tuyen, buu_chinh)."""
     try:
@@ -96,6 +102,7 @@ def parse_level(value: object) -> str:
         raise BadValue(f"mức độ DVCTT không rõ «{clean(value)}»") from None
 
 
+@lru_cache(maxsize=1024)
 def parse_bool(value: object) -> bool:
     """1/0, true/false, có/không, x/empty (and Excel's own booleans)."""
     if isinstance(value, bool):
@@ -195,6 +202,12 @@ def parse_datetime(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> d
     text = clean(value)
     if not text:
         return None
+    if len(text) == 19 and text[2] == "/" and text[5] == "/" and text[13] == ":":
+        try:  # the common export form dd/mm/yyyy HH:MM:SS, without the regex
+            return datetime(int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]),
+                            int(text[14:16]), int(text[17:19]))
+        except ValueError:
+            pass  # fall through to the checks that say what is wrong
     m = _DMY.fullmatch(text)
     if m:
         return _build((m[3], m[2], m[1], m[4], m[5], m[6]), default, text)

@@ -7,6 +7,8 @@ bad. Re-importing the same file changes nothing and records no status event.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import sys
 import time as _time
@@ -257,9 +259,9 @@ async def _import(
             leave=False,
         )
         try:
-            async with ctx.db.transaction() as conn:
+            async with ctx.db.transaction() as conn, _Writer(conn, ctx, kind, unit,
+                                                              summary) as writer:
                 summary.run_id = await _start_run(conn, kind, path, strict)
-                writer = _Writer(conn, ctx, kind, unit, summary)
                 parser = DossierRow(columns, ctx.settings.tz) if kind == "dossiers" else None
                 cparser = ProcedureRow(columns) if kind == "procedures" else None
                 for row_line, values in raw.rows:
@@ -278,7 +280,9 @@ async def _import(
                     if writer.full():
                         await writer.flush()
                         bar.update(raw.position() - bar.n)  # type: ignore[operator]
-                await writer.flush()
+                    elif summary.rows_read % 200 == 0:
+                        await asyncio.sleep(0)  # let the batch being written move on
+                await writer.flush(last=True)
                 summary.rejected = rejects.count
                 if strict and summary.rejected:
                     raise _Rollback
@@ -352,6 +356,17 @@ class _Writer:
         self.units: dict[str, int] = {}
         self.batch: list[tuple[str, tuple[object, ...], str]] = []
         self.seen: dict[tuple[str, str], tuple[int, str]] = {}
+        self.pending: asyncio.Future[None] | None = None
+
+    async def __aenter__(self) -> _Writer:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        """Never leave the transaction with a batch still being written."""
+        if self.pending is not None:
+            with contextlib.suppress(Exception):
+                await self.pending
+            self.pending = None
 
     def add(self, line: int, unit_name: str, record: tuple[object, ...]) -> str | None:
         """Queue a record; returns a reason when it clashes with an earlier row of the file."""
@@ -378,14 +393,27 @@ class _Writer:
             self.units[name] = await ensure_unit_in(self.conn, name)
         return self.units[name]
 
-    async def flush(self) -> None:
-        """Upsert the queued records."""
-        if not self.batch:
-            return
+    async def flush(self, last: bool = False) -> None:
+        """Hand the queued records to the database thread; parsing goes on meanwhile.
+
+        Batches are written one after another (each waits for the one before), so ids and
+        the lookups of existing rows always see the earlier batches. `last` waits for all.
+        """
+        if self.pending is not None:
+            await self.pending
+            self.pending = None
+        if self.batch:
+            batch, self.batch = self.batch, []
+            self.pending = asyncio.ensure_future(self._write(batch))
+        if last and self.pending is not None:
+            await self.pending
+            self.pending = None
+
+    async def _write(self, batch: list[tuple[str, tuple[object, ...], str]]) -> None:
+        """Upsert one batch of records."""
         by_unit: dict[int, list[tuple[tuple[object, ...], str]]] = {}
-        for unit_name, record, digest in self.batch:
+        for unit_name, record, digest in batch:
             by_unit.setdefault(await self._unit_id(unit_name), []).append((record, digest))
-        self.batch = []
         for unit_id, items in by_unit.items():
             if self.kind == "dossiers":
                 await self._dossiers(unit_id, items)
@@ -415,12 +443,16 @@ class _Writer:
         status_i = DOSSIER_FIELDS.index("status")
         status_at_i = DOSSIER_FIELDS.index("status_at")
         inserts, first_events, updates, change_events = [], [], [], []
+        # Ids are given here (the transaction holds the write lock), so the first status
+        # events need no lookup of the rows just inserted.
+        async with self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers") as cur:
+            next_id = int((await cur.fetchone())[0]) + 1
         for record, digest in items:
             old = existing.get(str(record[0]))
             if old is None:
-                inserts.append((unit_id, *record, digest, now))
-                first_events.append((record[status_i], record[status_at_i], run, now, unit_id,
-                                     record[0]))
+                inserts.append((next_id, unit_id, *record, digest, now))
+                first_events.append((next_id, record[status_i], record[status_at_i], run, now))
+                next_id += 1
             elif old[1] == digest:
                 self.summary.unchanged += 1
             else:
@@ -430,13 +462,12 @@ class _Writer:
                         (old[0], old[2], record[status_i], record[status_at_i], run, now)
                     )
         if inserts:
-            cols = ", ".join(("unit_id", *DOSSIER_FIELDS, "row_hash", "updated_at"))
-            marks = ",".join("?" * (len(DOSSIER_FIELDS) + 3))
+            cols = ", ".join(("id", "unit_id", *DOSSIER_FIELDS, "row_hash", "updated_at"))
+            marks = ",".join("?" * (len(DOSSIER_FIELDS) + 4))
             await self.conn.executemany(f"INSERT INTO dossiers ({cols}) VALUES ({marks})", inserts)
             await self.conn.executemany(
                 "INSERT INTO status_events (dossier_id, old_status, new_status, status_at,"
-                " import_run_id, recorded_at) SELECT id, NULL, ?, ?, ?, ? FROM dossiers"
-                " WHERE unit_id = ? AND code = ?",
+                " import_run_id, recorded_at) VALUES (?, NULL, ?, ?, ?, ?)",
                 first_events,
             )
         if updates:
