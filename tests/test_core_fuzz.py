@@ -83,7 +83,7 @@ FUZZ = settings(max_examples=150, deadline=None,
 
 @FUZZ
 @given(text=st.text(max_size=300), user=st.sampled_from(USERS),
-       max_text=st.integers(64, 4096), button=st.booleans())
+       max_text=st.one_of(st.integers(1, 80), st.integers(64, 4096)), button=st.booleans())
 def test_arbitrary_unicode(world: World, text: str, user: str, max_text: int,
                            button: bool) -> None:
     world.send(text, user, max_text, is_button=button)

@@ -130,7 +130,10 @@ class Core:
     async def handle(self, incoming: Incoming, max_text: int = 4096) -> list[Reply]:
         """Answer one message: never raises, always ≥ 1 reply, every text within max_text."""
         started = time.perf_counter()
-        max_text = max(int(max_text), 64)
+        try:
+            max_text = max(int(max_text), 1)
+        except (TypeError, ValueError):
+            max_text = 4096
         command, role = "?", "?"
         try:
             role, staff = await self._identify(incoming.channel, incoming.user_id)
@@ -176,7 +179,8 @@ class Core:
         name, args, unknown = self._parse(text)
         if name is None:
             if unknown is not None:
-                head = f"Không có lệnh /{unknown[:40]}." if unknown != "?" else "Không có lệnh này."
+                shown = unknown.isascii() and unknown.replace("_", "").isalpha()
+                head = f"Không có lệnh /{unknown[:40]}." if shown else "Không có lệnh này."
                 return "unknown", [Reply(text=f"{head}\n\n{self.help_text(role)}")]
             intro = "Mình chưa hiểu tin nhắn này."
             return "text", [Reply(text=f"{intro}\n\n{self.help_text(role)}")]
@@ -190,7 +194,9 @@ class Core:
         """Split long texts at line boundaries; move long captions to their own message;
         guarantee at least one reply."""
         out: list[Reply] = []
-        for reply in replies or []:
+        if not any(r.kind != "text" or r.text.strip() or r.buttons for r in replies or []):
+            replies = [Reply(text="Mình chưa có gì để trả lời. Gửi /huongdan để xem cách dùng.")]
+        for reply in replies:
             if reply.kind == "text":
                 if not reply.text.strip() and not reply.buttons:
                     continue
@@ -205,6 +211,4 @@ class Core:
                     out.append(replace(reply, text=""))
                 else:
                     out.append(reply)
-        if not out:
-            out.append(Reply(text="Mình chưa có gì để trả lời. Gửi /huongdan để xem cách dùng."))
         return out
