@@ -282,6 +282,24 @@ async def test_token_never_logged(
     assert "<token>" in text or "getMe" in text or "telegram" in text.lower()
 
 
+async def test_stop_is_bounded_during_a_polling_back_off(
+    ctx: AppContext, fake: FakeTelegram, core: StandInCore
+) -> None:
+    """PTB sleeps out a getUpdates 429 (here 60 s) deaf to stop(); SIGTERM must not wait."""
+    import time
+
+    use_fake(ctx, fake)
+    channel = TelegramChannel(ctx, core, poll_timeout=1)
+    channel.stop_timeout = 0.5
+    fake.inject("429", method="getupdates", retry_after=60)
+    await channel.start()
+    await fake.wait_for_call("getUpdates", 1)
+    await asyncio.sleep(0.2)
+    started = time.monotonic()
+    await channel.stop()
+    assert time.monotonic() - started < 5
+
+
 def test_helpers() -> None:
     assert _label("/tracuu 000.00 1234") == "/tracuu"
     assert _label("/TraCuu@motcua_bot x") == "/tracuu"

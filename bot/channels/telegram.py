@@ -79,6 +79,7 @@ MAX_COMMANDS = 100  # setMyCommands accepts at most 100 commands
 INTERACTIVE_RETRIES = 2  # RetryAfter retries for an answer to a person
 POLL_TIMEOUT = 10  # seconds of one getUpdates long poll
 CONCURRENCY = 64  # updates handled at once (one at a time per chat)
+STOP_TIMEOUT = 5.0  # seconds stop() waits for the updater (polling or webhook server)
 ALLOWED_UPDATES = ["message", "callback_query"]
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -299,6 +300,7 @@ class TelegramChannel:
         self.ctx = ctx
         self.core = core
         self.poll_timeout = poll_timeout
+        self.stop_timeout = STOP_TIMEOUT
         self.webhook_url = settings.telegram_webhook_url or None
         self.secret = webhook_secret(settings) if self.webhook_url else None
         self.application: Application = (
@@ -381,7 +383,11 @@ class TelegramChannel:
             return
         try:
             if app.updater is not None and app.updater.running:
-                await app.updater.stop()
+                try:  # PTB sleeps up to 30 s between failed polls, deaf to stop(): bound it
+                    await asyncio.wait_for(app.updater.stop(), self.stop_timeout)
+                except TimeoutError:
+                    log.warning("Telegram: the updater did not stop in %.0f s; going on",
+                                self.stop_timeout)
             if app.running:
                 await app.stop()
             await self._post_shutdown(app)

@@ -370,6 +370,11 @@ class FakeTelegram:
             self._cursor[chat] = got[-1].seq
         return got
 
+    async def wait_for_sent(self, n: int, timeout: float = 60.0) -> None:
+        """Wait until the bot has sent at least n messages in all (benchmarks)."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: len(self.sent) >= n)
+
     async def wait_for_call(self, method: str, n: int = 1, timeout: float = 10.0) -> list[Call]:
         """Wait until at least n calls of `method` were recorded; return them all."""
         async with asyncio.timeout(timeout), self._changed:
@@ -529,9 +534,11 @@ class FakeTelegram:
     # Bot API methods: _m_<lower-case name>(params, files) -> result
 
     async def _m_getme(self, params: dict, files: dict) -> dict:
+        """The bot's own account."""
         return self.me()
 
     async def _m_getupdates(self, params: dict, files: dict) -> list[dict]:
+        """Pending updates from `offset`, long-polling up to `timeout` seconds."""
         if self.webhook.get("url"):
             raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset") or 0)
@@ -546,6 +553,7 @@ class FakeTelegram:
         return self._updates[:limit]
 
     async def _m_sendmessage(self, params: dict, files: dict) -> dict:
+        """Record a text message (refuses empty text, and over 4096 without parse_mode)."""
         text = str(params.get("text") or "")
         if not text.strip():
             raise _ApiError(400, "Bad Request: message text is empty")
@@ -557,6 +565,7 @@ class FakeTelegram:
         return msg
 
     async def _m_sendphoto(self, params: dict, files: dict) -> dict:
+        """Record a photo with its bytes (refuses a caption over 1024)."""
         name, data = files.get("photo", ("photo", b""))
         if len(str(params.get("caption") or "")) > 1024:
             raise _ApiError(400, "Bad Request: message caption is too long")
@@ -568,6 +577,7 @@ class FakeTelegram:
         return msg
 
     async def _m_senddocument(self, params: dict, files: dict) -> dict:
+        """Record a document with its file name and bytes."""
         name, data = files.get("document", (str(params.get("document", "")), b""))
         if len(str(params.get("caption") or "")) > 1024:
             raise _ApiError(400, "Bad Request: message caption is too long")
@@ -579,16 +589,20 @@ class FakeTelegram:
         return msg
 
     async def _m_editmessagetext(self, params: dict, files: dict) -> dict:
+        """Record an edit of a message's text."""
         sent = self._record("editMessageText", params)
         return self._message(sent.chat_id, text=sent.text)
 
     async def _m_sendchataction(self, params: dict, files: dict) -> bool:
+        """Accept a chat action."""
         return True
 
     async def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
+        """Accept a button acknowledgement."""
         return True
 
     async def _m_getfile(self, params: dict, files: dict) -> dict:
+        """A pushed document's file_path for the download URL."""
         file_id = str(params.get("file_id"))
         if file_id not in self.files:
             raise _ApiError(400, "Bad Request: invalid file_id")
@@ -608,6 +622,7 @@ class FakeTelegram:
         return key
 
     async def _m_setmycommands(self, params: dict, files: dict) -> bool:
+        """Store a scope's command menu (checks the names and descriptions)."""
         commands = params.get("commands") or []
         if isinstance(commands, str):
             commands = _jsonish(commands)
@@ -620,29 +635,36 @@ class FakeTelegram:
         return True
 
     async def _m_deletemycommands(self, params: dict, files: dict) -> bool:
+        """Forget a scope's command menu."""
         self.commands.pop(self._scope_key(params), None)
         return True
 
     async def _m_getmycommands(self, params: dict, files: dict) -> list[dict]:
+        """A scope's command menu."""
         return self.commands.get(self._scope_key(params), [])
 
     async def _m_setwebhook(self, params: dict, files: dict) -> bool:
+        """Remember the webhook URL and secret (getUpdates then answers 409)."""
         self.webhook = {"url": params.get("url"), "secret_token": params.get("secret_token"),
                         "allowed_updates": params.get("allowed_updates")}
         return True
 
     async def _m_deletewebhook(self, params: dict, files: dict) -> bool:
+        """Forget the webhook."""
         self.webhook = {}
         return True
 
     async def _m_getwebhookinfo(self, params: dict, files: dict) -> dict:
+        """The webhook URL and the pending update count."""
         return {"url": self.webhook.get("url") or "", "has_custom_certificate": False,
                 "pending_update_count": len(self._updates)}
 
     async def _m_close(self, params: dict, files: dict) -> bool:
+        """Accept close."""
         return True
 
     async def _m_logout(self, params: dict, files: dict) -> bool:
+        """Accept logOut."""
         return True
 
 
