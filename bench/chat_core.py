@@ -28,14 +28,14 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings  # noqa: E402
-from bot.context import AppContext  # noqa: E402
-from bot.core.router import Core  # noqa: E402
-from bot.core.types import Incoming  # noqa: E402
-from bot.workdays import WorkCalendar  # noqa: E402
-from storage import staff as staff_store  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.dossiers import find_by_code  # noqa: E402
+from bot.config import Settings
+from bot.context import AppContext
+from bot.core.router import Core
+from bot.core.types import Incoming
+from bot.workdays import WorkCalendar
+from storage import staff as staff_store
+from storage.db import Database
+from storage.dossiers import find_by_code
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UNITS = 10
