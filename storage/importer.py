@@ -105,6 +105,8 @@ def detect_kind(path: Path) -> str:
             kind = guess_kind(values)
             if kind:
                 return kind
+    except FileRefused as exc:
+        raise ImportRefused(str(exc)) from None
     finally:
         raw.rows.close()  # type: ignore[attr-defined]
     raise ImportRefused(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import SettingsError, load_settings
 from bot.workdays import WorkCalendar
@@ -113,3 +115,17 @@ def test_extra_days_off_and_make_up_days() -> None:
     assert not cal.is_working_day(date(2026, 1, 2))
     assert cal.is_working_day(date(2026, 8, 22))  # a make-up Saturday
     assert cal.add_working_days(date(2026, 8, 21), 1) == date(2026, 8, 22)
+
+
+@given(
+    start=st.dates(date(2024, 1, 1), date(2028, 12, 31)),
+    span=st.integers(-800, 800),
+)
+@settings(max_examples=200, deadline=None)
+def test_working_days_between_counts_like_day_by_day(start: date, span: int) -> None:
+    """The week-based count equals counting is_working_day one day at a time."""
+    cal = WorkCalendar([date(2026, 3, 2)], [date(2026, 2, 7), date(2026, 2, 14)])
+    end = start + timedelta(days=span)
+    lo, hi = sorted((start, end))
+    slow = sum(cal.is_working_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
+    assert cal.working_days_between(start, end) == (slow if end >= start else -slow)
