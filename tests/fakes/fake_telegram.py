@@ -42,7 +42,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
-    status: int = 200
+    status: int = 200  # the HTTP status answered; 0 for a dropped connection
 
 
 @dataclass
@@ -450,6 +450,9 @@ class FakeTelegram:
             if fault.matches(method, chat_id):
                 if fault.count is not None:
                     fault.count -= 1
+                if fault.kind == "drop":
+                    call.status = 0  # no answer at all
+                    await self._notify()
                 response = await self._fault(request, fault)
                 if response is not None:
                     call.status = response.status
