@@ -44,6 +44,9 @@ from storage.timefmt import to_db
 
 log = logging.getLogger(__name__)
 
+BURST_SECONDS = 0.02
+RECENT_SECONDS = 120.0
+WINDOW_SECONDS = 1.05  # the strict cap's window: 1 s plus a margin for network jitter
 WAKE_ATTR = "outbox_wake"  # attribute set on the AppContext by start_services (see wake_worker)
 
 
@@ -142,6 +145,9 @@ class _Channel:
     blocked: set[str] = field(default_factory=set)
     inflight: set[int] = field(default_factory=set)
     not_before: dict[int, float] = field(default_factory=dict)
+    # Rows finished (sent/dead) recently: a due-rows query that started before their commit
+    # may still return them as pending; kept RECENT_SECONDS, then forgotten.
+    finished: dict[int, float] = field(default_factory=dict)
 
 
 class DeliveryWorker:
@@ -170,11 +176,14 @@ class DeliveryWorker:
         self.stats = DeliveryStats()
         self._wall = wall_clock or (lambda: datetime.now(ctx.settings.tz))
         self._sem = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
+        self._wakes = {name: asyncio.Event() for name in self.senders}
         self._stopping = False
         self._tasks: list[asyncio.Task] = []
         self._sends: set[asyncio.Task] = set()
         self._channels = {name: self._channel_state(name, s) for name, s in self.senders.items()}
+        self._sent_queue: list[tuple[int, asyncio.Future[None]]] = []
+        self._flushing = False
+        self._flush_task: asyncio.Task | None = None
 
     def _channel_state(self, name: str, sender: Sender) -> _Channel:
         """Build a channel's caps from the settings (telegram_*, zalo_*; others: Telegram's)."""
@@ -186,8 +195,10 @@ class DeliveryWorker:
             sender=sender,
             rate_global=rate_global,
             rate_chat=rate_chat,
-            bucket=TokenBucket(rate_global, capacity=1.0),
-            window=WindowCap(int(rate_global))
+            # A small burst (20 ms worth) makes up for sleeps that overshoot; the sliding window
+            # below still keeps any 1-second span (as the platform sees it) under the cap.
+            bucket=TokenBucket(rate_global, capacity=max(1.0, rate_global * BURST_SECONDS)),
+            window=WindowCap(int(rate_global), WINDOW_SECONDS)
             if rate_global >= 1
             else WindowCap(1, 1 / rate_global),
         )
@@ -202,12 +213,13 @@ class DeliveryWorker:
 
     def wake(self) -> None:
         """Wake the dispatchers now (rows were enqueued)."""
-        self._wake.set()
+        for event in self._wakes.values():
+            event.set()
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stop dispatching, let sends in flight finish (up to grace seconds), then return."""
         self._stopping = True
-        self._wake.set()
+        self.wake()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -250,6 +262,8 @@ class DeliveryWorker:
     async def _run(self, name: str) -> None:
         """A channel's dispatcher: rounds over due rows, sleeping until woken or polled."""
         while not self._stopping:
+            wake = self._wakes[name]
+            wake.clear()  # before the round: a wake during it makes the wait below return
             try:
                 wait = await self._round(name)
             except asyncio.CancelledError:
@@ -257,9 +271,8 @@ class DeliveryWorker:
             except Exception:  # the store was busy, a bug: log, wait, go on
                 log.exception("delivery round failed on %s", name)
                 wait = self.poll_seconds
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.005))
+                await asyncio.wait_for(wake.wait(), timeout=max(wait, 0.005))
 
     def _wall_text(self, ahead: float = 0.0) -> str:
         """Real local time (+ahead seconds) as stored text."""
@@ -270,6 +283,9 @@ class DeliveryWorker:
         """Dispatch every due row of a channel once; returns seconds until the next look."""
         ch = self._channels[name]
         ch.blocked.clear()  # blocked chats' rows are dead in the store; this only covers a round
+        old = time.monotonic() - RECENT_SECONDS
+        for row_id in [i for i, t in ch.finished.items() if t < old]:
+            del ch.finished[row_id]
         next_look = self.poll_seconds
         after = 0
         while not self._stopping:
@@ -288,7 +304,7 @@ class DeliveryWorker:
 
     async def _dispatch(self, ch: _Channel, row: outbox.OutboxRow) -> float | None:
         """Start sending one row, or return how long until it may be tried (None: skipped)."""
-        if row.id in ch.inflight or row.chat_id in ch.blocked:
+        if row.id in ch.inflight or row.id in ch.finished or row.chat_id in ch.blocked:
             return None
         if row.chat_id in ch.busy_chats:
             return 0.05
@@ -346,14 +362,45 @@ class DeliveryWorker:
                 log.exception("sender %s raised an unexpected error", ch.sender.name)
                 await self._transient(ch, row, f"unexpected {type(exc).__name__}: {exc}")
             else:
-                await outbox.mark_sent(self.ctx.db, row.id, self._wall_text())
+                await self._mark_sent(row.id)
                 ch.not_before.pop(row.id, None)
                 self.stats.sent += 1
         finally:
+            if row.id not in ch.not_before:  # sent or dead (a retry keeps its not_before)
+                ch.finished[row.id] = time.monotonic()
             ch.inflight.discard(row.id)
             ch.busy_chats.discard(row.chat_id)
             self._sem.release()
-            self._wake.set()
+            self._wakes[row.channel].set()
+
+    async def _mark_sent(self, row_id: int) -> None:
+        """Mark a row sent; rows delivered while a commit is running share the next one."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sent_queue.append((row_id, done))
+        if not self._flushing:
+            self._flushing = True
+            self._flush_task = asyncio.create_task(self._flush_sent())
+        await done
+
+    async def _flush_sent(self) -> None:
+        """Commit the queued sent marks, batch after batch, until none is left."""
+        try:
+            while self._sent_queue:
+                batch, self._sent_queue = self._sent_queue, []
+                try:
+                    await outbox.mark_sent_many(
+                        self.ctx.db, [row_id for row_id, _ in batch], self._wall_text()
+                    )
+                except Exception as exc:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                    continue
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+        finally:
+            self._flushing = False
 
     def _count(self, kind: str) -> None:
         """Count one error kind."""

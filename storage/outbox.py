@@ -193,6 +193,16 @@ async def mark_sent(db: Database, row_id: int, now_text: str) -> None:
         )
 
 
+async def mark_sent_many(db: Database, row_ids: list[int], now_text: str) -> None:
+    """Record several delivered rows in one transaction (the worker's group commit)."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
+            " last_error = NULL WHERE id = ? AND state = 'pending'",
+            [(now_text, row_id) for row_id in row_ids],
+        )
+
+
 async def mark_retry(db: Database, row_id: int, next_at: str | None, error: str) -> None:
     """Keep the row pending, counting the attempt, not to be tried before next_at."""
     async with db.transaction() as conn:

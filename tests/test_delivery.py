@@ -115,7 +115,7 @@ async def test_permanent_error_is_dead(ctx: AppContext) -> None:
 
 async def test_retry_later_pauses_the_channel(ctx: AppContext) -> None:
     """After a 429 asking for 0.2 s no send happens for 0.2 s."""
-    fast(ctx)
+    fast(ctx, telegram_rate_global=40.0)  # no burst: one send in flight at a time
     sender = FakeSender()
     sender.retry_later_left = 1
     await outbox.enqueue(ctx.db, items(10, 10), ctx.now())

@@ -64,14 +64,14 @@ async def test_faults_through_telegram_sender(ctx: AppContext) -> None:
         counts = await outbox.counts(ctx.db)
         assert (counts.sent, counts.dead, counts.blocked_chats) == (290, 10, 1)
         assert worker.stats.retry_later == 2 and worker.stats.transient >= 8
-        # After the 429s (sends already in flight get one too) the channel paused retry_after.
+        # After a 429 (sends already in flight may still arrive) the channel pauses retry_after.
         first_429 = next(c.at for c in tg.calls if c.status == 429)
-        after = [
+        during = [
             c
             for c in tg.calls
-            if c.method == "sendMessage" and c.at > first_429 and c.status != 429
+            if c.method == "sendMessage" and first_429 + 0.1 < c.at < first_429 + 0.95
         ]
-        assert after and after[0].at - first_429 >= 0.95
+        assert during == []
 
 
 async def _worker(env: dict[str, str]) -> asyncio.subprocess.Process:
