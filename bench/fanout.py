@@ -134,9 +134,9 @@ async def scenario(messages: int, cap: int) -> Result:
             for i in range(messages)
         ]
         await outbox.enqueue(ctx.db, items, ctx.now())
-        bot = make_bot(DEFAULT_TOKEN, f"http://127.0.0.1:{port}/bot", pool=128)
+        bot = make_bot(DEFAULT_TOKEN, f"http://127.0.0.1:{port}/bot", pool=16)
         await bot.initialize()
-        worker = DeliveryWorker(ctx, {"telegram": TelegramSender(bot)}, concurrency=64)
+        worker = DeliveryWorker(ctx, {"telegram": TelegramSender(bot)}, concurrency=16)
         started = time.monotonic()
         await worker.drain(timeout=messages / cap * 3 + 60)
         wall = time.monotonic() - started
