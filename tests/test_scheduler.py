@@ -266,3 +266,26 @@ async def test_catch_up_runs_once_at_start(ctx: AppContext) -> None:
         sched.shutdown(wait=False)
     assert [k for _, _, k in await pending(ctx)] == ["remind:CB01:2026-04-15:telegram:501"]
     assert isinstance(datetime.now(), datetime)
+
+
+async def test_services_catch_up_and_deliver(ctx: AppContext) -> None:
+    """start_services at 07:45: the missed daily run is enqueued and delivered, then stop()."""
+    import asyncio
+
+    from bot.services import start_services
+    from tests.test_delivery import FakeSender
+
+    await officers(ctx)
+    ctx.clock = lambda: h.at(ctx, "2026-04-15 07:45")
+    sender = FakeSender()
+    services = await start_services(ctx, {"telegram": sender}, poll_seconds=30)
+    try:
+        for _ in range(250):
+            if sender.delivered:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await services.stop()
+    assert [chat for chat, _ in sender.delivered] == ["501"]
+    assert (await outbox.counts(ctx.db)).sent == 1
+    assert getattr(ctx, "outbox_wake", None) is None
