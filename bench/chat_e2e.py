@@ -1,7 +1,7 @@
 """End-to-end chat throughput through python-telegram-bot against the fake Bot API on loopback.
 
-    /work/venv/bin/python bench/chat_e2e.py [--messages 4000] [--users 1000] [--dossiers 20000]
-                                            [--summaries 0.1] [--rounds 2]
+    /work/venv/bin/python bench/chat_e2e.py [--messages 3000] [--users 1000] [--dossiers 20000]
+                                            [--summaries 0.01] [--rounds 3]
 
 Seeds a store (the catalogue and `--dossiers` dossiers through the real importer, 50 leaders
 linked on Telegram), starts the fake Telegram Bot API server (tests/fakes/fake_telegram.py) in
@@ -181,11 +181,11 @@ async def measure(
 async def main() -> None:
     """Seed, run both bots for each round, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--messages", type=int, default=4000)
+    parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--dossiers", type=int, default=20000)
-    parser.add_argument("--summaries", type=float, default=0.1, help="share of /quyN messages")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--summaries", type=float, default=0.01, help="share of /quyN messages")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
