@@ -159,7 +159,7 @@ class DeliveryWorker:
         senders: dict[str, Sender],
         *,
         poll_seconds: float = 2.0,
-        concurrency: int = 32,
+        concurrency: int = 16,
         backoff_base: float = 1.0,
         backoff_cap: float = 300.0,
         max_attempts: int = 100,
