@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from bot.context import AppContext
 from bot.core.cards import STATUS_TEXT, next_step, officer_line, status_label
+from bot.core.text import split_text
 from bot.core.types import Button, Reply
 from bot.delivery import wake_worker
 from storage import outbox, prefs, ratings, reminders
@@ -248,7 +249,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
     for member in leaders:
         for channel, chat_id in await _recipients(ctx, member):
             key = f"quarter:{member.unit_id}:{label}:{outbox.chat_ref(channel, chat_id)}"
-            if await outbox.keys_with_prefix(ctx.db, key) >= 3:
+            if await outbox.keys_with_prefix(ctx.db, key + "#docx") > 0:  # one transaction
                 continue
             if await outbox.is_blocked(ctx.db, channel, chat_id):
                 continue
@@ -264,9 +265,18 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
         title = period.label()  # type: ignore[attr-defined]
         slug = f"quy-{period.number}-{period.year}"  # type: ignore[attr-defined]
         for channel, chat_id, key in chats:
-            text_part = text if len(text) <= max_text(channel) else text[: max_text(channel)]
+            parts = split_text(text, max_text(channel))  # Zalo's 2,000 may need two messages
             items += [
-                outbox.OutboxItem(channel, chat_id, key, Reply(text_part), "quarter"),
+                outbox.OutboxItem(
+                    channel,
+                    chat_id,
+                    key if i == 0 else f"{key}#part{i + 1}",
+                    Reply(part),
+                    "quarter",
+                )
+                for i, part in enumerate(parts)
+            ]
+            items += [
                 outbox.OutboxItem(
                     channel,
                     chat_id,

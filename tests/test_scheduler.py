@@ -289,3 +289,21 @@ async def test_services_catch_up_and_deliver(ctx: AppContext) -> None:
     assert [chat for chat, _ in sender.delivered] == ["501"]
     assert (await outbox.counts(ctx.db)).sent == 1
     assert getattr(ctx, "outbox_wake", None) is None
+
+
+async def test_long_summary_split_for_zalo(
+    ctx: AppContext, fake_stats: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 3,000-character summary is one Telegram message and two Zalo messages."""
+    import bot.stats.service as service
+
+    async def long_summary(ctx: AppContext, period: object, unit_id: int | None = None) -> str:
+        return "\n".join(f"Dòng {i:03d} " + "x" * 40 for i in range(60))
+
+    monkeypatch.setattr(service, "leader_summary", long_summary)
+    await leaders(ctx)
+    assert await scheduler.quarterly_job(ctx, h.at(ctx, "2026-04-01 08:00")) == 10
+    keys = [k for _, _, k in await pending(ctx)]
+    assert "quarter:1:2026Q1:zalo:z901#part2" in keys
+    assert "quarter:1:2026Q1:telegram:901#part2" not in keys
+    assert await scheduler.quarterly_catch_up_job(ctx, h.at(ctx, "2026-04-02 08:00")) == 0
