@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(exc, file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        print(
+            f"Kho dữ liệu không dùng được ({exc}): tệp MOTCUA_DB_PATH không phải cơ sở dữ liệu "
+            "SQLite của motcua-bot hoặc đã hỏng. Khôi phục bằng «motcua restore».",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130

@@ -54,13 +54,22 @@ class Database:
         """Open (creating if needed) the store at path and apply pending migrations."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await aiosqlite.connect(path, isolation_level=None)
-        await writer.execute("PRAGMA journal_mode = WAL")
-        await _configure(writer, read_only=False)
-        db_ = cls(path, writer, await aiosqlite.connect(path, isolation_level=None))
-        await _configure(db_.reader, read_only=True)
-        if migrate:
-            await db_.migrate()
+        opened: list[aiosqlite.Connection] = []
+        try:
+            writer = await aiosqlite.connect(path, isolation_level=None)
+            opened.append(writer)
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await _configure(writer, read_only=False)
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            opened.append(reader)
+            db_ = cls(path, writer, reader)
+            await _configure(db_.reader, read_only=True)
+            if migrate:
+                await db_.migrate()
+        except BaseException:
+            for conn in opened:  # never leave a connection thread behind (the process would hang)
+                await conn.close()
+            raise
         return db_
 
     async def close(self) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.cli import main
 from bot.config import SettingsError, load_settings
 from bot.workdays import WorkCalendar
 from storage.db import Database, migrations
@@ -129,3 +131,16 @@ def test_working_days_between_counts_like_day_by_day(start: date, span: int) -> 
     lo, hi = sorted((start, end))
     slow = sum(cal.is_working_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
     assert cal.working_days_between(start, end) == (slow if end >= start else -slow)
+
+
+def test_a_store_that_is_not_sqlite_gets_a_clear_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged or foreign MOTCUA_DB_PATH: one Vietnamese line, exit 1, no hang."""
+    bad = tmp_path / "hong.db"
+    bad.write_text("đây không phải SQLite " * 20, encoding="utf-8")
+    monkeypatch.setenv("MOTCUA_DB_PATH", str(bad))
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text("Mã thủ tục,Tên thủ tục,Mức độ\n1,Ten,Một phần\n", encoding="utf-8")
+    assert main(["import", "procedures", str(csv_file), "--quiet"]) == 1
+    assert "không phải cơ sở dữ liệu SQLite" in capsys.readouterr().err
