@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 10_000
+_COUNTED = ("dossiers", "procedures", "units", "staff")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -142,3 +144,16 @@ class Database:
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) == 0
+
+    async def table_counts(self, tables: tuple[str, ...] = _COUNTED) -> dict[str, int]:
+        """Row counts of those tables that exist (read-only; for `motcua check`)."""
+        async with self.reader.execute("SELECT name FROM sqlite_master WHERE type='table'") as cur:
+            present = {str(r[0]) for r in await cur.fetchall()}
+        if "schema_version" not in present:
+            raise sqlite3.DatabaseError("không có bảng schema_version")
+        out: dict[str, int] = {}
+        for table in tables:
+            if table in present:
+                async with self.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                    out[table] = int((await cur.fetchone())[0])
+        return out

@@ -148,7 +148,7 @@ async def _check_store(settings: Settings, report: Report) -> None:
         return
     try:
         version = await db.schema_version()
-        counts = await _counts(db)
+        counts = await db.table_counts()
     except sqlite3.Error as exc:
         report.line(BAD, f"{path} không phải kho dữ liệu của motcua-bot ({exc}).")
         return
@@ -179,21 +179,6 @@ async def _check_store(settings: Settings, report: Report) -> None:
 def _n(value: int) -> str:
     """A count with Vietnamese thousands separators (1.234.567)."""
     return f"{value:,}".replace(",", ".")
-
-
-async def _counts(db: object) -> dict[str, int]:
-    """Row counts of the main tables that exist (read-only; a missing table is skipped)."""
-    reader = db.reader  # type: ignore[attr-defined]
-    out: dict[str, int] = {}
-    async with reader.execute("SELECT name FROM sqlite_master WHERE type='table'") as cur:
-        tables = {str(r[0]) for r in await cur.fetchall()}
-    if "schema_version" not in tables:
-        raise sqlite3.DatabaseError("không có bảng schema_version")
-    for table in ("dossiers", "procedures", "units", "staff"):
-        if table in tables:
-            async with reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-                out[table] = int((await cur.fetchone())[0])
-    return out
 
 
 async def _check_telegram(settings: Settings, report: Report) -> None:
