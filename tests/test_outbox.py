@@ -51,3 +51,15 @@ async def test_cli(ctx: AppContext, monkeypatch: pytest.MonkeyPatch, capsys) -> 
     code = await asyncio.to_thread(main, ["outbox"])
     assert code == 0
     assert "Chờ gửi: 1" in capsys.readouterr().out
+
+
+async def test_a_blocked_person_writing_again_is_unblocked(ctx: AppContext) -> None:
+    """After a 403 the chat gets no pushes; when the person writes again, pushes flow again."""
+    from bot.core.router import Core
+    from bot.core.types import Incoming
+
+    await outbox.block_chat(ctx.db, "telegram", "77", "2026-04-15T09:00:00", "403")
+    assert await outbox.enqueue(ctx.db, [item("x", "77")], ctx.now()) == 0
+    await Core(ctx).handle(Incoming("telegram", "77", "77", "/start"))
+    assert not await outbox.is_blocked(ctx.db, "telegram", "77")
+    assert await outbox.enqueue(ctx.db, [item("y", "77")], ctx.now()) == 1

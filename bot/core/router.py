@@ -136,6 +136,7 @@ class Core:
             max_text = 4096
         command, role = "?", "?"
         try:
+            await self._unblock(incoming)
             role, staff = await self._identify(incoming.channel, incoming.user_id)
             command, replies = await self._dispatch(incoming, role, staff, max_text)
         except Exception:
@@ -150,6 +151,14 @@ class Core:
         log.info("message channel=%s command=%s role=%s replies=%d ms=%.1f", incoming.channel,
                  command, role, len(out), (time.perf_counter() - started) * 1000)
         return out
+
+    async def _unblock(self, incoming: Incoming) -> None:
+        """A person who had blocked the bot writes again: their pushes may flow again."""
+        from storage import outbox
+
+        if await outbox.is_blocked(self.ctx.db, incoming.channel, incoming.chat_id):
+            await outbox.unblock_chat(self.ctx.db, incoming.channel, incoming.chat_id)
+            log.info("chat unblocked: channel=%s (the person wrote again)", incoming.channel)
 
     async def _dispatch(
         self, incoming: Incoming, role: str, staff: StaffMember | None, max_text: int
