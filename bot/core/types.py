@@ -48,6 +48,8 @@ class Reply:
     document: bytes | None = None
     filename: str | None = None  # for image/document
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    # What a channel that cannot carry this file shows instead (Zalo: the report's text summary).
+    fallback: str | None = None
 
     @property
     def kind(self) -> str:

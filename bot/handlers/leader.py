@@ -206,12 +206,14 @@ async def baocao(req: Request) -> list[Reply]:
     periods = _periods()
     try:
         docx, png = await service.report_files(req.ctx, period, unit)
+        summary = await service.leader_summary(req.ctx, period, unit)
     except periods.PeriodError as exc:
         return text(str(exc))
     slug = fold_words(period.label()).replace(" ", "-")
     label = period.label()
     return [
-        Reply(text=f"Báo cáo {label}", document=docx, filename=f"bao-cao-{slug}.docx"),
+        Reply(text=f"Báo cáo {label}", document=docx, filename=f"bao-cao-{slug}.docx",
+              fallback=summary),
         Reply(text=f"Biểu đồ {label}", image=png, filename=f"bieu-do-{slug}.png",
               buttons=_nav_report(period, req.ctx.now().date())),
     ]

@@ -99,6 +99,7 @@ def render(replies: list[Reply], limit: int) -> Rendered:
             body = f"{body}\n\n{IMAGE_NOTE}" if body.strip() else IMAGE_NOTE
         elif reply.kind == "document":
             note = document_note(reply.filename)
+            body = reply.fallback or body  # e.g. the report's text summary instead of the .docx
             body = f"{body}\n\n{note}" if body.strip() else note
         lines = []
         for button in _buttons(reply):
