@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
 _COUNTED = ("dossiers", "procedures", "units", "staff")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -96,6 +98,15 @@ class Database:
                 await self.writer.execute("ROLLBACK")
                 raise
             await self.writer.execute("COMMIT")
+
+    async def run_in_writer(self, fn: Callable[..., T], *args: object) -> T:
+        """Run fn(sqlite3_connection, *args) on the writer's own thread, in one hop.
+
+        For bulk work (the importer's batches) inside `transaction()`: the event loop is free
+        meanwhile. Uses aiosqlite's `_execute` (aiosqlite is pinned in pyproject.toml).
+        """
+        writer = self.writer
+        return await writer._execute(fn, writer._conn, *args)
 
     async def schema_version(self) -> int:
         """The highest migration applied (0 for a new store)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time
+from datetime import time
 from zoneinfo import ZoneInfo
 
 from storage.import_columns import ColumnMap, display_name
@@ -15,11 +15,11 @@ from storage.import_values import (
     last4,
     parse_bool,
     parse_channel,
-    parse_datetime,
     parse_days,
     parse_fee,
     parse_level,
     parse_status,
+    to_iso,
 )
 
 
@@ -65,8 +65,7 @@ _ALL = (*_TEXT, "phone", "id_number", "finished_at", "returned_at", "status_at",
 
 def row_hash(values: tuple[object, ...]) -> str:
     """A short digest of a record's stored content (detects "unchanged" on re-import)."""
-    text = "\x1f".join("" if v is None else str(v) for v in values)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def normalise_code(text: str) -> str:
@@ -118,9 +117,7 @@ class DossierRow:
             reasons.append(str(exc))
         for name in ("received_at", "due_at", "finished_at", "returned_at", "status_at"):
             try:
-                value = parse_datetime(
-                    raw[name], tz, _DUE_DEFAULT if name == "due_at" else _MIDNIGHT
-                )
+                value = to_iso(raw[name], tz, _DUE_DEFAULT if name == "due_at" else _MIDNIGHT)
             except BadValue as exc:
                 reasons.append(str(exc))
                 continue
@@ -161,12 +158,12 @@ class DossierRow:
             last4(raw["phone"]),
             last4(raw["id_number"]),
             channel,
-            _fmt(received),
-            _fmt(due),
-            _fmt(finished),
-            _fmt(returned),
+            received,
+            due,
+            finished,
+            returned,
             status,
-            _fmt(status_at),
+            status_at,
             normalise_code(text["officer"]) or None,
             *(int(f) for f in flags[:5]),
             fee,
@@ -213,8 +210,3 @@ class ProcedureRow:
             days,
             cell("fee_text") or None,
         )
-
-
-def _fmt(value: datetime | None) -> str | None:
-    """A naive local datetime as stored text (FORMAT; isoformat is the same and faster)."""
-    return None if value is None else value.isoformat(timespec="seconds")

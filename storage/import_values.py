@@ -122,6 +122,8 @@ def parse_fee(value: object) -> int:
     """A fee in VND: `50.000`, `50000`, `50,000 đ` all read 50000; negative is refused."""
     if isinstance(value, bool):
         raise BadValue("phí, lệ phí không hợp lệ")
+    if type(value) is str and value.isdigit():
+        return int(value)
     if isinstance(value, int | float):
         if value < 0:
             raise BadValue("phí, lệ phí âm")
@@ -159,7 +161,8 @@ def parse_days(value: object) -> int | None:
 
 def last4(value: object) -> str | None:
     """Only the last 4 digits of a phone or ID number (None when it has fewer than 4)."""
-    digits = re.sub(r"\D", "", clean(value))
+    text = value.strip() if type(value) is str else clean(value)
+    digits = text if text.isdigit() else re.sub(r"\D", "", text)
     return digits[-4:] if len(digits) >= 4 else None
 
 
@@ -222,3 +225,32 @@ def parse_datetime(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> d
             return aware.astimezone(tz).replace(tzinfo=None)
         return naive
     raise BadValue(f"ngày giờ không đọc được «{text}»")
+
+
+def to_iso(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> str | None:
+    """parse_datetime as stored text 'YYYY-MM-DDTHH:MM:SS' (None when empty).
+
+    The export's own forms (dd/mm/yyyy HH:MM:SS and dd/mm/yyyy) are read without building
+    more than one datetime: this runs five times per row on exports of 200,000 rows.
+    """
+    if type(value) is str:
+        n = len(value)
+        if n == 19 and value[2] == "/" and value[5] == "/" and value[13] == ":":
+            try:
+                datetime(int(value[6:10]), int(value[3:5]), int(value[:2]), int(value[11:13]),
+                         int(value[14:16]), int(value[17:19]))
+            except ValueError:
+                pass  # parse_datetime below says what is wrong
+            else:
+                return f"{value[6:10]}-{value[3:5]}-{value[:2]}T{value[11:19]}"
+        elif n == 10 and value[2] == "/" and value[5] == "/":
+            try:
+                date(int(value[6:10]), int(value[3:5]), int(value[:2]))
+            except ValueError:
+                pass
+            else:
+                return f"{value[6:10]}-{value[3:5]}-{value[:2]}T{default.isoformat()}"
+        elif n == 0:
+            return None
+    parsed = parse_datetime(value, tz, default)
+    return None if parsed is None else parsed.isoformat(timespec="seconds")

@@ -20,25 +20,19 @@ from typing import TYPE_CHECKING
 import aiosqlite
 from tqdm import tqdm
 
-from storage.import_columns import ColumnMap, display_name, guess_kind, match_header
+from storage.import_columns import guess_kind
+from storage.import_parallel import source
+from storage.import_parse import KIND_VI, Chunk, Header
 from storage.import_read import FileRefused, RawRows, is_blank, open_rows
-from storage.import_rows import (
-    DOSSIER_FIELDS,
-    PROCEDURE_FIELDS,
-    BadRow,
-    DossierRow,
-    ProcedureRow,
-    row_hash,
-)
 from storage.import_values import clean
-from storage.units import ensure_unit_in
+from storage.import_write import WriteState, write_batch
 
 if TYPE_CHECKING:
     from bot.context import AppContext
+    from storage.db import Database
 
-BATCH = 2000
+_KIND_VI = KIND_VI
 HEADER_SEARCH_ROWS = 20
-_KIND_VI = {"dossiers": "hồ sơ", "procedures": "danh mục thủ tục"}
 
 
 class ImportRefused(Exception):
@@ -167,35 +161,6 @@ def _first_rows(raw: RawRows) -> list[tuple[int, list[object]]]:
     return out
 
 
-def _find_header(raw: RawRows, kind: str, name: str) -> tuple[int, list[object], ColumnMap]:
-    """The header row: the first non-blank row, or a later one under title lines."""
-    seen: list[tuple[int, list[object], ColumnMap]] = []
-    for line, values in raw.rows:
-        if is_blank(values):
-            continue
-        columns = match_header(values, kind)
-        if not columns.missing:
-            return line, values, columns
-        seen.append((line, values, columns))
-        if len(seen) >= HEADER_SEARCH_ROWS:
-            break
-    if not seen:
-        raise ImportRefused(f"Tệp «{name}» không có dòng nào (chỉ có dòng trống).")
-    other = "procedures" if kind == "dossiers" else "dossiers"
-    if any(guess_kind(values) == other for _, values, _ in seen):
-        command = "motcua import procedures" if other == "procedures" else "motcua import dossiers"
-        raise ImportRefused(
-            f"Tệp «{name}» là {_KIND_VI[other]}, không phải {_KIND_VI[kind]}. "
-            f"Hãy dùng lệnh «{command}»."
-        )
-    line, _, columns = max(seen, key=lambda s: len(s[2].index))
-    missing = ", ".join(display_name(kind, c) for c in columns.missing)
-    raise ImportRefused(
-        f"Tệp «{name}» thiếu cột bắt buộc: {missing} (đọc dòng tiêu đề ở dòng {line}). "
-        "Không lưu dòng nào."
-    )
-
-
 class _Rejects:
     """Writes rejected rows, unchanged plus a `reason` column, beside the input file."""
 
@@ -241,19 +206,20 @@ def _raw_text(value: object) -> str:
 async def _import(
     ctx: AppContext, path: Path, kind: str, unit: str | None, strict: bool, progress: bool
 ) -> ImportSummary:
-    """Run one import: header, row parsing, batched upserts, rejects, summary."""
+    """Run one import: header, parsed chunks, batched upserts, rejects, summary."""
     started = _time.perf_counter()
-    raw = _open(path)
     summary = ImportSummary(kind, path.name, strict=strict)
+    rows = source(path, kind, ctx.settings.timezone, unit or ctx.settings.unit)
     try:
-        line, header, columns = _find_header(raw, kind, path.name)
-        summary.header_line = line
-        summary.unknown_columns = columns.unknown
-        rejects = _Rejects(path, header)
+        header = await anext(rows)
+        assert isinstance(header, Header)
+        summary.header_line = header.line
+        summary.unknown_columns = header.unknown
+        rejects = _Rejects(path, header.cells)
         bar = tqdm(
-            total=raw.total,
-            unit="B" if raw.kind == "csv" else " dòng",
-            unit_scale=raw.kind == "csv",
+            total=header.total,
+            unit="B" if header.file_kind == "csv" else " dòng",
+            unit_scale=header.file_kind == "csv",
             desc=f"Nhập {path.name}",
             disable=not progress,
             file=sys.stderr,
@@ -261,30 +227,17 @@ async def _import(
             leave=False,
         )
         try:
-            async with ctx.db.transaction() as conn, _Writer(conn, ctx, kind, unit,
-                                                              summary) as writer:
+            async with ctx.db.transaction() as conn, _Writer(ctx.db, kind, summary) as writer:
                 summary.run_id = await _start_run(conn, kind, path, strict)
-                parser = DossierRow(columns, ctx.settings.tz) if kind == "dossiers" else None
-                cparser = ProcedureRow(columns) if kind == "procedures" else None
-                for row_line, values in raw.rows:
-                    if is_blank(values):
-                        continue
-                    summary.rows_read += 1
-                    try:
-                        record = (parser or cparser).parse(values)  # type: ignore[union-attr]
-                        unit_name = parser.unit(values) if parser else ""
-                    except BadRow as bad:
-                        rejects.add(row_line, values, bad.args[0])
-                        continue
-                    problem = writer.add(row_line, unit_name, record)
-                    if problem:
-                        rejects.add(row_line, values, [problem])
-                    if writer.full():
-                        await writer.flush()
-                        bar.update(raw.position() - bar.n)  # type: ignore[operator]
-                    elif summary.rows_read % 200 == 0:
-                        await asyncio.sleep(0)  # let the batch being written move on
-                await writer.flush(last=True)
+                async for chunk in rows:
+                    assert isinstance(chunk, Chunk)
+                    summary.rows_read += chunk.rows_read
+                    summary.unchanged += chunk.repeats
+                    for line, values, reasons in chunk.rejects:
+                        rejects.add(line, values, reasons)
+                    await writer.write(chunk.records)
+                    bar.update(chunk.position - bar.n)
+                await writer.finish()
                 summary.rejected = rejects.count
                 if strict and summary.rejected:
                     raise _Rollback
@@ -301,7 +254,7 @@ async def _import(
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
     finally:
-        raw.rows.close()  # type: ignore[attr-defined]
+        await rows.aclose()  # type: ignore[attr-defined]
     summary.seconds = _time.perf_counter() - started
     return summary
 
@@ -341,24 +294,14 @@ def _stamp() -> str:
 
 
 class _Writer:
-    """Buffers valid records and upserts them a batch at a time."""
+    """Writes chunks of records on the writer thread, one chunk behind the parsing."""
 
-    def __init__(
-        self,
-        conn: aiosqlite.Connection,
-        ctx: AppContext,
-        kind: str,
-        unit: str | None,
-        summary: ImportSummary,
-    ) -> None:
-        self.conn = conn
+    def __init__(self, db: Database, kind: str, summary: ImportSummary) -> None:
+        self.db = db
         self.kind = kind
-        self.default_unit = unit or ctx.settings.unit
         self.summary = summary
-        self.units: dict[str, int] = {}
-        self.batch: list[tuple[str, tuple[object, ...], str]] = []
-        self.seen: dict[tuple[str, str], tuple[int, str]] = {}
-        self.pending: asyncio.Future[None] | None = None
+        self.state = WriteState()
+        self.pending: asyncio.Future | None = None
 
     async def __aenter__(self) -> _Writer:
         return self
@@ -370,156 +313,22 @@ class _Writer:
                 await self.pending
             self.pending = None
 
-    def add(self, line: int, unit_name: str, record: tuple[object, ...]) -> str | None:
-        """Queue a record; returns a reason when it clashes with an earlier row of the file."""
-        unit_name = unit_name or self.default_unit
-        code = str(record[0])
-        digest = row_hash(record)
-        earlier = self.seen.get((unit_name, code))
-        if earlier is not None:
-            if earlier[1] == digest:
-                self.summary.unchanged += 1
-                return None
-            return f"mã «{code}» đã có ở dòng {earlier[0]} với nội dung khác"
-        self.seen[(unit_name, code)] = (line, digest)
-        self.batch.append((unit_name, record, digest))
-        return None
-
-    def full(self) -> bool:
-        """True when the batch should be written."""
-        return len(self.batch) >= BATCH
-
-    async def _unit_id(self, name: str) -> int:
-        """The unit's id (created on first sight)."""
-        if name not in self.units:
-            self.units[name] = await ensure_unit_in(self.conn, name)
-        return self.units[name]
-
-    async def flush(self, last: bool = False) -> None:
-        """Hand the queued records to the database thread; parsing goes on meanwhile.
-
-        Batches are written one after another (each waits for the one before), so ids and
-        the lookups of existing rows always see the earlier batches. `last` waits for all.
-        """
-        if self.pending is not None:
-            await self.pending
-            self.pending = None
-        if self.batch:
-            batch, self.batch = self.batch, []
-            self.pending = asyncio.ensure_future(self._write(batch))
-        if last and self.pending is not None:
-            await self.pending
-            self.pending = None
-
-    async def _write(self, batch: list[tuple[str, tuple[object, ...], str]]) -> None:
-        """Upsert one batch of records."""
-        by_unit: dict[int, list[tuple[tuple[object, ...], str]]] = {}
-        for unit_name, record, digest in batch:
-            by_unit.setdefault(await self._unit_id(unit_name), []).append((record, digest))
-        for unit_id, items in by_unit.items():
-            if self.kind == "dossiers":
-                await self._dossiers(unit_id, items)
-            else:
-                await self._procedures(unit_id, items)
-
-    async def _existing(self, table: str, unit_id: int, codes: list[str]) -> dict[str, tuple]:
-        """code → (id, row_hash-or-None, status-or-None) of the stored rows among codes."""
-        found: dict[str, tuple] = {}
-        extra = "row_hash, status" if table == "dossiers" else "NULL, NULL"
-        for i in range(0, len(codes), 900):
-            chunk = codes[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            sql = (
-                f"SELECT code, id, {extra} FROM {table} WHERE unit_id = ? AND code IN ({marks})"
+    async def write(self, records: list[tuple[str, tuple[object, ...], str]]) -> None:
+        """Start writing these records once the previous chunk is written (ids stay in order)."""
+        await self.finish()
+        if records:
+            self.pending = asyncio.ensure_future(
+                self.db.run_in_writer(write_batch, self.kind, records, self.summary.run_id,
+                                      self.state)
             )
-            async with self.conn.execute(sql, (unit_id, *chunk)) as cur:
-                for row in await cur.fetchall():
-                    found[row[0]] = (row[1], row[2], row[3])
-        return found
 
-    async def _dossiers(self, unit_id: int, items: list[tuple[tuple[object, ...], str]]) -> None:
-        """Insert new dossiers, update changed ones, and record status events."""
-        existing = await self._existing("dossiers", unit_id, [str(r[0]) for r, _ in items])
-        now = _stamp()
-        run = self.summary.run_id
-        status_i = DOSSIER_FIELDS.index("status")
-        status_at_i = DOSSIER_FIELDS.index("status_at")
-        inserts, first_events, updates, change_events = [], [], [], []
-        # Ids are given here (the transaction holds the write lock), so the first status
-        # events need no lookup of the rows just inserted.
-        async with self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers") as cur:
-            next_id = int((await cur.fetchone())[0]) + 1
-        for record, digest in items:
-            old = existing.get(str(record[0]))
-            if old is None:
-                inserts.append((next_id, unit_id, *record, digest, now))
-                first_events.append((next_id, record[status_i], record[status_at_i], run, now))
-                next_id += 1
-            elif old[1] == digest:
-                self.summary.unchanged += 1
-            else:
-                updates.append((*record[1:], digest, now, old[0]))
-                if old[2] != record[status_i]:
-                    change_events.append(
-                        (old[0], old[2], record[status_i], record[status_at_i], run, now)
-                    )
-        if inserts:
-            cols = ", ".join(("id", "unit_id", *DOSSIER_FIELDS, "row_hash", "updated_at"))
-            marks = ",".join("?" * (len(DOSSIER_FIELDS) + 4))
-            await self.conn.executemany(f"INSERT INTO dossiers ({cols}) VALUES ({marks})", inserts)
-            await self.conn.executemany(
-                "INSERT INTO status_events (dossier_id, old_status, new_status, status_at,"
-                " import_run_id, recorded_at) VALUES (?, NULL, ?, ?, ?, ?)",
-                first_events,
-            )
-        if updates:
-            sets = ", ".join(f"{f} = ?" for f in (*DOSSIER_FIELDS[1:], "row_hash", "updated_at"))
-            await self.conn.executemany(f"UPDATE dossiers SET {sets} WHERE id = ?", updates)
-        if change_events:
-            await self.conn.executemany(
-                "INSERT INTO status_events (dossier_id, old_status, new_status, status_at,"
-                " import_run_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                change_events,
-            )
-        self.summary.inserted += len(inserts)
-        self.summary.updated += len(updates)
-        self.summary.status_changes += len(change_events)
-
-    async def _procedures(self, unit_id: int, items: list[tuple[tuple[object, ...], str]]) -> None:
-        """Insert new catalogue entries and update changed ones."""
-        existing = await self._existing("procedures", unit_id, [str(r[0]) for r, _ in items])
-        stored = await self._procedure_hashes(unit_id, list(existing))
-        now = _stamp()
-        inserts, updates = [], []
-        for record, digest in items:
-            old = existing.get(str(record[0]))
-            if old is None:
-                inserts.append((unit_id, *record, now))
-            elif stored.get(str(record[0])) == digest:
-                self.summary.unchanged += 1
-            else:
-                updates.append((*record[1:], now, old[0]))
-        if inserts:
-            cols = ", ".join(("unit_id", *PROCEDURE_FIELDS, "updated_at"))
-            marks = ",".join("?" * (len(PROCEDURE_FIELDS) + 2))
-            await self.conn.executemany(
-                f"INSERT INTO procedures ({cols}) VALUES ({marks})", inserts
-            )
-        if updates:
-            sets = ", ".join(f"{f} = ?" for f in (*PROCEDURE_FIELDS[1:], "updated_at"))
-            await self.conn.executemany(f"UPDATE procedures SET {sets} WHERE id = ?", updates)
-        self.summary.inserted += len(inserts)
-        self.summary.updated += len(updates)
-
-    async def _procedure_hashes(self, unit_id: int, codes: list[str]) -> dict[str, str]:
-        """The content digest of stored catalogue entries (procedures keep no hash column)."""
-        out: dict[str, str] = {}
-        cols = ", ".join(PROCEDURE_FIELDS)
-        for i in range(0, len(codes), 900):
-            chunk = codes[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT {cols} FROM procedures WHERE unit_id = ? AND code IN ({marks})"
-            async with self.conn.execute(sql, (unit_id, *chunk)) as cur:
-                for row in await cur.fetchall():
-                    out[row[0]] = row_hash(tuple(row))
-        return out
+    async def finish(self) -> None:
+        """Wait for the chunk being written and add up what it did."""
+        if self.pending is None:
+            return
+        pending, self.pending = self.pending, None
+        counts = await pending
+        self.summary.inserted += counts.inserted
+        self.summary.updated += counts.updated
+        self.summary.unchanged += counts.unchanged
+        self.summary.status_changes += counts.status_changes

@@ -1,0 +1,100 @@
+"""Parse a big import file in a helper process while this process writes to the store.
+
+On two cores this overlaps parsing (pure Python) with writing (SQLite), which otherwise take
+turns on one interpreter lock. The helper is `python -m storage.import_parallel FILE …`: it
+streams the Header and Chunks back as length-prefixed pickles on its stdout (our own process,
+so unpickling is safe). Small files are parsed in-process, where starting a process would cost
+more than it saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import pickle
+import struct
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from storage.import_parse import Chunk, Header, parse_file
+from storage.import_read import FileRefused
+
+PARALLEL_MIN_BYTES = 4_000_000  # below this, parsing in-process is faster
+_LENGTH = struct.Struct("!I")
+
+
+async def parse_inline(
+    path: Path, kind: str, tz_name: str, unit: str
+) -> AsyncIterator[Header | Chunk]:
+    """parse_file in this process, yielding to the event loop between chunks."""
+    for item in parse_file(path, kind, tz_name, unit):
+        yield item
+        await asyncio.sleep(0)
+
+
+async def parse_in_helper(
+    path: Path, kind: str, tz_name: str, unit: str
+) -> AsyncIterator[Header | Chunk]:
+    """parse_file in a helper process; its items arrive while we write the previous ones."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "storage.import_parallel", str(path), kind, tz_name, unit,
+        stdout=asyncio.subprocess.PIPE, limit=1 << 24,
+    )
+    assert proc.stdout is not None
+    try:
+        while True:
+            try:
+                size = _LENGTH.unpack(await proc.stdout.readexactly(_LENGTH.size))[0]
+                item = pickle.loads(await proc.stdout.readexactly(size))
+            except asyncio.IncompleteReadError:
+                code = await proc.wait()
+                raise RuntimeError(f"tiến trình đọc tệp dừng bất thường (mã {code})") from None
+            if item == "end":
+                return
+            if isinstance(item, tuple):
+                if item[0] == "refused":
+                    raise FileRefused(item[1])
+                raise RuntimeError(f"lỗi khi đọc tệp: {item[1]}")
+            yield item
+    finally:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+        await proc.wait()
+
+
+def source(path: Path, kind: str, tz_name: str, unit: str) -> AsyncIterator[Header | Chunk]:
+    """The parsed file, from a helper process when the file is big."""
+    try:
+        big = path.stat().st_size >= PARALLEL_MIN_BYTES
+    except OSError:
+        big = False
+    reader = parse_in_helper if big else parse_inline
+    return reader(path, kind, tz_name, unit)
+
+
+def _send(out: object, item: object) -> None:
+    """Write one length-prefixed pickle to the binary stdout."""
+    data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_LENGTH.pack(len(data)) + data)  # type: ignore[attr-defined]
+
+
+def main(argv: list[str]) -> int:
+    """The helper process: parse FILE KIND TZ UNIT and stream the items on stdout."""
+    path, kind, tz_name, unit = argv
+    out = sys.stdout.buffer
+    try:
+        for item in parse_file(Path(path), kind, tz_name, unit):
+            _send(out, item)
+        _send(out, "end")
+    except FileRefused as exc:
+        _send(out, ("refused", str(exc)))
+    except Exception as exc:  # reported to the importing process, which stores nothing
+        _send(out, ("error", f"{type(exc).__name__}: {exc}"))
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

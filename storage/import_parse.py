@@ -1,0 +1,119 @@
+"""The importer's reading side: find the header, parse and check rows, hand them on in chunks.
+
+`parse_file` is plain synchronous code with no store access, so it can run in the importing
+process or, for big files, in a helper process (storage/import_parallel.py) while the importing
+process writes the previous chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from storage.import_columns import ColumnMap, display_name, guess_kind, match_header
+from storage.import_read import FileRefused, RawRows, is_blank, open_rows
+from storage.import_rows import BadRow, DossierRow, ProcedureRow, row_hash
+
+BATCH = 2000
+HEADER_SEARCH_ROWS = 20
+KIND_VI = {"dossiers": "hồ sơ", "procedures": "danh mục thủ tục"}
+
+
+@dataclass
+class Header:
+    """The header row found, and how long the file is (for the progress bar)."""
+
+    line: int
+    cells: list[object]
+    unknown: list[str]
+    total: int
+    file_kind: str  # "csv" | "xlsx"
+
+
+@dataclass
+class Chunk:
+    """Parsed rows: valid records (unit name, record, digest), rejected rows, counts."""
+
+    records: list[tuple[str, tuple[object, ...], str]] = field(default_factory=list)
+    rejects: list[tuple[int, list[object], list[str]]] = field(default_factory=list)
+    rows_read: int = 0
+    repeats: int = 0  # rows identical to an earlier row of the file (counted unchanged)
+    position: int = 0
+
+
+def find_header(raw: RawRows, kind: str, name: str) -> tuple[int, list[object], ColumnMap]:
+    """The header row: the first non-blank row, or a later one under title lines."""
+    seen: list[tuple[int, list[object], ColumnMap]] = []
+    for line, values in raw.rows:
+        if is_blank(values):
+            continue
+        columns = match_header(values, kind)
+        if not columns.missing:
+            return line, values, columns
+        seen.append((line, values, columns))
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise FileRefused(f"Tệp «{name}» không có dòng nào (chỉ có dòng trống).")
+    other = "procedures" if kind == "dossiers" else "dossiers"
+    if any(guess_kind(values) == other for _, values, _ in seen):
+        command = "motcua import procedures" if other == "procedures" else "motcua import dossiers"
+        raise FileRefused(
+            f"Tệp «{name}» là {KIND_VI[other]}, không phải {KIND_VI[kind]}. "
+            f"Hãy dùng lệnh «{command}»."
+        )
+    line, _, columns = max(seen, key=lambda s: len(s[2].index))
+    missing = ", ".join(display_name(kind, c) for c in columns.missing)
+    raise FileRefused(
+        f"Tệp «{name}» thiếu cột bắt buộc: {missing} (đọc dòng tiêu đề ở dòng {line}). "
+        "Không lưu dòng nào."
+    )
+
+
+def parse_file(
+    path: Path, kind: str, tz_name: str, default_unit: str, batch: int = BATCH
+) -> Iterator[Header | Chunk]:
+    """Yield the Header, then Chunks of at most `batch` valid records; FileRefused on a bad file.
+
+    A code seen twice in the file: an identical row counts as a repeat, a different one is
+    rejected naming the line of the first.
+    """
+    raw = open_rows(path)
+    try:
+        line, cells, columns = find_header(raw, kind, path.name)
+        yield Header(line, cells, columns.unknown, raw.total, raw.kind)
+        dossier = DossierRow(columns, ZoneInfo(tz_name)) if kind == "dossiers" else None
+        parse = dossier.parse if dossier else ProcedureRow(columns).parse
+        seen: dict[tuple[str, str], tuple[int, str]] = {}
+        chunk = Chunk()
+        for row_line, values in raw.rows:
+            if is_blank(values):
+                continue
+            chunk.rows_read += 1
+            try:
+                record = parse(values)
+            except BadRow as bad:
+                chunk.rejects.append((row_line, values, bad.args[0]))
+                continue
+            unit_name = (dossier.unit(values) if dossier else "") or default_unit
+            digest = row_hash(record)
+            key = (unit_name, str(record[0]))
+            earlier = seen.get(key)
+            if earlier is None:
+                seen[key] = (row_line, digest)
+                chunk.records.append((unit_name, record, digest))
+            elif earlier[1] == digest:
+                chunk.repeats += 1
+            else:
+                reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
+                chunk.rejects.append((row_line, values, [reason]))
+            if len(chunk.records) >= batch:
+                chunk.position = int(raw.position())  # type: ignore[operator]
+                yield chunk
+                chunk = Chunk()
+        chunk.position = raw.total  # the file is read to its end (and already closed)
+        yield chunk
+    finally:
+        raw.rows.close()  # type: ignore[attr-defined]

@@ -1,0 +1,183 @@
+"""Write one batch of imported records, synchronously, on the store's writer thread.
+
+The importer hands a whole batch to the writer connection's own thread in one call
+(`Database.run_in_writer`), so the next batch is parsed while this one is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from storage.import_rows import DOSSIER_FIELDS, PROCEDURE_FIELDS, row_hash
+
+_STATUS = DOSSIER_FIELDS.index("status")
+_STATUS_AT = DOSSIER_FIELDS.index("status_at")
+_INSERT_DOSSIER = "INSERT INTO dossiers ({}) VALUES ({})".format(
+    ", ".join(("id", "unit_id", *DOSSIER_FIELDS, "row_hash", "updated_at")),
+    ",".join("?" * (len(DOSSIER_FIELDS) + 4)),
+)
+_UPDATE_DOSSIER = "UPDATE dossiers SET {} WHERE id = ?".format(
+    ", ".join(f"{f} = ?" for f in (*DOSSIER_FIELDS[1:], "row_hash", "updated_at"))
+)
+_INSERT_EVENT = (
+    "INSERT INTO status_events (dossier_id, old_status, new_status, status_at, import_run_id,"
+    " recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_INSERT_PROCEDURE = "INSERT INTO procedures ({}) VALUES ({})".format(
+    ", ".join(("unit_id", *PROCEDURE_FIELDS, "updated_at")),
+    ",".join("?" * (len(PROCEDURE_FIELDS) + 2)),
+)
+_UPDATE_PROCEDURE = "UPDATE procedures SET {} WHERE id = ?".format(
+    ", ".join(f"{f} = ?" for f in (*PROCEDURE_FIELDS[1:], "updated_at"))
+)
+
+Batch = list[tuple[str, tuple[object, ...], str]]  # (unit name, record, content digest)
+
+
+@dataclass
+class Counts:
+    """What one batch did."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    status_changes: int = 0
+
+
+def _stamp() -> str:
+    """Now, UTC ISO (bookkeeping times of the store)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def unit_id(conn: sqlite3.Connection, name: str, cache: dict[str, int]) -> int:
+    """The unit's id, created on first sight (name NFC, spaces collapsed)."""
+    if name not in cache:
+        clean = unicodedata.normalize("NFC", " ".join(name.split()))
+        conn.execute(
+            "INSERT OR IGNORE INTO units (name, created_at) VALUES (?, ?)", (clean, _stamp())
+        )
+        cache[name] = int(conn.execute("SELECT id FROM units WHERE name = ?", (clean,))
+                          .fetchone()[0])
+    return cache[name]
+
+
+def _existing(conn: sqlite3.Connection, table: str, unit: int, codes: list[str]) -> dict:
+    """code → (id, row_hash, status) of the stored rows among codes (None for procedures)."""
+    extra = "row_hash, status" if table == "dossiers" else "NULL, NULL"
+    sql = (
+        f"SELECT code, id, {extra} FROM {table} WHERE unit_id = ?"
+        " AND code IN (SELECT value FROM json_each(?))"
+    )
+    return {
+        row[0]: (row[1], row[2], row[3])
+        for row in conn.execute(sql, (unit, json.dumps(codes, ensure_ascii=False)))
+    }
+
+
+@dataclass
+class WriteState:
+    """What the batches of one import share: unit ids, the next dossier id, empty units."""
+
+    units: dict[str, int] = field(default_factory=dict)
+    next_id: int | None = None
+    empty_units: set[int] = field(default_factory=set)  # had no dossier when the import began
+    checked_units: set[int] = field(default_factory=set)
+
+
+def write_batch(
+    conn: sqlite3.Connection, kind: str, batch: Batch, run_id: int, state: WriteState
+) -> Counts:
+    """Upsert a batch (inside the caller's transaction) and record status events."""
+    counts = Counts()
+    by_unit: dict[int, list[tuple[tuple[object, ...], str]]] = {}
+    for name, record, digest in batch:
+        by_unit.setdefault(unit_id(conn, name, state.units), []).append((record, digest))
+    for unit, items in by_unit.items():
+        if kind == "dossiers":
+            _dossiers(conn, unit, items, run_id, counts, state)
+        else:
+            _procedures(conn, unit, items, counts)
+    return counts
+
+
+def _dossiers(
+    conn: sqlite3.Connection, unit: int, items: list, run_id: int, counts: Counts,
+    state: WriteState,
+) -> None:
+    """Insert new dossiers, update changed ones, record status events."""
+    if unit not in state.checked_units:
+        state.checked_units.add(unit)
+        sql = "SELECT 1 FROM dossiers WHERE unit_id = ? LIMIT 1"
+        if conn.execute(sql, (unit,)).fetchone() is None:
+            state.empty_units.add(unit)
+    # A unit with no dossier before this import: every record is new (the parser already
+    # dropped the file's own repeats), so there is nothing to look up.
+    existing = {} if unit in state.empty_units else _existing(
+        conn, "dossiers", unit, [str(r[0]) for r, _ in items]
+    )
+    now = _stamp()
+    # Ids are given here (the transaction holds the write lock), so the first status events
+    # need no lookup of the rows just inserted.
+    if state.next_id is None:
+        sql = "SELECT COALESCE(MAX(id), 0) FROM dossiers"
+        state.next_id = int(conn.execute(sql).fetchone()[0]) + 1
+    next_id = state.next_id
+    inserts, updates, events = [], [], []
+    for record, digest in items:
+        old = existing.get(str(record[0]))
+        if old is None:
+            inserts.append((next_id, unit, *record, digest, now))
+            events.append((next_id, None, record[_STATUS], record[_STATUS_AT], run_id, now))
+            next_id += 1
+        elif old[1] == digest:
+            counts.unchanged += 1
+        else:
+            updates.append((*record[1:], digest, now, old[0]))
+            if old[2] != record[_STATUS]:
+                events.append((old[0], old[2], record[_STATUS], record[_STATUS_AT], run_id, now))
+                counts.status_changes += 1
+    state.next_id = next_id
+    if inserts:
+        conn.executemany(_INSERT_DOSSIER, inserts)
+    if updates:
+        conn.executemany(_UPDATE_DOSSIER, updates)
+    if events:
+        conn.executemany(_INSERT_EVENT, events)
+    counts.inserted += len(inserts)
+    counts.updated += len(updates)
+
+
+def _procedures(conn: sqlite3.Connection, unit: int, items: list, counts: Counts) -> None:
+    """Insert new catalogue entries and update changed ones (compared by content)."""
+    codes = [str(r[0]) for r, _ in items]
+    existing = _existing(conn, "procedures", unit, codes)
+    stored: dict[str, str] = {}
+    cols = ", ".join(PROCEDURE_FIELDS)
+    for i in range(0, len(codes), 900):
+        chunk = codes[i : i + 900]
+        sql = (
+            f"SELECT {cols} FROM procedures WHERE unit_id = ?"
+            f" AND code IN ({','.join('?' * len(chunk))})"
+        )
+        for row in conn.execute(sql, (unit, *chunk)):
+            stored[row[0]] = row_hash(tuple(row))
+    now = _stamp()
+    inserts, updates = [], []
+    for record, digest in items:
+        old = existing.get(str(record[0]))
+        if old is None:
+            inserts.append((unit, *record, now))
+        elif stored.get(str(record[0])) == digest:
+            counts.unchanged += 1
+        else:
+            updates.append((*record[1:], now, old[0]))
+    if inserts:
+        conn.executemany(_INSERT_PROCEDURE, inserts)
+    if updates:
+        conn.executemany(_UPDATE_PROCEDURE, updates)
+    counts.inserted += len(inserts)
+    counts.updated += len(updates)
