@@ -10,7 +10,6 @@ import argparse
 import csv
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -41,7 +40,8 @@ def rows(n: int, seed: int = 1):  # type: ignore[no-untyped-def]
             f"1.{rng.randrange(1000, 1400):06d}", "Chứng thực bản sao từ bản chính",
             f"Nguyễn Văn {rng.choice('ABCDEGHKLMNPQSTUVXY')}", f"09{rng.randrange(10**8):08d}",
             f"0302{rng.randrange(10**8):08d}", rng.choice(("Trực tuyến", "Trực tiếp")),
-            received, received + timedelta(days=3), received + timedelta(hours=5) if final else None,
+            received, received + timedelta(days=3),
+            received + timedelta(hours=5) if final else None,
             status, f"CB{rng.randrange(1, 13):02d}", "x", "x", "x", "x", "",
             rng.choice((0, 10000, 50000)), "x",
         ]
@@ -81,8 +81,10 @@ async def go():
     secs = time.perf_counter() - t
     await ctx.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"rows": s.rows_read, "inserted": s.inserted, "unchanged": s.unchanged,
-                      "rejected": s.rejected, "seconds": secs, "peak_rss_mb": rss}))
+                      "rejected": s.rejected, "seconds": secs, "peak_rss_mb": rss,
+                      "helper_rss_mb": helper}))
 asyncio.run(go())
 """
 
@@ -113,7 +115,8 @@ def main() -> None:
         r = run_child(path, db)
         assert r["rejected"] == 0, r
         print(f"{label:28s} {r['rows'] / r['seconds']:>9,.0f} rows/s  {r['seconds']:6.2f} s  "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB  (inserted {r['inserted']}, unchanged "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB + parser {r['helper_rss_mb']:.0f} MB  "
+              f"(inserted {r['inserted']}, unchanged "
               f"{r['unchanged']})")
 
 

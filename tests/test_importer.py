@@ -299,3 +299,31 @@ def test_cli_import_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     missing = tmp_path / "khong-co.csv"
     assert main(["import", "dossiers", str(missing)]) == 1
     assert "Không tìm thấy tệp" in capsys.readouterr().err
+
+
+async def test_big_files_parse_in_a_helper_process_with_the_same_result(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper-process path stores exactly what the in-process path stores."""
+    from storage import import_parallel
+
+    rows = [row(n) for n in range(1, 3001)] + [row(3001, **{"Trạng thái": "?"}), row(5)]
+    path = write_csv(tmp_path / "lon.csv", rows)
+    inline = await import_dossiers(ctx, path)
+    async with ctx.db.reader.execute("SELECT code, row_hash FROM dossiers ORDER BY code") as cur:
+        before = [tuple(r) for r in await cur.fetchall()]
+    async with ctx.db.transaction() as conn:
+        await conn.execute("DELETE FROM status_events")
+        await conn.execute("DELETE FROM dossiers")
+    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
+    helper = await import_dossiers(ctx, path)
+    async with ctx.db.reader.execute("SELECT code, row_hash FROM dossiers ORDER BY code") as cur:
+        after = [tuple(r) for r in await cur.fetchall()]
+    assert before == after and len(after) == 3000
+    assert (helper.inserted, helper.rejected, helper.unchanged) == (3000, 1, 1)
+    assert (inline.inserted, inline.rejected, inline.unchanged) == (3000, 1, 1)
+    bad = tmp_path / "hong-giua.csv"
+    bad.write_bytes(path.read_bytes()[:-2000] + "Ngô".encode("cp1258", errors="ignore") * 9000)
+    with pytest.raises(ImportRefused, match="UTF-8"):
+        await import_dossiers(ctx, bad)
+    assert await count(ctx, "dossiers") == 3000
