@@ -144,3 +144,23 @@ def test_fit_cuts_long_sections() -> None:
     """fit() keeps within the limit and says how many were left out."""
     text = fit(["Đầu"], [("Danh sách:", [f"• dòng {i:03d} " + "x" * 40 for i in range(100)])], 600)
     assert len(text) <= 600 and "… và" in text and "dòng 000" in text
+
+
+async def test_the_leader_summary_gains_a_satisfaction_line_once_rated(ctx: AppContext) -> None:
+    """No ratings → no line; after ratings in the quarter → counts and the satisfied rate."""
+    from bot.stats.periods import quarter
+    from bot.stats.service import leader_summary
+
+    unit_id = await h.unit(ctx)
+    ids = [
+        await h.dossier(ctx, unit_id, officer="CB01", received="2026-04-01", due="2026-04-10",
+                        status="returned", finished="2026-04-09")
+        for _ in range(3)
+    ]
+    q2 = quarter(2026, 2)
+    assert "Mức độ hài lòng" not in await leader_summary(ctx, q2, unit_id)
+    for n, (dossier, score) in enumerate(zip(ids, (1, 2, 3), strict=True)):
+        await ratings.rate(ctx.db, dossier, "telegram", str(n), score, ctx.now())
+    text = await leader_summary(ctx, q2, unit_id)
+    assert ("* Mức độ hài lòng: 03 đánh giá — rất hài lòng 01, hài lòng 01, không hài lòng 01; "
+            "tỷ lệ hài lòng 66,67%.") in text

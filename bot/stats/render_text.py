@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.stats.figures import Figures, fmt_count, fmt_rate
+from bot.stats.figures import Figures, fmt_count, fmt_rate, rate
 from bot.stats.periods import fmt_day
 
 MAX_TEXT = 4096
@@ -23,6 +23,21 @@ class Extras:
     top_procedures: list[tuple[str, str, int]] = field(default_factory=list)  # code, name, n
     officers: list[tuple[str | None, int, int]] = field(default_factory=list)  # resolved, pending
     units: list[tuple[str, Figures]] = field(default_factory=list)
+    # Citizens' ratings of dossiers finished (very satisfied, satisfied, unsatisfied).
+    ratings: tuple[int, int, int] = (0, 0, 0)
+
+
+def satisfaction_line(ratings: tuple[int, int, int]) -> str | None:
+    """'* Mức độ hài lòng: …' — only when someone rated a dossier in the period."""
+    very, ok, bad = ratings
+    total = very + ok + bad
+    if total == 0:
+        return None
+    return (
+        f"* Mức độ hài lòng: {fmt_count(total)} đánh giá — rất hài lòng {fmt_count(very)}, "
+        f"hài lòng {fmt_count(ok)}, không hài lòng {fmt_count(bad)}; "
+        f"tỷ lệ hài lòng {fmt_rate(rate(very + ok, total))}."
+    )
 
 
 def header_lines(fig: Figures) -> list[str]:
@@ -150,6 +165,9 @@ def summary_text(fig: Figures, extras: Extras | None = None, max_len: int = MAX_
     if extras is None:
         return _clip(text, max_len)
     blocks: list[list[str]] = []
+    satisfaction = satisfaction_line(extras.ratings)
+    if satisfaction:
+        blocks.append([satisfaction])
     if extras.comparisons:
         blocks.append(["* So sánh:", *extras.comparisons])
     if extras.top_procedures:

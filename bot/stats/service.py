@@ -18,6 +18,7 @@ from bot.stats.periods import Period, PeriodError, check_not_future, current_qua
 from bot.stats.render_json import figures_to_json
 from bot.stats.render_text import Extras, summary_text
 from storage import stats as sql
+from storage.ratings import rating_counts
 from storage.timefmt import FORMAT, day_start
 
 __all__ = [
@@ -164,7 +165,10 @@ async def leader_extras(
     previous = await _previous(ctx, before, unit_id)
     year_before = await _previous(ctx, year_ago, unit_id)
     officers = await late_by_officer(ctx, period, unit_id)
+    until = min(period.end, ctx.now().date())
+    votes = await rating_counts(ctx.db, period.start, until, unit_id)
     return Extras(
+        ratings=(votes.very_satisfied, votes.satisfied, votes.unsatisfied),
         comparisons=comparison_lines(fig, previous, year_before),
         top_procedures=await top_procedures(ctx, period, unit_id),
         officers=[(o.officer, o.resolved_late, o.pending_late) for o in officers],
