@@ -108,6 +108,24 @@ class Database:
         writer = self.writer
         return await writer._execute(fn, writer._conn, *args)
 
+    async def write_in_one_hop(self, fn: Callable[..., T], *args: object) -> T:
+        """A short write transaction done entirely on the writer thread: BEGIN IMMEDIATE,
+        fn(sqlite3_connection, *args), COMMIT (ROLLBACK on error) — one hop instead of one
+        per statement, for the writes every message makes (rate-limit counters)."""
+
+        def run(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(conn, *args)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return result
+
+        async with self._write_lock:
+            return await self.run_in_writer(run)
+
     async def schema_version(self) -> int:
         """The highest migration applied (0 for a new store)."""
         async with self.writer.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,19 +47,24 @@ async def spend(db: Database, channel: str, user_id: str, bucket: str, now: date
                 cost: int = 1) -> None:
     """Count `cost` lookups in both windows; drops this person's windows of earlier days."""
     minute, day = _windows(now)
-    async with db.transaction() as conn:
-        for window in (minute, day):
-            await conn.execute(
-                "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
-                " VALUES (?,?,?,?,?)"
-                " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
-                (channel, user_id, bucket, window, cost, cost),
-            )
-        await conn.execute(
-            "DELETE FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
-            " AND window NOT IN (?, ?)",
-            (channel, user_id, bucket, minute, day),
+    await db.write_in_one_hop(_spend, channel, user_id, bucket, minute, day, cost)
+
+
+def _spend(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
+           day: str, cost: int) -> None:
+    """spend's statements, run on the writer thread inside its transaction."""
+    for window in (minute, day):
+        conn.execute(
+            "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
+            " VALUES (?,?,?,?,?)"
+            " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
+            (channel, user_id, bucket, window, cost, cost),
         )
+    conn.execute(
+        "DELETE FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
+        " AND window NOT IN (?, ?)",
+        (channel, user_id, bucket, minute, day),
+    )
 
 
 async def prune(db: Database, now: datetime) -> int:
