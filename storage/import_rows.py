@@ -61,6 +61,13 @@ _MIDNIGHT = time(0, 0)
 _REQUIRED = ("code", "procedure_code", "applicant", "channel", "received_at", "due_at", "status")
 _TEXT = (*_REQUIRED, "procedure_name", "officer", "supplement_note")
 _ALL = (*_TEXT, "phone", "id_number", "finished_at", "returned_at", "status_at", *_BOOLS, "fee")
+_DATES = (
+    ("received_at", _MIDNIGHT),
+    ("due_at", _DUE_DEFAULT),
+    ("finished_at", _MIDNIGHT),
+    ("returned_at", _MIDNIGHT),
+    ("status_at", _MIDNIGHT),
+)
 
 
 def row_hash(values: tuple[object, ...]) -> str:
@@ -99,64 +106,65 @@ class DossierRow:
     def parse(self, values: list[object]) -> tuple[object, ...]:
         """The record in DOSSIER_FIELDS order, or BadRow with every reason found."""
         cells = self._cells(values)
-        raw = {name: cells[i] for name, i in self.pos.items()}
-        text = {name: clean(raw[name]) for name in _TEXT}
+        pos = self.pos
+        code, proc, applicant, channel_text, received_text, due_text, status_text = (
+            clean(cells[pos[name]]) for name in _REQUIRED
+        )
         reasons = [
-            f"thiếu «{display_name('dossiers', name)}»" for name in _REQUIRED if not text[name]
+            f"thiếu «{display_name('dossiers', name)}»"
+            for name, text in zip(
+                _REQUIRED,
+                (code, proc, applicant, channel_text, received_text, due_text, status_text),
+                strict=True,
+            )
+            if not text
         ]
         tz = self.tz
-        channel = status = received = due = finished = returned = status_at = fee = None
-        flags: list[bool] = []
+        channel = status = fee = None
         try:
-            channel = parse_channel(text["channel"]) if text["channel"] else None
+            channel = parse_channel(channel_text) if channel_text else None
         except BadValue as exc:
             reasons.append(str(exc))
         try:
-            status = parse_status(text["status"]) if text["status"] else None
+            status = parse_status(status_text) if status_text else None
         except BadValue as exc:
             reasons.append(str(exc))
-        for name in ("received_at", "due_at", "finished_at", "returned_at", "status_at"):
+        dates: list[str | None] = []
+        for name, default in _DATES:
             try:
-                value = to_iso(raw[name], tz, _DUE_DEFAULT if name == "due_at" else _MIDNIGHT)
+                dates.append(to_iso(cells[pos[name]], tz, default))
             except BadValue as exc:
                 reasons.append(str(exc))
-                continue
-            if name == "received_at":
-                received = value
-            elif name == "due_at":
-                due = value
-            elif name == "finished_at":
-                finished = value
-            elif name == "returned_at":
-                returned = value
-            else:
-                status_at = value
+                dates.append(None)
+        received, due, finished, returned, status_at = dates
+        flags: list[bool] = []
         for name in _BOOLS:
             try:
-                flags.append(parse_bool(raw[name]))
+                flags.append(parse_bool(cells[pos[name]]))
             except BadValue as exc:
                 reasons.append(str(exc))
         try:
-            fee = parse_fee(raw["fee"])
+            fee = parse_fee(cells[pos["fee"]])
         except BadValue as exc:
             reasons.append(str(exc))
         if received and due and due < received:
             reasons.append("ngày hẹn trả trước ngày tiếp nhận")
-        if status in FINAL_STATUSES and finished is None and not clean(raw["finished_at"]):
+        final = status in FINAL_STATUSES
+        if final and finished is None and not clean(cells[pos["finished_at"]]):
             reasons.append("trạng thái đã kết thúc nhưng thiếu «Ngày kết thúc xử lý»")
         if reasons:
             raise BadRow(reasons)
-        if status not in FINAL_STATUSES:
+        if not final:
             finished = None  # finished_at means "reached a final status" (figures.md)
         if status_at is None:
-            status_at = finished if status in FINAL_STATUSES else received
+            status_at = finished if final else received
         return (
-            normalise_code(text["code"]),
-            normalise_code(text["procedure_code"]),
-            text["procedure_name"] or None,
-            text["applicant"],
-            last4(raw["phone"]),
-            last4(raw["id_number"]),
+            normalise_code(code),
+            normalise_code(proc),
+            clean(cells[pos["procedure_name"]]) or None,
+            applicant,
+            last4(cells[pos["phone"]]),
+            last4(cells[pos["id_number"]]),
             channel,
             received,
             due,
@@ -164,11 +172,15 @@ class DossierRow:
             returned,
             status,
             status_at,
-            normalise_code(text["officer"]) or None,
-            *(int(f) for f in flags[:5]),
+            normalise_code(clean(cells[pos["officer"]])) or None,
+            int(flags[0]),
+            int(flags[1]),
+            int(flags[2]),
+            int(flags[3]),
+            int(flags[4]),
             fee,
             int(flags[5]),
-            text["supplement_note"] or None,
+            clean(cells[pos["supplement_note"]]) or None,
         )
 
 

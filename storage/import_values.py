@@ -235,22 +235,30 @@ def to_iso(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> str | Non
     """
     if type(value) is str:
         n = len(value)
-        if n == 19 and value[2] == "/" and value[5] == "/" and value[13] == ":":
-            try:
-                datetime(int(value[6:10]), int(value[3:5]), int(value[:2]), int(value[11:13]),
-                         int(value[14:16]), int(value[17:19]))
-            except ValueError:
-                pass  # parse_datetime below says what is wrong
-            else:
-                return f"{value[6:10]}-{value[3:5]}-{value[:2]}T{value[11:19]}"
-        elif n == 10 and value[2] == "/" and value[5] == "/":
-            try:
-                date(int(value[6:10]), int(value[3:5]), int(value[:2]))
-            except ValueError:
-                pass
-            else:
-                return f"{value[6:10]}-{value[3:5]}-{value[:2]}T{default.isoformat()}"
+        if n == 19 and value[13] == ":" and value[16] == ":":
+            day = _iso_day(value[:10])
+            clock = value[11:19]
+            if day and _CLOCK.match(clock):
+                return f"{day}T{clock}"
+        elif n == 10:
+            day = _iso_day(value)
+            if day:
+                return f"{day}T{default.isoformat()}"
         elif n == 0:
             return None
     parsed = parse_datetime(value, tz, default)
     return None if parsed is None else parsed.isoformat(timespec="seconds")
+
+
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d")
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(text: str) -> str | None:
+    """'dd/mm/yyyy' → 'yyyy-mm-dd' when it is a real day, else None (cached: days repeat)."""
+    if len(text) != 10 or text[2] != "/" or text[5] != "/":
+        return None
+    try:
+        return date(int(text[6:10]), int(text[3:5]), int(text[:2])).isoformat()
+    except ValueError:
+        return None
