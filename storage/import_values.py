@@ -246,6 +246,8 @@ def to_iso(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> str | Non
                 return f"{day}T{default.isoformat()}"
         elif n == 0:
             return None
+    elif type(value) is datetime and value.tzinfo is None:  # XLSX: a native date and time
+        return value.isoformat(timespec="seconds")
     parsed = parse_datetime(value, tz, default)
     return None if parsed is None else parsed.isoformat(timespec="seconds")
 
