@@ -4,6 +4,7 @@ chart) and the unit's late dossiers by officer (/quahan). bot.stats is imported 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -122,13 +123,20 @@ def _command_for(period: Any) -> str:
     return f"/thongke {period.start:%d/%m/%Y} {period.end:%d/%m/%Y}"
 
 
-def _nav(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
-    """Buttons stepping to the previous and (when it has begun) the next period."""
+def _steps(
+    period: Any, today: date, command: Callable[[Any], str]
+) -> tuple[tuple[Button, ...], ...]:
+    """Buttons to the previous and (when it has begun) the next period, sending command(p)."""
     prev, nxt = period.previous(), period.next()
-    row = [Button(f"◀ {prev.label()}", _command_for(prev))]
+    row = [Button(f"◀ {prev.label()}", command(prev))]
     if nxt.start <= today:
-        row.append(Button(f"{nxt.label()} ▶", _command_for(nxt)))
+        row.append(Button(f"{nxt.label()} ▶", command(nxt)))
     return (tuple(row),)
+
+
+def _nav(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
+    """Buttons stepping to the previous and (when it has begun) the next period's summary."""
+    return _steps(period, today, _command_for)
 
 
 async def _summary(req: Request, build: Any) -> list[Reply]:
@@ -232,11 +240,7 @@ def _words_for(period: Any) -> str:
 
 def _nav_report(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
     """Buttons for the previous and (when it has begun) the next period's report."""
-    prev, nxt = period.previous(), period.next()
-    row = [Button(f"◀ {prev.label()}", f"/baocao {_words_for(prev)}")]
-    if nxt.start <= today:
-        row.append(Button(f"{nxt.label()} ▶", f"/baocao {_words_for(nxt)}"))
-    return (tuple(row),)
+    return _steps(period, today, lambda p: f"/baocao {_words_for(p)}")
 
 
 @command("quahan", "qua_han", roles=LEADERS,
