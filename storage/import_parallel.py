@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import pickle
 import struct
 import sys
@@ -83,6 +84,9 @@ def _send(out: object, item: object) -> None:
 def main(argv: list[str]) -> int:
     """The helper process: parse FILE KIND TZ UNIT and stream the items on stdout."""
     path, kind, tz_name, unit = argv
+    # A short-lived process that allocates millions of small objects and frees none until the
+    # end: the cyclic collector would only re-scan them again and again.
+    gc.disable()
     out = sys.stdout.buffer
     try:
         for item in parse_file(Path(path), kind, tz_name, unit):

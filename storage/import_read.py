@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -164,9 +165,14 @@ def _formula_cell(path: Path) -> str | None:
 def _xlsx_rows(path: Path) -> RawRows:
     """The first sheet's rows (python-calamine: fast, native dates); formulas are refused."""
     try:
-        cell = _formula_cell(path)
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
+        # The formula scan (zlib, which lets go of the interpreter lock) runs beside the load.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(_formula_cell, path)
+            try:
+                book = python_calamine.CalamineWorkbook.from_path(str(path))
+                sheet = book.get_sheet_by_index(0)
+            finally:
+                cell = scan.result()
     except FileRefused:
         raise
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError) as exc:
