@@ -160,12 +160,15 @@ async def test_admin_import_csv_and_rejects(ctx: AppContext, core: Core) -> None
 
 
 async def test_admin_import_refused_file(core: Core) -> None:
-    """Admin import refused file."""
-    pytest.importorskip("storage.importer")
+    """A file that is neither kind, or not UTF-8, gets the importer's Vietnamese reason."""
     replies = await ask(core, "", user="admin",
                         attachment=Attachment("la.csv", b"a,b,c\n1,2,3\n", "text/csv"))
-    assert replies and replies[0].text and replies[0].kind == "text"
-    assert "Traceback" not in replies[0].text
+    assert [r.kind for r in replies] == ["text"]
+    assert "Không nhận ra tệp «la.csv»" in replies[0].text
+    latin = "Mã hồ sơ,Ghi chú\n1,café crème\n".encode("cp1252", errors="ignore")
+    replies = await ask(core, "", user="admin",
+                        attachment=Attachment("cu.csv", latin, "text/csv"))
+    assert "không phải CSV mã UTF-8" in replies[0].text
 
 
 async def test_file_from_non_admin_refused(core: Core) -> None:

@@ -12,7 +12,9 @@ from bot.core.registry import ROLE_NAMES, Request, command
 from bot.core.text import fold
 from bot.core.types import Reply
 from bot.handlers.common import own_unit, text
+from bot.imports import run_import
 from storage import staff as staff_store
+from storage.importer import ImportRefused, detect_kind
 from storage.units import ensure_unit, list_units
 
 log = logging.getLogger("motcua.core")
@@ -143,17 +145,13 @@ async def import_attachment(req: Request) -> list[Reply]:
         return text("Tệp trống, không có gì để nhập.")
     if len(att.data) > MAX_FILE:
         return text("Tệp quá lớn (tối đa 50 MB). Hãy dùng lệnh motcua import trên máy chủ.")
-    try:
-        from storage import importer
-    except ImportError:
-        return text("Chức năng nhập dữ liệu chưa sẵn sàng trên máy chủ này.")
     unit = await _unit_name(req)
     with tempfile.TemporaryDirectory(prefix="motcua-import-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(att.data)
         try:
-            summary = await importer.import_file(req.ctx, path, unit=unit)
-        except _refusals(importer) as exc:
+            summary = await run_import(req.ctx, path, detect_kind(path), unit=unit)
+        except ImportRefused as exc:
             return text(str(exc) or "Tệp bị từ chối.")
         except Exception:
             log.exception("import of an attached file failed")
@@ -165,32 +163,4 @@ async def import_attachment(req: Request) -> list[Reply]:
         if rejects is not None and Path(rejects).is_file():
             replies.append(Reply(text="Các dòng bị từ chối và lý do", document=Path(
                 rejects).read_bytes(), filename=Path(rejects).name))
-    await _enqueue_pushes(req, summary)
     return replies
-
-
-def _refusals(importer: object) -> tuple[type[BaseException], ...]:
-    """The importer's "file refused" exceptions (ImportRefused, and the reader's FileRefused,
-    which can escape import_file while the rows are read)."""
-    kinds: list[type[BaseException]] = [importer.ImportRefused]  # type: ignore[attr-defined]
-    try:
-        from storage.import_read import FileRefused
-
-        kinds.append(FileRefused)
-    except ImportError:
-        pass
-    return tuple(kinds)
-
-
-async def _enqueue_pushes(req: Request, summary: object) -> None:
-    """Queue followers' pushes for the status changes of this import, when pushes exist."""
-    if not getattr(summary, "stored", False) or not getattr(summary, "status_changes", 0):
-        return
-    try:
-        from bot.pushes import enqueue_status_changes
-    except ImportError:
-        return
-    try:
-        await enqueue_status_changes(req.ctx, summary.run_id)  # type: ignore[attr-defined]
-    except Exception:
-        log.exception("queueing status-change pushes failed")
