@@ -20,6 +20,16 @@ class AppContext:
     calendar: WorkCalendar
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     demo: bool = False  # demo mode: the console may switch the simulated person (/as)
+    # Results derived from the store (leaders' summaries), keyed by the data's version, so they
+    # are recomputed after every import; bounded, oldest dropped first.
+    cache: dict[object, object] = field(default_factory=dict)
+    cache_size: int = 64
+
+    def remember(self, key: object, value: object) -> None:
+        """Keep a derived result (dropping the oldest when the cache is full)."""
+        self.cache[key] = value
+        while len(self.cache) > self.cache_size:
+            self.cache.pop(next(iter(self.cache)))
 
     def now(self) -> datetime:
         """The current time in the settings' timezone."""

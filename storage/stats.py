@@ -334,3 +334,18 @@ async def bulk_insert(db: Database, table: str, rows: Iterable[Sequence]) -> Non
     """Insert tuples (in TABLE_COLUMNS order) in one write transaction."""
     async with db.transaction() as conn:
         await conn.executemany(insert_sql(table), list(rows))
+
+
+async def data_version(db: Database) -> tuple[int, ...]:
+    """What a summary depends on, cheaply: the last import run, dossier and status event
+    (primary-key maxima: only imports write them), and the ratings' count and score sum (a
+    re-rating updates a row in place)."""
+    sql = (
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_runs),"
+        " (SELECT COALESCE(MAX(id), 0) FROM dossiers),"
+        " (SELECT COALESCE(MAX(id), 0) FROM status_events),"
+        " (SELECT COUNT(*) FROM ratings), (SELECT COALESCE(SUM(score), 0) FROM ratings)"
+    )
+    async with db.reader.execute(sql) as cur:
+        row = await cur.fetchone()
+    return tuple(int(v) for v in row)

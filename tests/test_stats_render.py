@@ -177,3 +177,26 @@ async def test_report_files_and_leader_summary(ctx: AppContext) -> None:
     assert "Thủ tục nhiều hồ sơ nhất" in text and "1. Thủ tục P-PART (P-PART): 02 hồ sơ" in text
     assert "- CB02: 01 (đã giải quyết quá hạn 01, đang quá hạn 0)" in text
     assert "Theo đơn vị" not in text  # one unit only
+
+
+async def test_leader_summary_is_remembered_until_the_data_changes(ctx: AppContext) -> None:
+    """A second ask is served from the cache; an import or a rating makes it fresh again."""
+    from bot.stats.periods import quarter
+    from bot.stats.service import leader_summary
+    from storage import ratings
+    from tests import pushes_helpers as h
+
+    unit_id = await h.unit(ctx)
+    d = await h.dossier(ctx, unit_id, officer="CB01", received="2026-04-01", due="2026-04-10",
+                        status="returned", finished="2026-04-09")
+    q2 = quarter(2026, 2)
+    first = await leader_summary(ctx, q2, unit_id)
+    assert len(ctx.cache) == 1 and await leader_summary(ctx, q2, unit_id) == first
+    await ratings.rate(ctx.db, d, "telegram", "1", 3, ctx.now())
+    rated = await leader_summary(ctx, q2, unit_id)
+    assert "không hài lòng 01" in rated and len(ctx.cache) == 2
+    await ratings.rate(ctx.db, d, "telegram", "1", 1, ctx.now())  # re-rating, same row
+    assert "rất hài lòng 01" in await leader_summary(ctx, q2, unit_id)
+    await h.dossier(ctx, unit_id, officer="CB01", received="2026-04-02", due="2026-04-10")
+    assert "Tổng số hồ sơ: 01 hồ sơ" in first
+    assert "Tổng số hồ sơ: 02 hồ sơ" in await leader_summary(ctx, q2, unit_id)

@@ -177,9 +177,19 @@ async def leader_extras(
 
 
 async def leader_summary(ctx: AppContext, period: Period, unit_id: int | None = None) -> str:
-    """The leader's chat summary (≤ 4096 characters): figures, comparisons and extras."""
+    """The leader's chat summary (≤ 4096 characters): figures, comparisons and extras.
+
+    Remembered until the data changes (an import, a rating) or the day turns, so leaders
+    asking again, or many leaders asking at once, do not recompute it.
+    """
+    key = ("leader_summary", period, unit_id, ctx.now().date(), await sql.data_version(ctx.db))
+    cached = ctx.cache.get(key)
+    if isinstance(cached, str):
+        return cached
     fig, per_unit = await compute_by_unit(ctx, period, unit_id)
-    return summary_text(fig, await leader_extras(ctx, fig, per_unit))
+    text = summary_text(fig, await leader_extras(ctx, fig, per_unit))
+    ctx.remember(key, text)
+    return text
 
 
 async def report_files(
