@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from storage.import_rows import DOSSIER_FIELDS, PROCEDURE_FIELDS, row_hash
+from storage.units import ensure_unit_sync
 
 _STATUS = DOSSIER_FIELDS.index("status")
 _STATUS_AT = DOSSIER_FIELDS.index("status_at")
@@ -48,20 +48,15 @@ class Counts:
     status_changes: int = 0
 
 
-def _stamp() -> str:
+def stamp() -> str:
     """Now, UTC ISO (bookkeeping times of the store)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def unit_id(conn: sqlite3.Connection, name: str, cache: dict[str, int]) -> int:
-    """The unit's id, created on first sight (name NFC, spaces collapsed)."""
+    """The unit's id, created on first sight (remembered for the rest of the import)."""
     if name not in cache:
-        clean = unicodedata.normalize("NFC", " ".join(name.split()))
-        conn.execute(
-            "INSERT OR IGNORE INTO units (name, created_at) VALUES (?, ?)", (clean, _stamp())
-        )
-        cache[name] = int(conn.execute("SELECT id FROM units WHERE name = ?", (clean,))
-                          .fetchone()[0])
+        cache[name] = ensure_unit_sync(conn, name)
     return cache[name]
 
 
@@ -119,7 +114,7 @@ def _dossiers(
     existing = {} if unit in state.empty_units else _existing(
         conn, "dossiers", unit, [str(r[0]) for r, _ in items]
     )
-    now = _stamp()
+    now = stamp()
     # Ids are given here (the transaction holds the write lock), so the first status events
     # need no lookup of the rows just inserted.
     if state.next_id is None:
@@ -165,7 +160,7 @@ def _procedures(conn: sqlite3.Connection, unit: int, items: list, counts: Counts
         )
         for row in conn.execute(sql, (unit, *chunk)):
             stored[row[0]] = row_hash(tuple(row))
-    now = _stamp()
+    now = stamp()
     inserts, updates = [], []
     for record, digest in items:
         old = existing.get(str(record[0]))

@@ -14,7 +14,7 @@ import gc
 import sys
 import time as _time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,17 +23,15 @@ from tqdm import tqdm
 
 from storage.import_columns import guess_kind
 from storage.import_parallel import source
-from storage.import_parse import KIND_VI, Chunk, Header
+from storage.import_parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
 from storage.import_read import FileRefused, RawRows, is_blank, open_rows
 from storage.import_values import clean
-from storage.import_write import WriteState, write_batch
+from storage.import_write import WriteState, stamp, write_batch
 
 if TYPE_CHECKING:
     from bot.context import AppContext
     from storage.db import Database
 
-_KIND_VI = KIND_VI
-HEADER_SEARCH_ROWS = 20
 
 
 class ImportRefused(Exception):
@@ -66,7 +64,7 @@ class ImportSummary:
 
     def text(self) -> str:
         """The Vietnamese summary shown to the operator or the admin in chat."""
-        what = _KIND_VI[self.kind]
+        what = KIND_VI[self.kind]
         secs = f"{self.seconds:.1f}".replace(".", ",")
         lines = [f"Nhập {what} từ «{self.file_name}» ({secs} giây):"]
         lines.append(f"• Đọc {self.rows_read} dòng dữ liệu")
@@ -268,7 +266,7 @@ async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: 
     """Record the import run (inside the import's transaction)."""
     cur = await conn.execute(
         "INSERT INTO import_runs (kind, file_name, started_at, strict) VALUES (?, ?, ?, ?)",
-        (kind, path.name, _stamp(), int(strict)),
+        (kind, path.name, stamp(), int(strict)),
     )
     return int(cur.lastrowid or 0)
 
@@ -280,7 +278,7 @@ async def _finish_run(conn: aiosqlite.Connection, s: ImportSummary) -> None:
         " unchanged = ?, rejected = ?, status_changes = ?, rejects_path = ?, outcome = 'done'"
         " WHERE id = ?",
         (
-            _stamp(),
+            stamp(),
             s.rows_read,
             s.inserted,
             s.updated,
@@ -291,11 +289,6 @@ async def _finish_run(conn: aiosqlite.Connection, s: ImportSummary) -> None:
             s.run_id,
         ),
     )
-
-
-def _stamp() -> str:
-    """Now, UTC ISO (bookkeeping times of the store)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _Writer:

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from datetime import UTC, datetime
-
-import aiosqlite
 
 from storage.db import Database
 
 
 async def ensure_unit(db: Database, name: str) -> int:
     """The id of the unit with this name, creating it when new (name NFC-normalised)."""
-    async with db.transaction() as conn:
-        return await ensure_unit_in(conn, name)
+    return await db.write_in_one_hop(ensure_unit_sync, name)
 
 
-async def ensure_unit_in(conn: aiosqlite.Connection, name: str) -> int:
-    """ensure_unit inside a transaction the caller already holds."""
+def ensure_unit_sync(conn: sqlite3.Connection, name: str) -> int:
+    """ensure_unit on a plain connection, inside a transaction the caller holds (importer)."""
     name = unicodedata.normalize("NFC", " ".join(name.split()))
-    await conn.execute(
+    conn.execute(
         "INSERT OR IGNORE INTO units (name, created_at) VALUES (?, ?)",
         (name, datetime.now(UTC).isoformat(timespec="seconds")),
     )
-    async with conn.execute("SELECT id FROM units WHERE name = ?", (name,)) as cur:
-        row = await cur.fetchone()
-    return int(row[0])
+    return int(conn.execute("SELECT id FROM units WHERE name = ?", (name,)).fetchone()[0])
 
 
 async def find_unit(db: Database, name: str) -> int | None:

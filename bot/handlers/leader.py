@@ -228,14 +228,8 @@ async def baocao(req: Request) -> list[Reply]:
 
 
 def _words_for(period: Any) -> str:
-    """The /baocao arguments that designate this period."""
-    if period.kind == "quarter":
-        return f"quy{period.number} {period.year}"
-    if period.kind == "month":
-        return f"thang {period.number:02d}/{period.year}"
-    if period.kind == "year":
-        return f"nam {period.year}"
-    return f"{period.start:%d/%m/%Y} {period.end:%d/%m/%Y}"
+    """The /baocao arguments that designate this period ("quy1 2026", "01/01/2026 31/03/2026")."""
+    return _command_for(period).removeprefix("/").removeprefix("thongke ")
 
 
 def _nav_report(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
