@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
 from bot.context import AppContext
+from bot.pushes import enqueue_status_changes
 from storage.importer import ImportSummary, import_dossiers, import_procedures
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,6 @@ async def run_import(
 
 
 async def _queue_pushes(ctx: AppContext, run_id: int) -> None:
-    """Hand the run's status events to the push module (when it is installed)."""
-    try:
-        pushes = importlib.import_module("bot.pushes")
-    except ModuleNotFoundError:
-        return
-    queued = await pushes.enqueue_status_changes(ctx, run_id)
+    """Hand the run's status events to the push module (followers' messages via the outbox)."""
+    queued = await enqueue_status_changes(ctx, run_id)
     log.info("import run %s: %s status-change pushes queued", run_id, queued)

@@ -134,12 +134,9 @@ async def _start_zalo(ctx: AppContext, core: Any) -> Any:
 
 
 async def _start_services(ctx: AppContext, senders: dict[str, Any]) -> Any:
-    """Start the scheduler and the outbox delivery worker (absent module: logged, skipped)."""
-    try:
-        from bot.services import start_services
-    except ImportError:
-        log.warning("bot.services is not available: no scheduled pushes")
-        return None
+    """Start the scheduler and the outbox delivery worker."""
+    from bot.services import start_services
+
     return await start_services(ctx, senders)
 
 

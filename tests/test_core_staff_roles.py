@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from bot.context import AppContext
@@ -22,9 +20,6 @@ from tests.core_helpers import (
     sample_world,
     staff_world,
 )
-
-HAS_STATS = importlib.util.find_spec("bot.stats.service") is not None
-needs_stats = pytest.mark.skipif(not HAS_STATS, reason="bot.stats.service is not there yet")
 
 
 @pytest.fixture
@@ -92,7 +87,6 @@ async def test_leader_unit_overdue_grouped_by_officer(core: Core) -> None:
     assert D_LATE in text and D_LATE2 in text and D_SUPP not in text
 
 
-@needs_stats
 async def test_leader_quarter_summary_with_step_buttons(core: Core) -> None:
     """Leader quarter summary with step buttons."""
     replies = await ask(core, "/quy1 2026", user="leader")
@@ -107,7 +101,6 @@ async def test_leader_quarter_summary_with_step_buttons(core: Core) -> None:
     assert "QUÝ I NĂM 2026" in joined(await ask(core, "quý 1 2026", user="leader")).upper()
 
 
-@needs_stats
 async def test_leader_month_year_range(core: Core) -> None:
     """Leader month year range."""
     month = await ask(core, "/thang 03/2026", user="leader")
@@ -124,7 +117,6 @@ async def test_leader_month_year_range(core: Core) -> None:
     assert "Tháng không hợp lệ" in joined(await ask(core, "/thang 13/2026", user="leader"))
 
 
-@needs_stats
 async def test_leader_report_document_and_image(core: Core) -> None:
     """Leader report document and image."""
     replies = await ask(core, "/baocao quy1 2026", user="leader")
@@ -141,7 +133,6 @@ async def test_leader_report_document_and_image(core: Core) -> None:
 
 async def test_admin_import_csv_and_rejects(ctx: AppContext, core: Core) -> None:
     """Admin import CSV and rejects."""
-    pytest.importorskip("storage.importer")
     csv = (
         "Mã hồ sơ,Mã thủ tục,Chủ hồ sơ,Số điện thoại,Hình thức nộp,Ngày tiếp nhận,Ngày hẹn trả,"
         "Trạng thái\n"

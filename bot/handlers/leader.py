@@ -1,5 +1,5 @@
 """Leaders' commands: period summaries (/quy1…/quy4, /thang, /nam, /thongke), /baocao (docx +
-chart) and the unit's late dossiers by officer (/quahan). bot.stats is imported lazily."""
+chart) and the unit's late dossiers by officer (/quahan)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from bot.core.registry import Request, command
 from bot.core.text import fold_words
 from bot.core.types import Button, Reply
 from bot.handlers.common import own_unit, text
+from bot.stats import periods, service
 from storage.dossiers import late_by_officer, unit_overdue
 from storage.staff import officer_names
 
 LEADERS = {"leader", "admin"}
-NOT_READY = "Chức năng thống kê chưa sẵn sàng trên máy chủ này. Vui lòng báo quản trị viên."
 LIST_CAP = 300
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -49,17 +49,10 @@ def _day(arg: str) -> date:
     raise _BadPeriod(f"Ngày «{arg[:20]}» không hợp lệ; hãy viết dạng dd/mm/yyyy, ví dụ 01/01/2026.")
 
 
-def _periods() -> Any:
-    """The stats helper's periods module (ImportError when it is not installed yet)."""
-    from bot.stats import periods
-
-    return periods
-
-
 def _quarter(req: Request, n: int, year_arg: str | None) -> Any:
     """The quarter n of the given (or current) year under the settings' period rule."""
     today = req.ctx.now().date()
-    return _periods().quarter(_year(year_arg, today), n, rule=req.ctx.settings.period_rule)
+    return periods.quarter(_year(year_arg, today), n, rule=req.ctx.settings.period_rule)
 
 
 def _month(req: Request, args: list[str]) -> Any:
@@ -67,11 +60,11 @@ def _month(req: Request, args: list[str]) -> Any:
     today = req.ctx.now().date()
     joined = " ".join(args)
     if not joined:
-        return _periods().month(today.year, today.month)
+        return periods.month(today.year, today.month)
     m = re.fullmatch(r"(\d{1,2})(?:\s*[/.\-\s]\s*(\d{4}))?", joined)
     if not m or not 1 <= int(m[1]) <= 12:
         raise _BadPeriod("Tháng không hợp lệ. Ví dụ: /thang 03/2026")
-    return _periods().month(_year(m[2], today), int(m[1]))
+    return periods.month(_year(m[2], today), int(m[1]))
 
 
 def _range(args: list[str]) -> Any:
@@ -83,7 +76,7 @@ def _range(args: list[str]) -> Any:
         raise _BadPeriod("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.")
     if (end - start).days > 3 * 366:
         raise _BadPeriod("Khoảng thời gian tối đa là 3 năm.")
-    return _periods().Period(start=start, end=end, kind="range")
+    return periods.Period(start=start, end=end, kind="range")
 
 
 def _from_words(req: Request, args: list[str]) -> Any:
@@ -100,11 +93,10 @@ def _from_words(req: Request, args: list[str]) -> Any:
     if folded[0] == "thang":
         return _month(req, args[1:])
     if folded[0] == "nam":
-        return _periods().year_period(_year(folded[1] if len(folded) > 1 else None,
+        return periods.year_period(_year(folded[1] if len(folded) > 1 else None,
                                             req.ctx.now().date()))
     if len(args) == 2 and all(re.search(r"\d", a) for a in args):
         return _range(args)
-    periods = _periods()
     try:
         return periods.parse_period(" ".join(args)[:100], req.ctx.now().date(),
                                     rule=req.ctx.settings.period_rule)
@@ -143,15 +135,11 @@ async def _summary(req: Request, build: Any) -> list[Reply]:
     """The stats summary of the period `build()` returns, with step buttons."""
     try:
         period = build()
-        from bot.stats import service
-    except ImportError:
-        return text(NOT_READY)
     except _BadPeriod as exc:
         return text(str(exc))
     except ValueError as exc:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
     unit = await own_unit(req)
-    periods = _periods()
     try:
         body = await service.leader_summary(req.ctx, period, unit)
     except periods.PeriodError as exc:
@@ -186,7 +174,7 @@ async def thang(req: Request) -> list[Reply]:
 async def nam(req: Request) -> list[Reply]:
     """The summary of a year."""
     today = req.ctx.now().date()
-    return await _summary(req, lambda: _periods().year_period(
+    return await _summary(req, lambda: periods.year_period(
         _year(req.args[0] if req.args else None, today)))
 
 
@@ -203,15 +191,11 @@ async def baocao(req: Request) -> list[Reply]:
     """The .docx report and its chart for a period."""
     try:
         period = _from_words(req, req.args)
-        from bot.stats import service
-    except ImportError:
-        return text(NOT_READY)
     except _BadPeriod as exc:
         return text(str(exc))
     except ValueError as exc:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
     unit = await own_unit(req)
-    periods = _periods()
     try:
         docx, png = await service.report_files(req.ctx, period, unit)
         summary = await service.leader_summary(req.ctx, period, unit)
