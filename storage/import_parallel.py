@@ -15,9 +15,10 @@ import gc
 import pickle
 import struct
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+from storage.import_known import KnownRows
 from storage.import_parse import Chunk, Header, parse_file
 from storage.import_read import FileRefused
 
@@ -25,21 +26,34 @@ PARALLEL_MIN_BYTES = 4_000_000  # below this, parsing in-process is faster
 _LENGTH = struct.Struct("!I")
 
 
+def _parse(
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
+) -> Iterator[Header | Chunk]:
+    """parse_file with the store's raw digests when there is a store file to read."""
+    known = KnownRows.open(db_path) if kind == "dossiers" else None
+    try:
+        yield from parse_file(path, kind, tz_name, unit, known=known)
+    finally:
+        if known is not None:
+            known.close()
+
+
 async def parse_inline(
-    path: Path, kind: str, tz_name: str, unit: str
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in this process, yielding to the event loop between chunks."""
-    for item in parse_file(path, kind, tz_name, unit):
+    for item in _parse(path, kind, tz_name, unit, db_path):
         yield item
         await asyncio.sleep(0)
 
 
 async def parse_in_helper(
-    path: Path, kind: str, tz_name: str, unit: str
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "storage.import_parallel", str(path), kind, tz_name, unit,
+        db_path or "",
         stdout=asyncio.subprocess.PIPE, limit=1 << 24,
     )
     assert proc.stdout is not None
@@ -65,14 +79,20 @@ async def parse_in_helper(
         await proc.wait()
 
 
-def source(path: Path, kind: str, tz_name: str, unit: str) -> AsyncIterator[Header | Chunk]:
-    """The parsed file, from a helper process when the file is big."""
+def source(
+    path: Path, kind: str, tz_name: str, unit: str, db_path: Path | str | None = None
+) -> AsyncIterator[Header | Chunk]:
+    """The parsed file, from a helper process when the file is big.
+
+    db_path: the store, read (read-only) for the raw digests of stored dossiers, so rows
+    unchanged since they were stored are not parsed again (storage/import_known.py).
+    """
     try:
         big = path.stat().st_size >= PARALLEL_MIN_BYTES
     except OSError:
         big = False
     reader = parse_in_helper if big else parse_inline
-    return reader(path, kind, tz_name, unit)
+    return reader(path, kind, tz_name, unit, str(db_path) if db_path else None)
 
 
 def _send(out: object, item: object) -> None:
@@ -82,14 +102,14 @@ def _send(out: object, item: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """The helper process: parse FILE KIND TZ UNIT and stream the items on stdout."""
-    path, kind, tz_name, unit = argv
+    """The helper process: parse FILE KIND TZ UNIT STORE and stream the items on stdout."""
+    path, kind, tz_name, unit, db_path = argv
     # A short-lived process that allocates millions of small objects and frees none until the
     # end: the cyclic collector would only re-scan them again and again.
     gc.disable()
     out = sys.stdout.buffer
     try:
-        for item in parse_file(Path(path), kind, tz_name, unit):
+        for item in _parse(Path(path), kind, tz_name, unit, db_path or None):
             _send(out, item)
         _send(out, "end")
     except FileRefused as exc:

@@ -13,8 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from storage.import_columns import ColumnMap, display_name, guess_kind, match_header
+from storage.import_known import KnownRows, raw_digester
 from storage.import_read import FileRefused, RawRows, is_blank, open_rows
-from storage.import_rows import BadRow, DossierRow, ProcedureRow, row_hash
+from storage.import_rows import BadRow, DossierRow, ProcedureRow, normalise_code, row_hash
+from storage.import_values import clean
 
 BATCH = 2000
 HEADER_SEARCH_ROWS = 20
@@ -34,12 +36,13 @@ class Header:
 
 @dataclass
 class Chunk:
-    """Parsed rows: valid records (unit name, record, digest), rejected rows, counts."""
+    """Parsed rows: valid records (unit, record, digest, raw digest), rejected rows, counts."""
 
-    records: list[tuple[str, tuple[object, ...], str]] = field(default_factory=list)
+    records: list[tuple[str, tuple[object, ...], str, int | None]] = field(default_factory=list)
     rejects: list[tuple[int, list[object], list[str]]] = field(default_factory=list)
     rows_read: int = 0
     repeats: int = 0  # rows identical to an earlier row of the file (counted unchanged)
+    known: int = 0  # rows identical to the stored ones, not parsed (counted unchanged)
     position: int = 0
 
 
@@ -73,47 +76,126 @@ def find_header(raw: RawRows, kind: str, name: str) -> tuple[int, list[object], 
 
 
 def parse_file(
-    path: Path, kind: str, tz_name: str, default_unit: str, batch: int = BATCH
+    path: Path,
+    kind: str,
+    tz_name: str,
+    default_unit: str,
+    batch: int = BATCH,
+    known: KnownRows | None = None,
 ) -> Iterator[Header | Chunk]:
     """Yield the Header, then Chunks of at most `batch` valid records; FileRefused on a bad file.
 
     A code seen twice in the file: an identical row counts as a repeat, a different one is
-    rejected naming the line of the first.
+    rejected naming the line of the first. With `known` (the store's raw digests), a dossier
+    row identical to the stored one is counted unchanged without being parsed.
     """
     raw = open_rows(path)
     try:
         line, cells, columns = find_header(raw, kind, path.name)
         yield Header(line, cells, columns.unknown, raw.total, raw.kind)
-        dossier = DossierRow(columns, ZoneInfo(tz_name)) if kind == "dossiers" else None
-        parse = dossier.parse if dossier else ProcedureRow(columns).parse
-        seen: dict[tuple[str, str], tuple[int, str]] = {}
-        chunk = Chunk()
-        for row_line, values in raw.rows:
-            if is_blank(values):
-                continue
-            chunk.rows_read += 1
-            try:
-                record = parse(values)
-            except BadRow as bad:
-                chunk.rejects.append((row_line, values, bad.args[0]))
-                continue
-            unit_name = (dossier.unit(values) if dossier else "") or default_unit
-            digest = row_hash(record)
-            key = (unit_name, str(record[0]))
-            earlier = seen.get(key)
-            if earlier is None:
-                seen[key] = (row_line, digest)
-                chunk.records.append((unit_name, record, digest))
-            elif earlier[1] == digest:
-                chunk.repeats += 1
-            else:
-                reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
-                chunk.rejects.append((row_line, values, [reason]))
-            if len(chunk.records) >= batch:
-                chunk.position = int(raw.position())  # type: ignore[operator]
-                yield chunk
-                chunk = Chunk()
-        chunk.position = raw.total  # the file is read to its end (and already closed)
-        yield chunk
+        if kind == "dossiers":
+            yield from _dossier_chunks(raw, columns, cells, tz_name, default_unit, batch, known)
+        else:
+            yield from _procedure_chunks(raw, columns, default_unit, batch)
     finally:
         raw.rows.close()  # type: ignore[attr-defined]
+
+
+def _dossier_chunks(
+    raw: RawRows,
+    columns: ColumnMap,
+    header: list[object],
+    tz_name: str,
+    default_unit: str,
+    batch: int,
+    known: KnownRows | None,
+) -> Iterator[Chunk]:
+    """The dossier rows in chunks: skipped when known, else parsed, deduplicated, digested."""
+    dossier = DossierRow(columns, ZoneInfo(tz_name))
+    parse, unit_of = dossier.parse, dossier.unit
+    digest_raw = raw_digester(raw.kind, header, tz_name)
+    code_at = columns.index["code"]
+    seen: dict[tuple[str, str], tuple[int, str | None, int]] = {}
+    chunk = Chunk()
+    for row_line, values in raw.rows:
+        if is_blank(values):
+            continue
+        chunk.rows_read += 1
+        unit_name = unit_of(values) or default_unit
+        raw_key = digest_raw(values)
+        if known is not None:
+            code = normalise_code(clean(values[code_at])) if code_at < len(values) else ""
+            earlier = seen.get((unit_name, code))
+            if earlier is None:
+                if raw_key in known.digests(unit_name):
+                    seen[(unit_name, code)] = (row_line, None, raw_key)
+                    chunk.known += 1
+                    continue
+            elif earlier[2] == raw_key:
+                chunk.repeats += 1
+                continue
+        try:
+            record = parse(values)
+        except BadRow as bad:
+            chunk.rejects.append((row_line, values, bad.args[0]))
+            continue
+        digest = row_hash(record)
+        key = (unit_name, str(record[0]))
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = (row_line, digest, raw_key)
+            chunk.records.append((unit_name, record, digest, raw_key))
+        elif _first_digest(earlier, key, known) == digest:
+            chunk.repeats += 1
+        else:
+            reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
+            chunk.rejects.append((row_line, values, [reason]))
+        if len(chunk.records) >= batch:
+            chunk.position = int(raw.position())  # type: ignore[operator]
+            yield chunk
+            chunk = Chunk()
+    chunk.position = raw.total  # the file is read to its end (and already closed)
+    yield chunk
+
+
+def _first_digest(
+    earlier: tuple[int, str | None, int], key: tuple[str, str], known: KnownRows | None
+) -> str | None:
+    """The record digest of a code's first row in the file (the stored one if it was known)."""
+    if earlier[1] is not None or known is None:
+        return earlier[1]
+    return known.row_hash(*key)
+
+
+def _procedure_chunks(
+    raw: RawRows, columns: ColumnMap, default_unit: str, batch: int
+) -> Iterator[Chunk]:
+    """The catalogue rows in chunks: parsed, deduplicated by code, digested."""
+    parse = ProcedureRow(columns).parse
+    seen: dict[str, tuple[int, str]] = {}
+    chunk = Chunk()
+    for row_line, values in raw.rows:
+        if is_blank(values):
+            continue
+        chunk.rows_read += 1
+        try:
+            record = parse(values)
+        except BadRow as bad:
+            chunk.rejects.append((row_line, values, bad.args[0]))
+            continue
+        digest = row_hash(record)
+        earlier = seen.get(str(record[0]))
+        if earlier is None:
+            seen[str(record[0])] = (row_line, digest)
+            chunk.records.append((default_unit, record, digest, None))
+        elif earlier[1] == digest:
+            chunk.repeats += 1
+        else:
+            reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
+            chunk.rejects.append((row_line, values, [reason]))
+        if len(chunk.records) >= batch:
+            chunk.position = int(raw.position())  # type: ignore[operator]
+            yield chunk
+            chunk = Chunk()
+    chunk.position = raw.total
+    yield chunk

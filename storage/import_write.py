@@ -17,12 +17,13 @@ from storage.units import ensure_unit_sync
 _STATUS = DOSSIER_FIELDS.index("status")
 _STATUS_AT = DOSSIER_FIELDS.index("status_at")
 _INSERT_DOSSIER = "INSERT INTO dossiers ({}) VALUES ({})".format(
-    ", ".join(("id", "unit_id", *DOSSIER_FIELDS, "row_hash", "updated_at")),
-    ",".join("?" * (len(DOSSIER_FIELDS) + 4)),
+    ", ".join(("id", "unit_id", *DOSSIER_FIELDS, "row_hash", "raw_digest", "updated_at")),
+    ",".join("?" * (len(DOSSIER_FIELDS) + 5)),
 )
 _UPDATE_DOSSIER = "UPDATE dossiers SET {} WHERE id = ?".format(
-    ", ".join(f"{f} = ?" for f in (*DOSSIER_FIELDS[1:], "row_hash", "updated_at"))
+    ", ".join(f"{f} = ?" for f in (*DOSSIER_FIELDS[1:], "row_hash", "raw_digest", "updated_at"))
 )
+_SET_RAW_DIGEST = "UPDATE dossiers SET raw_digest = ? WHERE id = ?"
 _INSERT_EVENT = (
     "INSERT INTO status_events (dossier_id, old_status, new_status, status_at, import_run_id,"
     " recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -35,7 +36,8 @@ _UPDATE_PROCEDURE = "UPDATE procedures SET {} WHERE id = ?".format(
     ", ".join(f"{f} = ?" for f in (*PROCEDURE_FIELDS[1:], "updated_at"))
 )
 
-Batch = list[tuple[str, tuple[object, ...], str]]  # (unit name, record, content digest)
+# (unit name, record, content digest, raw digest of the file's row or None)
+Batch = list[tuple[str, tuple[object, ...], str, int | None]]
 
 
 @dataclass
@@ -61,14 +63,14 @@ def unit_id(conn: sqlite3.Connection, name: str, cache: dict[str, int]) -> int:
 
 
 def _existing(conn: sqlite3.Connection, table: str, unit: int, codes: list[str]) -> dict:
-    """code → (id, row_hash, status) of the stored rows among codes (None for procedures)."""
-    extra = "row_hash, status" if table == "dossiers" else "NULL, NULL"
+    """code → (id, row_hash, status, raw_digest) of the stored rows (None for procedures)."""
+    extra = "row_hash, status, raw_digest" if table == "dossiers" else "NULL, NULL, NULL"
     sql = (
         f"SELECT code, id, {extra} FROM {table} WHERE unit_id = ?"
         " AND code IN (SELECT value FROM json_each(?))"
     )
     return {
-        row[0]: (row[1], row[2], row[3])
+        row[0]: (row[1], row[2], row[3], row[4])
         for row in conn.execute(sql, (unit, json.dumps(codes, ensure_ascii=False)))
     }
 
@@ -88,9 +90,9 @@ def write_batch(
 ) -> Counts:
     """Upsert a batch (inside the caller's transaction) and record status events."""
     counts = Counts()
-    by_unit: dict[int, list[tuple[tuple[object, ...], str]]] = {}
-    for name, record, digest in batch:
-        by_unit.setdefault(unit_id(conn, name, state.units), []).append((record, digest))
+    by_unit: dict[int, list[tuple[tuple[object, ...], str, int | None]]] = {}
+    for name, record, digest, raw in batch:
+        by_unit.setdefault(unit_id(conn, name, state.units), []).append((record, digest, raw))
     for unit, items in by_unit.items():
         if kind == "dossiers":
             _dossiers(conn, unit, items, run_id, counts, state)
@@ -112,7 +114,7 @@ def _dossiers(
     # A unit with no dossier before this import: every record is new (the parser already
     # dropped the file's own repeats), so there is nothing to look up.
     existing = {} if unit in state.empty_units else _existing(
-        conn, "dossiers", unit, [str(r[0]) for r, _ in items]
+        conn, "dossiers", unit, [str(r[0]) for r, _, _ in items]
     )
     now = stamp()
     # Ids are given here (the transaction holds the write lock), so the first status events
@@ -121,17 +123,19 @@ def _dossiers(
         sql = "SELECT COALESCE(MAX(id), 0) FROM dossiers"
         state.next_id = int(conn.execute(sql).fetchone()[0]) + 1
     next_id = state.next_id
-    inserts, updates, events = [], [], []
-    for record, digest in items:
+    inserts, updates, events, raws = [], [], [], []
+    for record, digest, raw in items:
         old = existing.get(str(record[0]))
         if old is None:
-            inserts.append((next_id, unit, *record, digest, now))
+            inserts.append((next_id, unit, *record, digest, raw, now))
             events.append((next_id, None, record[_STATUS], record[_STATUS_AT], run_id, now))
             next_id += 1
         elif old[1] == digest:
             counts.unchanged += 1
+            if raw is not None and old[3] != raw:  # same content, written differently
+                raws.append((raw, old[0]))
         else:
-            updates.append((*record[1:], digest, now, old[0]))
+            updates.append((*record[1:], digest, raw, now, old[0]))
             if old[2] != record[_STATUS]:
                 events.append((old[0], old[2], record[_STATUS], record[_STATUS_AT], run_id, now))
                 counts.status_changes += 1
@@ -142,13 +146,15 @@ def _dossiers(
         conn.executemany(_UPDATE_DOSSIER, updates)
     if events:
         conn.executemany(_INSERT_EVENT, events)
+    if raws:
+        conn.executemany(_SET_RAW_DIGEST, raws)
     counts.inserted += len(inserts)
     counts.updated += len(updates)
 
 
 def _procedures(conn: sqlite3.Connection, unit: int, items: list, counts: Counts) -> None:
     """Insert new catalogue entries and update changed ones (compared by content)."""
-    codes = [str(r[0]) for r, _ in items]
+    codes = [str(r[0]) for r, _, _ in items]
     existing = _existing(conn, "procedures", unit, codes)
     stored: dict[str, str] = {}
     cols = ", ".join(PROCEDURE_FIELDS)
@@ -162,7 +168,7 @@ def _procedures(conn: sqlite3.Connection, unit: int, items: list, counts: Counts
             stored[row[0]] = row_hash(tuple(row))
     now = stamp()
     inserts, updates = [], []
-    for record, digest in items:
+    for record, digest, _ in items:
         old = existing.get(str(record[0]))
         if old is None:
             inserts.append((unit, *record, now))

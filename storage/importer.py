@@ -13,6 +13,7 @@ import csv
 import gc
 import sys
 import time as _time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -208,32 +209,29 @@ async def _import(
     """Run one import: header, parsed chunks, batched upserts, rejects, summary."""
     started = _time.perf_counter()
     summary = ImportSummary(kind, path.name, strict=strict)
-    rows = source(path, kind, ctx.settings.timezone, unit or ctx.settings.unit)
+    rows: AsyncIterator[Header | Chunk] | None = None
+    rejects: _Rejects | None = None
+    bar: tqdm | None = None
     collecting = gc.isenabled()
     gc.disable()  # the batches are millions of small objects freed by reference counting
     try:
-        header = await anext(rows)
-        assert isinstance(header, Header)
-        summary.header_line = header.line
-        summary.unknown_columns = header.unknown
-        rejects = _Rejects(path, header.cells)
-        bar = tqdm(
-            total=header.total,
-            unit="B" if header.file_kind == "csv" else " dòng",
-            unit_scale=header.file_kind == "csv",
-            desc=f"Nhập {path.name}",
-            disable=not progress,
-            file=sys.stderr,
-            mininterval=0.5,
-            leave=False,
-        )
         try:
             async with ctx.db.transaction() as conn, _Writer(ctx.db, kind, summary) as writer:
+                # The parser reads the store's raw digests (storage/import_known.py) only once
+                # this transaction holds the write lock: it sees the state the import starts from.
+                rows = source(path, kind, ctx.settings.timezone, unit or ctx.settings.unit,
+                              ctx.db.path)
+                header = await anext(rows)
+                assert isinstance(header, Header)
+                summary.header_line = header.line
+                summary.unknown_columns = header.unknown
+                rejects = _Rejects(path, header.cells)
+                bar = _progress_bar(path, header, progress)
                 summary.run_id = await _start_run(conn, kind, path, strict)
                 async for chunk in rows:
                     assert isinstance(chunk, Chunk)
                     summary.rows_read += chunk.rows_read
-                    summary.unchanged += chunk.repeats
+                    summary.unchanged += chunk.repeats + chunk.known
                     for line, values, reasons in chunk.rejects:
                         rejects.add(line, values, reasons)
                     await writer.write(chunk.records)
@@ -250,16 +248,33 @@ async def _import(
             summary.status_changes = 0
             summary.run_id = 0
         finally:
-            bar.close()
-            summary.rejects_path = rejects.close()
+            if bar is not None:
+                bar.close()
+            if rejects is not None:
+                summary.rejects_path = rejects.close()
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
     finally:
-        await rows.aclose()  # type: ignore[attr-defined]
+        if rows is not None:
+            await rows.aclose()  # type: ignore[attr-defined]
         if collecting:
             gc.enable()
     summary.seconds = _time.perf_counter() - started
     return summary
+
+
+def _progress_bar(path: Path, header: Header, progress: bool) -> tqdm:
+    """The progress bar: bytes for a CSV, rows for a spreadsheet (hidden unless asked for)."""
+    return tqdm(
+        total=header.total,
+        unit="B" if header.file_kind == "csv" else " dòng",
+        unit_scale=header.file_kind == "csv",
+        desc=f"Nhập {path.name}",
+        disable=not progress,
+        file=sys.stderr,
+        mininterval=0.5,
+        leave=False,
+    )
 
 
 async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: bool) -> int:

@@ -9,6 +9,11 @@ from datetime import UTC, datetime
 from storage.db import Database
 
 
+def normalise_unit_name(name: str) -> str:
+    """A unit name as stored: NFC, inner whitespace collapsed, outer removed."""
+    return unicodedata.normalize("NFC", " ".join(name.split()))
+
+
 async def ensure_unit(db: Database, name: str) -> int:
     """The id of the unit with this name, creating it when new (name NFC-normalised)."""
     return await db.write_in_one_hop(ensure_unit_sync, name)
@@ -16,7 +21,7 @@ async def ensure_unit(db: Database, name: str) -> int:
 
 def ensure_unit_sync(conn: sqlite3.Connection, name: str) -> int:
     """ensure_unit on a plain connection, inside a transaction the caller holds (importer)."""
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    name = normalise_unit_name(name)
     conn.execute(
         "INSERT OR IGNORE INTO units (name, created_at) VALUES (?, ?)",
         (name, datetime.now(UTC).isoformat(timespec="seconds")),
@@ -26,7 +31,7 @@ def ensure_unit_sync(conn: sqlite3.Connection, name: str) -> int:
 
 async def find_unit(db: Database, name: str) -> int | None:
     """The id of the unit with this name, or None."""
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    name = normalise_unit_name(name)
     async with db.reader.execute("SELECT id FROM units WHERE name = ?", (name,)) as cur:
         row = await cur.fetchone()
     return None if row is None else int(row[0])
