@@ -154,8 +154,13 @@ def _dossier_chunks(
             chunk.position = int(raw.position())  # type: ignore[operator]
             yield chunk
             chunk = Chunk()
-    chunk.position = raw.total  # the file is read to its end (and already closed)
+    chunk.position = _end(raw)
     yield chunk
+
+
+def _end(raw: RawRows) -> int:
+    """The position at the end of the file (a sheet without a declared size: rows read)."""
+    return raw.total or int(raw.position())  # type: ignore[operator]
 
 
 def _first_digest(
@@ -197,5 +202,5 @@ def _procedure_chunks(
             chunk.position = int(raw.position())  # type: ignore[operator]
             yield chunk
             chunk = Chunk()
-    chunk.position = raw.total
+    chunk.position = _end(raw)
     yield chunk

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-import python_calamine
+import python_calamine_plus
 
 from storage.import_values import clean
 
@@ -162,41 +162,81 @@ def _formula_cell(path: Path) -> str | None:
     return None
 
 
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+_FORMULA_CHECK_ROWS = 4096  # how often the streaming rows look at the formula scan
+
+
+def _declared_rows(path: Path) -> int:
+    """The last row the sheet's <dimension> declares (0 when the writer left it out)."""
+    with zipfile.ZipFile(path) as zf, zf.open(_first_sheet_xml(zf)) as sheet:
+        m = _DIMENSION.search(sheet.read(4096))
+    return int(m[1]) if m else 0
+
+
+def _broken(path: Path, detail: str) -> FileRefused:
+    """The refusal of an XLSX file that cannot be read to its end."""
+    return FileRefused(
+        f"Tệp Excel «{path.name}» bị hỏng hoặc không đầy đủ ({detail}). Hãy xuất lại tệp từ phần "
+        "mềm một cửa."
+    )
+
+
+def _formula_refusal(path: Path, cell: str) -> FileRefused:
+    """The refusal of an XLSX file with a formula cell."""
+    return FileRefused(
+        f"Tệp Excel «{path.name}» có ô chứa công thức (ô {cell}). Hãy sao chép cả bảng và "
+        "dán dạng giá trị (Paste Special → Values), lưu lại rồi nhập lại."
+    )
+
+
 def _xlsx_rows(path: Path) -> RawRows:
-    """The first sheet's rows (python-calamine: fast, native dates); formulas are refused."""
+    """The first sheet's rows, streamed (python-calamine-plus: native dates, constant memory).
+
+    A formula cell refuses the file: the scan for one (zlib, which lets go of the interpreter
+    lock) runs in a thread beside the rows and is looked at every few thousand rows and at the
+    end, so a refusal can come after rows were handed on; the importer's single transaction
+    then stores none of them.
+    """
     try:
-        # The formula scan (zlib, which lets go of the interpreter lock) runs beside the load.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(_formula_cell, path)
-            try:
-                book = python_calamine.CalamineWorkbook.from_path(str(path))
-                sheet = book.get_sheet_by_index(0)
-            finally:
-                cell = scan.result()
+        total = _declared_rows(path)
+        book = python_calamine_plus.CalamineWorkbook.from_path(str(path))
+        stream = book.stream_sheet_by_index(0)
     except FileRefused:
         raise
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError) as exc:
-        raise FileRefused(
-            f"Tệp Excel «{path.name}» bị hỏng hoặc không đầy đủ ({type(exc).__name__}). Hãy "
-            "xuất lại tệp từ phần mềm một cửa."
-        ) from None
+        raise _broken(path, type(exc).__name__) from None
     except Exception as exc:  # calamine raises its own error types
-        raise FileRefused(
-            f"Tệp Excel «{path.name}» bị hỏng hoặc không đọc được ({exc}). Hãy xuất lại tệp."
-        ) from None
-    if cell is not None:
-        raise FileRefused(
-            f"Tệp Excel «{path.name}» có ô chứa công thức (ô {cell}). Hãy sao chép cả bảng và "
-            "dán dạng giá trị (Paste Special → Values), lưu lại rồi nhập lại."
-        )
-    first_row = sheet.start[0] if sheet.start else 0
-    total = sheet.height
+        raise _broken(path, str(exc)) from None
+    pool = ThreadPoolExecutor(max_workers=1)
+    scan = pool.submit(_formula_cell, path)
+    pool.shutdown(wait=False)
     state = {"done": 0}
 
+    def check(wait: bool) -> None:
+        """Refuse the file if the scan (finished, or waited for) found a formula cell."""
+        if not (wait or scan.done()):
+            return
+        try:
+            cell = scan.result()
+        except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError) as exc:
+            raise _broken(path, type(exc).__name__) from None
+        if cell is not None:
+            raise _formula_refusal(path, cell)
+
     def rows() -> Iterator[tuple[int, list[object]]]:
-        for i, values in enumerate(sheet.iter_rows()):
-            state["done"] = i + 1
-            yield first_row + i + 1, values
+        line = 0
+        try:
+            for values in stream:
+                line += 1
+                state["done"] = line
+                if line % _FORMULA_CHECK_ROWS == 0:
+                    check(wait=False)
+                yield line, values
+        except FileRefused:
+            raise
+        except Exception as exc:  # a sheet cut short or malformed part-way through
+            raise _broken(path, str(exc)) from None
+        check(wait=True)
 
     return RawRows(rows(), "xlsx", total, lambda: state["done"])
 

@@ -266,7 +266,7 @@ async def _import(
 def _progress_bar(path: Path, header: Header, progress: bool) -> tqdm:
     """The progress bar: bytes for a CSV, rows for a spreadsheet (hidden unless asked for)."""
     return tqdm(
-        total=header.total,
+        total=header.total or None,  # a sheet may not declare its size
         unit="B" if header.file_kind == "csv" else " dòng",
         unit_scale=header.file_kind == "csv",
         desc=f"Nhập {path.name}",
