@@ -1,0 +1,68 @@
+"""XLSX rows are streamed: a formula or a cut far into a big sheet still stores nothing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bot.context import AppContext
+from storage import import_read
+from storage.import_read import open_rows
+from storage.importer import ImportRefused, import_dossiers
+from tests.test_importer import HEADER, count, row
+
+
+def big_sheet(path: Path, n: int, formula_at: int | None = None) -> Path:
+    """A workbook of n dossier rows (write-only: no <dimension>), one formula cell if asked."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Hồ sơ")
+    sheet.append(HEADER)
+    for i in range(1, n + 1):
+        cells: list[object] = list(row(i))
+        if i == formula_at:
+            cells[12] = "=5000*2"
+        sheet.append(cells)
+    book.save(path)
+    return path
+
+
+async def test_a_formula_far_down_refuses_the_whole_file(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows before the formula were already handed on; the transaction drops them all."""
+    monkeypatch.setattr(import_read, "_FORMULA_CHECK_ROWS", 100)
+    path = big_sheet(tmp_path / "cong-thuc.xlsx", 3000, formula_at=2900)
+    with pytest.raises(ImportRefused, match=r"công thức \(ô M2901\)"):
+        await import_dossiers(ctx, path)
+    assert await count(ctx, "dossiers") == 0 and await count(ctx, "import_runs") == 0
+
+
+async def test_a_sheet_cut_part_way_is_refused(ctx: AppContext, tmp_path: Path) -> None:
+    """A sheet whose XML ends mid-row (a broken export) is refused, nothing stored."""
+    good = big_sheet(tmp_path / "tot.xlsx", 2000)
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(cut, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) * 2 // 3]
+            dst.writestr(info, data)
+    with pytest.raises(ImportRefused, match="hỏng"):
+        await import_dossiers(ctx, cut)
+    assert await count(ctx, "dossiers") == 0
+
+
+async def test_rows_stream_with_their_line_numbers(tmp_path: Path) -> None:
+    """Line numbers are the sheet's own; a sheet without <dimension> has no declared size."""
+    path = big_sheet(tmp_path / "a.xlsx", 5)
+    raw = open_rows(path)
+    lines = [line for line, _ in raw.rows]
+    assert lines == [1, 2, 3, 4, 5, 6] and raw.total == 0 and raw.position() == 6  # type: ignore[operator]
+    book = Workbook()
+    for r in [HEADER, row(1), row(2)]:
+        book.active.append(r)
+    book.save(tmp_path / "b.xlsx")
+    assert open_rows(tmp_path / "b.xlsx").total == 3
