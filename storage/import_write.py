@@ -83,12 +83,47 @@ class WriteState:
     next_id: int | None = None
     empty_units: set[int] = field(default_factory=set)  # had no dossier when the import began
     checked_units: set[int] = field(default_factory=set)
+    first_batch: bool = True
+    dropped_indexes: list[str] = field(default_factory=list)  # CREATE INDEX statements to redo
+
+
+# Loading a big file into an empty store: the secondary indexes of these tables are dropped for
+# the load and built once at the end (one sort instead of a B-tree insert per row each: about
+# 15 % of the writing time on 200,000 rows). Inside the import's transaction, so a refused or
+# failed import gets them back with the rollback.
+_BULK_TABLES = ("dossiers", "status_events")
+BULK_MIN_ROWS = 2000
+
+
+def _drop_indexes_for_a_first_load(conn: sqlite3.Connection, state: WriteState) -> None:
+    """Drop the secondary indexes when the store has no dossier yet (remembering them)."""
+    if conn.execute("SELECT 1 FROM dossiers LIMIT 1").fetchone() is not None:
+        return
+    marks = ",".join("?" * len(_BULK_TABLES))
+    sql = (
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({marks}) ORDER BY name"
+    )
+    for name, create in conn.execute(sql, _BULK_TABLES).fetchall():
+        conn.execute(f'DROP INDEX "{name}"')
+        state.dropped_indexes.append(create)
+
+
+def finish_writes(conn: sqlite3.Connection, state: WriteState) -> None:
+    """Build again the indexes dropped for a first load (before the import commits)."""
+    for create in state.dropped_indexes:
+        conn.execute(create)
+    state.dropped_indexes.clear()
 
 
 def write_batch(
     conn: sqlite3.Connection, kind: str, batch: Batch, run_id: int, state: WriteState
 ) -> Counts:
     """Upsert a batch (inside the caller's transaction) and record status events."""
+    if state.first_batch:
+        state.first_batch = False
+        if kind == "dossiers" and len(batch) >= BULK_MIN_ROWS:
+            _drop_indexes_for_a_first_load(conn, state)
     counts = Counts()
     by_unit: dict[int, list[tuple[tuple[object, ...], str, int | None]]] = {}
     for name, record, digest, raw in batch:

@@ -27,7 +27,7 @@ from storage.import_parallel import source
 from storage.import_parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
 from storage.import_read import FileRefused, RawRows, is_blank, open_rows
 from storage.import_values import clean
-from storage.import_write import WriteState, stamp, write_batch
+from storage.import_write import WriteState, finish_writes, stamp, write_batch
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -236,7 +236,7 @@ async def _import(
                         rejects.add(line, values, reasons)
                     await writer.write(chunk.records)
                     bar.update(chunk.position - bar.n)
-                await writer.finish()
+                await writer.close()
                 summary.rejected = rejects.count
                 if strict and summary.rejected:
                     raise _Rollback
@@ -334,6 +334,11 @@ class _Writer:
                 self.db.run_in_writer(write_batch, self.kind, records, self.summary.run_id,
                                       self.state)
             )
+
+    async def close(self) -> None:
+        """After the last chunk: build any index dropped for a first load."""
+        await self.finish()
+        await self.db.run_in_writer(finish_writes, self.state)
 
     async def finish(self) -> None:
         """Wait for the chunk being written and add up what it did."""
