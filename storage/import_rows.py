@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import time
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from storage.import_columns import ColumnMap, display_name
@@ -21,6 +23,8 @@ from storage.import_values import (
     parse_status,
     to_iso,
 )
+
+_normalize = unicodedata.normalize
 
 
 class BadRow(ValueError):
@@ -61,6 +65,26 @@ _MIDNIGHT = time(0, 0)
 _REQUIRED = ("code", "procedure_code", "applicant", "channel", "received_at", "due_at", "status")
 _TEXT = (*_REQUIRED, "procedure_name", "officer", "supplement_note")
 _ALL = (*_TEXT, "phone", "id_number", "finished_at", "returned_at", "status_at", *_BOOLS, "fee")
+# The cells the fast path reads, in the order it unpacks them (flags are read apart).
+_FAST = (
+    "code",
+    "procedure_code",
+    "applicant",
+    "phone",
+    "id_number",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "status",
+    "status_at",
+    "officer",
+    "fee",
+    "procedure_name",
+    "supplement_note",
+)
+_MEMO_MAX = 4096  # entries per memo of one file's parser
 _DATES = (
     ("received_at", _MIDNIGHT),
     ("due_at", _DUE_DEFAULT),
@@ -68,6 +92,13 @@ _DATES = (
     ("returned_at", _MIDNIGHT),
     ("status_at", _MIDNIGHT),
 )
+
+
+def _remember(memo: dict[str, str], cell: object, value: str) -> str:
+    """Keep `value` as what the text cell `cell` parses to (while the memo has room)."""
+    if type(cell) is str and len(memo) < _MEMO_MAX:
+        memo[cell] = value
+    return value
 
 
 def row_hash(values: tuple[object, ...]) -> str:
@@ -83,7 +114,14 @@ def normalise_code(text: str) -> str:
 
 
 class DossierRow:
-    """Parses dossier rows against one file's column map."""
+    """Parses dossier rows against one file's column map.
+
+    `parse` first tries a fast path made for the common row: every cell read once, labels
+    (channel, status, flags, procedure codes and names) looked up by their raw cell in small
+    per-file memos of what the validating parsers answered. Whenever it is unsure (an empty
+    required cell, a value no memo holds and that does not parse, dates out of order...) the
+    row goes through `_parse_slow`, the reference parse, which gives the record or every reason.
+    """
 
     def __init__(self, columns: ColumnMap, tz: ZoneInfo) -> None:
         self.index = columns.index
@@ -91,6 +129,17 @@ class DossierRow:
         self.width = max(columns.index.values(), default=0) + 1
         # A column the file lacks reads from an always-empty extra cell.
         self.pos = {name: columns.index.get(name, self.width) for name in _ALL}
+        # Every column present: a row at least `width` wide is read as it is, without a copy.
+        self._whole = all(name in columns.index for name in _ALL)
+        self._take = itemgetter(*(self.pos[name] for name in _FAST))
+        self._take_flags = itemgetter(*(self.pos[name] for name in _BOOLS))
+        self._unit_at = columns.index.get("unit")
+        # Raw cell → parsed value, for values that parsed; each holds at most _MEMO_MAX.
+        self._channels: dict[str, str] = {}
+        self._statuses: dict[str, str] = {}
+        self._codes: dict[str, str] = {}  # procedure code, officer: normalise_code(clean(cell))
+        self._texts: dict[str, str] = {}  # procedure name, supplement note: clean(cell)
+        self._flags: dict[tuple[object, ...], tuple[int, ...]] = {}  # the six flag cells
 
     def _cells(self, values: list[object]) -> list[object]:
         """The row padded so every column index (and the empty extra cell) exists."""
@@ -100,11 +149,161 @@ class DossierRow:
 
     def unit(self, values: list[object]) -> str:
         """The row's unit name ('' when the file has no unit column or the cell is empty)."""
-        i = self.index.get("unit")
+        i = self._unit_at
         return clean(values[i]) if i is not None and i < len(values) else ""
 
     def parse(self, values: list[object]) -> tuple[object, ...]:
         """The record in DOSSIER_FIELDS order, or BadRow with every reason found."""
+        try:
+            record = self._parse_fast(values)
+        except Exception:  # whatever went wrong, the reference parse decides (and says why)
+            record = None
+        return self._parse_slow(values) if record is None else record
+
+    def _parse_fast(self, values: list[object]) -> tuple[object, ...] | None:
+        """The record of a row the common way, or None when the reference parse must decide."""
+        if len(values) >= self.width and self._whole:
+            cells = values
+        elif len(values) == self.width:
+            cells = [*values, ""]
+        else:
+            cells = self._cells(values)
+        (
+            code,
+            proc,
+            applicant,
+            phone,
+            id_number,
+            channel_cell,
+            received,
+            due,
+            finished,
+            returned,
+            status_cell,
+            status_at,
+            officer,
+            fee,
+            name,
+            note,
+        ) = self._take(cells)
+
+        if type(code) is str:
+            code = code.strip()
+            if not code.isascii():
+                code = _normalize("NFC", code)
+        else:
+            code = clean(code)
+        if not code:
+            return None
+        if " " in code or "\t" in code:
+            code = "".join(code.split())
+        code = code.upper()
+        codes = self._codes
+        proc_code = codes.get(proc)  # type: ignore[call-overload]
+        if proc_code is None:
+            proc_code = _remember(codes, proc, normalise_code(clean(proc)))
+        if not proc_code:
+            return None
+        if type(applicant) is str:
+            applicant = applicant.strip()
+            if not applicant.isascii():
+                applicant = _normalize("NFC", applicant)
+        else:
+            applicant = clean(applicant)
+        if not applicant:
+            return None
+
+        channel = self._channels.get(channel_cell)  # type: ignore[call-overload]
+        if channel is None:
+            text = clean(channel_cell)
+            if not text:
+                return None
+            channel = _remember(self._channels, channel_cell, parse_channel(text))
+        status = self._statuses.get(status_cell)  # type: ignore[call-overload]
+        if status is None:
+            text = clean(status_cell)
+            if not text:
+                return None
+            status = _remember(self._statuses, status_cell, parse_status(text))
+
+        tz = self.tz
+        received = to_iso(received, tz, _MIDNIGHT)
+        due = to_iso(due, tz, _DUE_DEFAULT)
+        if received is None or due is None or due < received:
+            return None
+        finished = None if finished == "" else to_iso(finished, tz, _MIDNIGHT)
+        returned = None if returned == "" else to_iso(returned, tz, _MIDNIGHT)
+        status_at = None if status_at == "" else to_iso(status_at, tz, _MIDNIGHT)
+
+        flag_cells = self._take_flags(cells)
+        flags = self._flags.get(flag_cells)
+        if flags is None:
+            flags = tuple(int(parse_bool(cell)) for cell in flag_cells)
+            if len(self._flags) < _MEMO_MAX:
+                self._flags[flag_cells] = flags
+        if (type(fee) is str and fee.isdigit()) or (
+            type(fee) is float and fee >= 0 and fee.is_integer()  # XLSX numbers
+        ):
+            fee = int(fee)
+        else:
+            fee = parse_fee(fee)
+
+        if status in FINAL_STATUSES:
+            if finished is None:
+                return None  # a reason, unless the cell holds something unreadable
+            if status_at is None:
+                status_at = finished
+        else:
+            finished = None  # finished_at means "reached a final status" (figures.md)
+            if status_at is None:
+                status_at = received
+
+        if type(phone) is str and (digits := phone.strip()).isdigit():
+            phone = digits[-4:] if len(digits) >= 4 else None
+        else:
+            phone = last4(phone)
+        if type(id_number) is str and (digits := id_number.strip()).isdigit():
+            id_number = digits[-4:] if len(digits) >= 4 else None
+        else:
+            id_number = last4(id_number)
+        texts = self._texts
+        name_text = texts.get(name)  # type: ignore[call-overload]
+        if name_text is None:
+            name_text = _remember(texts, name, clean(name))
+        note_text = texts.get(note)  # type: ignore[call-overload]
+        if note_text is None:
+            note_text = _remember(texts, note, clean(note))
+        officer_code = codes.get(officer)  # type: ignore[call-overload]
+        if officer_code is None:
+            officer_code = _remember(codes, officer, normalise_code(clean(officer)))
+        f0, f1, f2, f3, f4, f5 = flags
+        return (
+            code,
+            proc_code,
+            name_text or None,
+            applicant,
+            phone,
+            id_number,
+            channel,
+            received,
+            due,
+            finished,
+            returned,
+            status,
+            status_at,
+            officer_code or None,
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            fee,
+            f5,
+            note_text or None,
+        )
+
+    def _parse_slow(self, values: list[object]) -> tuple[object, ...]:
+        """The reference parse, field by field: any row the fast path is unsure of comes here."""
         cells = self._cells(values)
         pos = self.pos
         code, proc, applicant, channel_text, received_text, due_text, status_text = (

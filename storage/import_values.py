@@ -236,31 +236,41 @@ def to_iso(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> str | Non
     if type(value) is str:
         n = len(value)
         if n == 19 and value[13] == ":" and value[16] == ":":
-            day = _iso_day(value[:10])
+            head = value[:10]
+            day = _DAYS.get(head) or _iso_day(head)
             clock = value[11:19]
-            if day and _CLOCK.match(clock):
+            # Two set lookups instead of the regex; the regex still decides any other digits.
+            if day and ((clock[:5] in _HHMM and clock[6:] in _SECONDS) or _CLOCK.match(clock)):
                 return f"{day}T{clock}"
         elif n == 10:
-            day = _iso_day(value)
+            day = _DAYS.get(value) or _iso_day(value)
             if day:
                 return f"{day}T{default.isoformat()}"
         elif n == 0:
             return None
     elif type(value) is datetime and value.tzinfo is None:  # XLSX: a native date and time
-        return value.isoformat(timespec="seconds")
+        return value.isoformat()[:19]  # = isoformat(timespec="seconds"), without its keyword
     parsed = parse_datetime(value, tz, default)
     return None if parsed is None else parsed.isoformat(timespec="seconds")
 
 
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d")
+# The same clocks as _CLOCK with ASCII digits, as 'HH:MM' and 'SS' parts.
+_HHMM = frozenset(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+_SECONDS = frozenset(f"{s:02d}" for s in range(60))
+# 'dd/mm/yyyy' → 'yyyy-mm-dd' for the real days met so far (days repeat); at most _DAYS_MAX.
+_DAYS: dict[str, str] = {}
+_DAYS_MAX = 4096
 
 
-@lru_cache(maxsize=4096)
 def _iso_day(text: str) -> str | None:
-    """'dd/mm/yyyy' → 'yyyy-mm-dd' when it is a real day, else None (cached: days repeat)."""
+    """'dd/mm/yyyy' → 'yyyy-mm-dd' when it is a real day, else None (real days remembered)."""
     if len(text) != 10 or text[2] != "/" or text[5] != "/":
         return None
     try:
-        return date(int(text[6:10]), int(text[3:5]), int(text[:2])).isoformat()
+        day = date(int(text[6:10]), int(text[3:5]), int(text[:2])).isoformat()
     except ValueError:
         return None
+    if len(_DAYS) < _DAYS_MAX:
+        _DAYS[text] = day
+    return day
