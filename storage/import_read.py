@@ -242,5 +242,11 @@ def _xlsx_rows(path: Path) -> RawRows:
 
 
 def is_blank(values: list[object]) -> bool:
-    """True when every cell of a row is empty."""
-    return all(clean(v) == "" for v in values)
+    """True when every cell of a row is empty (None, or text that is only whitespace)."""
+    for v in values:
+        if v.__class__ is str:
+            if v and not v.isspace():  # what clean() would strip to "" is exactly this
+                return False
+        elif v is not None and clean(v) != "":
+            return False
+    return True
