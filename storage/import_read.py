@@ -8,13 +8,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 import python_calamine_plus
 
+from storage.import_formulas import FormulaScan, NoSheet, first_sheet_xml
 from storage.import_values import clean
 
 
@@ -125,50 +125,13 @@ def _csv_rows(path: Path, head: bytes, size: int) -> RawRows:
     return RawRows(rows(), "csv", size, raw.tell)
 
 
-def _first_sheet_xml(zf: zipfile.ZipFile) -> str:
-    """The archive path of the workbook's first sheet."""
-    ns = {
-        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    }
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    first = book.find("m:sheets/m:sheet", ns)
-    if first is None:
-        raise FileRefused("Tệp Excel không có trang tính nào.")
-    rid = first.get(f"{{{ns['r']}}}id")
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "").lstrip("/")
-            return target if target.startswith("xl/") else f"xl/{target}"
-    return "xl/worksheets/sheet1.xml"
-
-
-_CELL_REF = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).){0,400}$', re.S)
-
-
-def _formula_cell(path: Path) -> str | None:
-    """The reference of the first formula cell of the first sheet (None if it has none)."""
-    with zipfile.ZipFile(path) as zf, zf.open(_first_sheet_xml(zf)) as sheet:
-        tail = b""
-        while chunk := sheet.read(1 << 20):
-            buf = tail + chunk
-            for marker in (b"<f>", b"<f "):
-                at = buf.find(marker)
-                if at >= 0:
-                    m = _CELL_REF.search(buf[max(0, at - 500) : at])
-                    return m[1].decode() if m else "?"
-            tail = buf[-600:]
-    return None
-
-
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 _FORMULA_CHECK_ROWS = 4096  # how often the streaming rows look at the formula scan
 
 
 def _declared_rows(path: Path) -> int:
     """The last row the sheet's <dimension> declares (0 when the writer left it out)."""
-    with zipfile.ZipFile(path) as zf, zf.open(_first_sheet_xml(zf)) as sheet:
+    with zipfile.ZipFile(path) as zf, zf.open(first_sheet_xml(zf)) as sheet:
         m = _DIMENSION.search(sheet.read(4096))
     return int(m[1]) if m else 0
 
@@ -192,51 +155,50 @@ def _formula_refusal(path: Path, cell: str) -> FileRefused:
 def _xlsx_rows(path: Path) -> RawRows:
     """The first sheet's rows, streamed (python-calamine-plus: native dates, constant memory).
 
-    A formula cell refuses the file: the scan for one (zlib, which lets go of the interpreter
-    lock) runs in a thread beside the rows and is looked at every few thousand rows and at the
-    end, so a refusal can come after rows were handed on; the importer's single transaction
-    then stores none of them.
+    A formula cell refuses the file: the scan for one (storage/import_formulas.py) runs beside
+    the rows and is looked at every few thousand rows and at the end, so a refusal can come
+    after rows were handed on; the importer's single transaction then stores none of them.
     """
     try:
         total = _declared_rows(path)
-        book = python_calamine_plus.CalamineWorkbook.from_path(str(path))
-        stream = book.stream_sheet_by_index(0)
-    except FileRefused:
-        raise
+    except NoSheet:
+        raise FileRefused(f"Tệp Excel «{path.name}» không có trang tính nào.") from None
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError) as exc:
         raise _broken(path, type(exc).__name__) from None
+    try:
+        book = python_calamine_plus.CalamineWorkbook.from_path(str(path))
+        stream = book.stream_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types
         raise _broken(path, str(exc)) from None
-    pool = ThreadPoolExecutor(max_workers=1)
-    scan = pool.submit(_formula_cell, path)
-    pool.shutdown(wait=False)
     state = {"done": 0}
 
-    def check(wait: bool) -> None:
+    def check(scan: FormulaScan, wait: bool) -> None:
         """Refuse the file if the scan (finished, or waited for) found a formula cell."""
         if not (wait or scan.done()):
             return
-        try:
-            cell = scan.result()
-        except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError) as exc:
-            raise _broken(path, type(exc).__name__) from None
-        if cell is not None:
-            raise _formula_refusal(path, cell)
+        found = scan.result()
+        if found.startswith("broken:"):
+            raise _broken(path, found.removeprefix("broken:"))
+        if found:
+            raise _formula_refusal(path, found)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         line = 0
+        scan = FormulaScan(path)  # started with the first row asked for
         try:
             for values in stream:
                 line += 1
                 state["done"] = line
                 if line % _FORMULA_CHECK_ROWS == 0:
-                    check(wait=False)
+                    check(scan, wait=False)
                 yield line, values
+            check(scan, wait=True)
         except FileRefused:
             raise
         except Exception as exc:  # a sheet cut short or malformed part-way through
             raise _broken(path, str(exc)) from None
-        check(wait=True)
+        finally:
+            scan.stop()
 
     return RawRows(rows(), "xlsx", total, lambda: state["done"])
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.context import AppContext
-from storage import import_read
+from storage import import_formulas, import_read
 from storage.import_read import open_rows
 from storage.importer import ImportRefused, import_dossiers
 from tests.test_importer import HEADER, count, row
@@ -66,3 +66,21 @@ async def test_rows_stream_with_their_line_numbers(tmp_path: Path) -> None:
         book.active.append(r)
     book.save(tmp_path / "b.xlsx")
     assert open_rows(tmp_path / "b.xlsx").total == 3
+
+
+async def test_the_scan_in_its_own_process_finds_the_formula(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big sheets are scanned by `python -m storage.import_formulas`: same answers."""
+    monkeypatch.setattr(import_formulas, "PROCESS_MIN_BYTES", 0)
+    bad = big_sheet(tmp_path / "cong-thuc.xlsx", 50, formula_at=40)
+    scan = import_formulas.FormulaScan(bad)
+    assert scan.proc is not None and scan.result() == "M41"
+    with pytest.raises(ImportRefused, match=r"công thức \(ô M41\)"):
+        await import_dossiers(ctx, bad)
+    good = big_sheet(tmp_path / "tot.xlsx", 50)
+    assert import_formulas.FormulaScan(good).result() == ""
+    assert (await import_dossiers(ctx, good)).inserted == 50
+    junk = tmp_path / "rac.xlsx"
+    junk.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    assert import_formulas.FormulaScan(junk).result().startswith("broken:")
