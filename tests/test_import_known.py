@@ -122,3 +122,23 @@ def test_known_rows_without_a_store_file(tmp_path: Path) -> None:
     assert a != raw_digester("csv", HEADER, "Asia/Bangkok")(values)
     assert a != raw_digester("csv", [*HEADER[:-1], "Ghi chú khác"], "Asia/Ho_Chi_Minh")(values)
     assert -(2**63) <= a < 2**63  # fits SQLite's INTEGER
+
+
+async def test_a_spreadsheet_is_skipped_too(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XLSX rows (typed cells) have digests too: the same workbook again is not parsed."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER)
+    for n in range(1, 6):
+        cells: list[object] = list(row(n))
+        cells[0] = n  # a number cell, as exports have
+        book.active.append(cells)
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    assert (await import_dossiers(ctx, path)).inserted == 5
+    refuse_parsing(monkeypatch)
+    again = await import_dossiers(ctx, path)
+    assert (again.unchanged, again.rejected, again.inserted) == (5, 0, 0)
