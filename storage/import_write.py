@@ -24,6 +24,12 @@ _UPDATE_DOSSIER = "UPDATE dossiers SET {} WHERE id = ?".format(
     ", ".join(f"{f} = ?" for f in (*DOSSIER_FIELDS[1:], "row_hash", "raw_digest", "updated_at"))
 )
 _SET_RAW_DIGEST = "UPDATE dossiers SET raw_digest = ? WHERE id = ?"
+# The first status event of each dossier just inserted, copied inside SQLite (no binding per row).
+_FIRST_EVENTS = (
+    "INSERT INTO status_events (dossier_id, old_status, new_status, status_at, import_run_id,"
+    " recorded_at) SELECT id, NULL, status, status_at, ?, ? FROM dossiers"
+    " WHERE id >= ? AND id < ? ORDER BY id"
+)
 _INSERT_EVENT = (
     "INSERT INTO status_events (dossier_id, old_status, new_status, status_at, import_run_id,"
     " recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -157,13 +163,12 @@ def _dossiers(
     if state.next_id is None:
         sql = "SELECT COALESCE(MAX(id), 0) FROM dossiers"
         state.next_id = int(conn.execute(sql).fetchone()[0]) + 1
-    next_id = state.next_id
+    first_id = next_id = state.next_id
     inserts, updates, events, raws = [], [], [], []
     for record, digest, raw in items:
         old = existing.get(str(record[0]))
         if old is None:
             inserts.append((next_id, unit, *record, digest, raw, now))
-            events.append((next_id, None, record[_STATUS], record[_STATUS_AT], run_id, now))
             next_id += 1
         elif old[1] == digest:
             counts.unchanged += 1
@@ -177,6 +182,7 @@ def _dossiers(
     state.next_id = next_id
     if inserts:
         conn.executemany(_INSERT_DOSSIER, inserts)
+        conn.execute(_FIRST_EVENTS, (run_id, now, first_id, next_id))
     if updates:
         conn.executemany(_UPDATE_DOSSIER, updates)
     if events:
