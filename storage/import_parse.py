@@ -7,7 +7,7 @@ process writes the previous chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -101,6 +101,9 @@ def parse_file(
         raw.rows.close()  # type: ignore[attr-defined]
 
 
+Seen = dict[tuple[str, str], tuple[int, str | None, int | None]]  # (unit, code) → first row
+
+
 def _dossier_chunks(
     raw: RawRows,
     columns: ColumnMap,
@@ -115,12 +118,10 @@ def _dossier_chunks(
     parse, unit_of = dossier.parse, dossier.unit
     digest_raw = raw_digester(raw.kind, header, tz_name)
     code_at = columns.index["code"]
-    seen: dict[tuple[str, str], tuple[int, str | None, int]] = {}
-    chunk = Chunk()
-    for row_line, values in raw.rows:
-        if is_blank(values):
-            continue
-        chunk.rows_read += 1
+    seen: Seen = {}
+
+    def handle(chunk: Chunk, line: int, values: list[object]) -> None:
+        """Skip a row identical to the stored one or to its code's first row; else keep it."""
         unit_name = unit_of(values) or default_unit
         raw_key = digest_raw(values)
         if known is not None:
@@ -128,48 +129,15 @@ def _dossier_chunks(
             earlier = seen.get((unit_name, code))
             if earlier is None:
                 if raw_key in known.digests(unit_name):
-                    seen[(unit_name, code)] = (row_line, None, raw_key)
+                    seen[(unit_name, code)] = (line, None, raw_key)
                     chunk.known += 1
-                    continue
+                    return
             elif earlier[2] == raw_key:
                 chunk.repeats += 1
-                continue
-        try:
-            record = parse(values)
-        except BadRow as bad:
-            chunk.rejects.append((row_line, values, bad.args[0]))
-            continue
-        digest = row_hash(record)
-        key = (unit_name, str(record[0]))
-        earlier = seen.get(key)
-        if earlier is None:
-            seen[key] = (row_line, digest, raw_key)
-            chunk.records.append((unit_name, record, digest, raw_key))
-        elif _first_digest(earlier, key, known) == digest:
-            chunk.repeats += 1
-        else:
-            reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
-            chunk.rejects.append((row_line, values, [reason]))
-        if len(chunk.records) >= batch:
-            chunk.position = int(raw.position())  # type: ignore[operator]
-            yield chunk
-            chunk = Chunk()
-    chunk.position = _end(raw)
-    yield chunk
+                return
+        _keep(chunk, seen, known, line, values, unit_name, parse, raw_key)
 
-
-def _end(raw: RawRows) -> int:
-    """The position at the end of the file (a sheet without a declared size: rows read)."""
-    return raw.total or int(raw.position())  # type: ignore[operator]
-
-
-def _first_digest(
-    earlier: tuple[int, str | None, int], key: tuple[str, str], known: KnownRows | None
-) -> str | None:
-    """The record digest of a code's first row in the file (the stored one if it was known)."""
-    if earlier[1] is not None or known is None:
-        return earlier[1]
-    return known.row_hash(*key)
+    return _chunked(raw, handle, batch)
 
 
 def _procedure_chunks(
@@ -177,30 +145,66 @@ def _procedure_chunks(
 ) -> Iterator[Chunk]:
     """The catalogue rows in chunks: parsed, deduplicated by code, digested."""
     parse = ProcedureRow(columns).parse
-    seen: dict[str, tuple[int, str]] = {}
+    seen: Seen = {}
+
+    def handle(chunk: Chunk, line: int, values: list[object]) -> None:
+        """Keep a catalogue row (no raw digests: the catalogue is small)."""
+        _keep(chunk, seen, None, line, values, default_unit, parse, None)
+
+    return _chunked(raw, handle, batch)
+
+
+def _chunked(
+    raw: RawRows, handle: Callable[[Chunk, int, list[object]], None], batch: int
+) -> Iterator[Chunk]:
+    """Hand each non-blank row to handle; yield Chunks of at most `batch` records."""
     chunk = Chunk()
-    for row_line, values in raw.rows:
+    for line, values in raw.rows:
         if is_blank(values):
             continue
         chunk.rows_read += 1
-        try:
-            record = parse(values)
-        except BadRow as bad:
-            chunk.rejects.append((row_line, values, bad.args[0]))
-            continue
-        digest = row_hash(record)
-        earlier = seen.get(str(record[0]))
-        if earlier is None:
-            seen[str(record[0])] = (row_line, digest)
-            chunk.records.append((default_unit, record, digest, None))
-        elif earlier[1] == digest:
-            chunk.repeats += 1
-        else:
-            reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
-            chunk.rejects.append((row_line, values, [reason]))
+        handle(chunk, line, values)
         if len(chunk.records) >= batch:
             chunk.position = int(raw.position())  # type: ignore[operator]
             yield chunk
             chunk = Chunk()
-    chunk.position = _end(raw)
-    yield chunk
+    chunk.position = raw.total or int(raw.position())  # type: ignore[operator]
+    yield chunk  # (a sheet that declares no size counts its rows for the progress bar)
+
+
+def _keep(
+    chunk: Chunk,
+    seen: Seen,
+    known: KnownRows | None,
+    line: int,
+    values: list[object],
+    unit_name: str,
+    parse: Callable[[list[object]], tuple[object, ...]],
+    raw_key: int | None,
+) -> None:
+    """Parse a row, then keep it, count it as a repeat, or reject it with the reason."""
+    try:
+        record = parse(values)
+    except BadRow as bad:
+        chunk.rejects.append((line, values, bad.args[0]))
+        return
+    digest = row_hash(record)
+    key = (unit_name, str(record[0]))
+    earlier = seen.get(key)
+    if earlier is None:
+        seen[key] = (line, digest, raw_key)
+        chunk.records.append((unit_name, record, digest, raw_key))
+    elif _first_digest(earlier, key, known) == digest:
+        chunk.repeats += 1
+    else:
+        reason = f"mã «{record[0]}» đã có ở dòng {earlier[0]} với nội dung khác"
+        chunk.rejects.append((line, values, [reason]))
+
+
+def _first_digest(
+    earlier: tuple[int, str | None, int | None], key: tuple[str, str], known: KnownRows | None
+) -> str | None:
+    """The record digest of a code's first row in the file (the stored one if it was known)."""
+    if earlier[1] is not None or known is None:
+        return earlier[1]
+    return known.row_hash(*key)
