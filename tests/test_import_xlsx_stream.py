@@ -84,3 +84,36 @@ async def test_the_scan_in_its_own_process_finds_the_formula(
     junk = tmp_path / "rac.xlsx"
     junk.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     assert import_formulas.FormulaScan(junk).result().startswith("broken:")
+
+
+@pytest.mark.parametrize(
+    ("xml", "at"),
+    [
+        (b'<c r="A1"><f>1+1</f><v>2</v></c>', 10),
+        (b'<c r="B7"><f t="shared" ref="B7:B9" si="0">A7*2</f><v>4</v></c>', 10),
+        (b'<c r="B8"><f t="shared" si="0"/><v>6</v></c>', 10),
+        (b"<f\n>x</f>", 0),
+        (b'<c r="A1" t="inlineStr"><is><t>of pdf fff</t></is></c>', -1),  # the letter, in text
+        (b"<sheetFormatPr defaultRowHeight=\"15\"/><pageMargins footer=\"0.3\"/>", -1),
+        (b"<font/><foo>", -1),  # another tag that starts with f
+        (b'<c r="A1"><v>1</v></c><', -1),
+        (b'<c r="A1"><v>1</v></c><f', -1),  # cut after `<f`: left for the next buffer
+        (b"f<f>", 1),
+    ],
+)
+def test_the_formula_tag_is_found_by_its_rare_letter(xml: bytes, at: int) -> None:
+    """`<f` followed by `>`, space or `/` is a formula; the letter f anywhere else is not."""
+    assert import_formulas._formula_at(xml) == at
+
+
+def test_a_formula_tag_split_between_two_reads_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan reads the sheet 1 MB at a time; a tag cut at any boundary is still found."""
+    path = big_sheet(tmp_path / "cong-thuc.xlsx", 40, formula_at=30)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(import_formulas.first_sheet_xml(zf))
+    tag = xml.index(b"<f>")
+    for size in (tag + 1, tag + 2, tag + 3, 97):  # `<` | `f>`, `<f` | `>`, `<f>` |, and others
+        monkeypatch.setattr(import_formulas, "READ_BYTES", size)
+        assert import_formulas.formula_cell(path) == "M31", size
