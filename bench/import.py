@@ -98,10 +98,14 @@ asyncio.run(go())
 """
 
 
-def run_child(path: Path, db: Path) -> dict:
-    """Import path into db in a fresh process; returns its figures."""
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(db)], check=True,
-                         capture_output=True, text=True)
+def run_child(path: Path, db: Path, prelude: str = "", *extra: str) -> dict:
+    """Import path into db in a fresh process; returns its figures.
+
+    prelude: code run first in that process (bench/import_ceiling.py swaps the parser there);
+    extra: more arguments for it, after the file and the store.
+    """
+    out = subprocess.run([sys.executable, "-c", prelude + CHILD, str(path), str(db), *extra],
+                         check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 
@@ -159,6 +163,22 @@ def line(label: str, results: list[dict]) -> str:
             f" + parser {helper:.0f} MB  (inserted {r['inserted']}, unchanged {r['unchanged']})")
 
 
+def bench_files(n: int, out: Path) -> list[tuple[str, Path]]:
+    """The three files of n rows (made once, then cached): CSV, XLSX inline, XLSX Excel-style."""
+    t = time.perf_counter()
+    csv_path, xlsx_path = write_files(n, out)
+    excel_path = out / f"ho-so-{n}-excel.xlsx"
+    if not excel_path.exists():  # in a process of its own: this one's peak would pass to children
+        subprocess.run([sys.executable, __file__, "--excel-style", str(xlsx_path), str(excel_path)],
+                       check=True)
+    print(f"data: {n} rows; CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX "
+          f"{xlsx_path.stat().st_size / 1e6:.1f} MB (inline strings), "
+          f"{excel_path.stat().st_size / 1e6:.1f} MB (shared strings) "
+          f"(generated in {time.perf_counter() - t:.0f} s)")
+    return [("CSV", csv_path), ("XLSX, inline strings", xlsx_path),
+            ("XLSX, shared strings (Excel)", excel_path)]
+
+
 def main() -> None:
     """Generate, import, print."""
     parser = argparse.ArgumentParser()
@@ -171,18 +191,7 @@ def main() -> None:
     if args.excel_style:
         excel_style(*args.excel_style)
         return
-    t = time.perf_counter()
-    csv_path, xlsx_path = write_files(args.rows, args.dir)
-    excel_path = args.dir / f"ho-so-{args.rows}-excel.xlsx"
-    if not excel_path.exists():  # in a process of its own: this one's peak would pass to children
-        subprocess.run([sys.executable, __file__, "--excel-style", str(xlsx_path), str(excel_path)],
-                       check=True)
-    print(f"data: {args.rows} rows; CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX "
-          f"{xlsx_path.stat().st_size / 1e6:.1f} MB (inline strings), "
-          f"{excel_path.stat().st_size / 1e6:.1f} MB (shared strings) "
-          f"(generated in {time.perf_counter() - t:.0f} s)")
-    cases = (("CSV", csv_path), ("XLSX, inline strings", xlsx_path),
-             ("XLSX, shared strings (Excel)", excel_path))
+    cases = bench_files(args.rows, args.dir)
     fresh: dict[str, list[dict]] = {label: [] for label, _ in cases}
     again: dict[str, list[dict]] = {label: [] for label, _ in cases}
     for _ in range(args.repeat):

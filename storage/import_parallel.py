@@ -51,10 +51,16 @@ async def parse_in_helper(
     path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
+    command = [sys.executable, "-m", "storage.import_parallel", str(path), kind, tz_name, unit,
+               db_path or ""]
+    async for item in helper_items(command):
+        yield item
+
+
+async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
+    """The items a helper process (`main` below, or a stand-in) streams on its stdout."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "storage.import_parallel", str(path), kind, tz_name, unit,
-        db_path or "",
-        stdout=asyncio.subprocess.PIPE, limit=1 << 24,
+        *command, stdout=asyncio.subprocess.PIPE, limit=1 << 24
     )
     assert proc.stdout is not None
     try:
@@ -97,7 +103,11 @@ def source(
 
 def _send(out: object, item: object) -> None:
     """Write one length-prefixed pickle to the binary stdout."""
-    data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+    send_pickled(out, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def send_pickled(out: object, data: bytes) -> None:
+    """Write one item already pickled, length-prefixed, to the binary stdout."""
     out.write(_LENGTH.pack(len(data)) + data)  # type: ignore[attr-defined]
 
 
