@@ -92,7 +92,12 @@ def main() -> None:
     if args.replay:
         replay(*args.replay)
         return
+    from storage.import_parallel import PARALLEL_MIN_BYTES
+
     cases = [c for c in bench_import.bench_files(args.rows, args.dir) if c[0] != "CSV"]
+    if any(path.stat().st_size < PARALLEL_MIN_BYTES for _, path in cases):
+        # Smaller files are parsed in the importing process: there is no parser process to swap.
+        sys.exit(f"the XLSX files must be {PARALLEL_MIN_BYTES:,} bytes or more: use more --rows")
     real: dict[str, list[dict]] = {label: [] for label, _ in cases}
     ceiling: dict[str, list[dict]] = {label: [] for label, _ in cases}
     for _label, path in cases:

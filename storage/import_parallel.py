@@ -47,14 +47,12 @@ async def parse_inline(
         await asyncio.sleep(0)
 
 
-async def parse_in_helper(
+def parse_in_helper(
     path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
-    command = [sys.executable, "-m", "storage.import_parallel", str(path), kind, tz_name, unit,
-               db_path or ""]
-    async for item in helper_items(command):
-        yield item
+    return helper_items([sys.executable, "-m", "storage.import_parallel", str(path), kind,
+                         tz_name, unit, db_path or ""])
 
 
 async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
