@@ -57,6 +57,12 @@ def wake_worker(ctx: AppContext) -> None:
         wake()
 
 
+def _log_failure(task: asyncio.Task) -> None:
+    """Done callback: log a task's exception, so none is left unretrieved."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("task %s failed", task.get_name(), exc_info=task.exception())
+
+
 class TokenBucket:
     """A token bucket: `rate` tokens per second, at most `capacity` stored."""
 
@@ -330,6 +336,7 @@ class DeliveryWorker:
         task = asyncio.create_task(self._send(ch, row))
         self._sends.add(task)
         task.add_done_callback(self._sends.discard)
+        task.add_done_callback(_log_failure)
         return None
 
     async def _pace(self, ch: _Channel) -> None:
@@ -343,6 +350,8 @@ class DeliveryWorker:
     async def _send(self, ch: _Channel, row: outbox.OutboxRow) -> None:
         """Send one row and record the outcome in the store."""
         try:
+            if row.kind in outbox.STAFF_KINDS and not await outbox.is_pending(self.ctx.db, row.id):
+                return  # dropped since it was read (the staff member's access was revoked)
             try:
                 await ch.sender.send(row.chat_id, row.reply())
             except asyncio.CancelledError:
@@ -380,6 +389,7 @@ class DeliveryWorker:
         if not self._flushing:
             self._flushing = True
             self._flush_task = asyncio.create_task(self._flush_sent())
+            self._flush_task.add_done_callback(_log_failure)
         await done
 
     async def _flush_sent(self) -> None:
@@ -392,6 +402,11 @@ class DeliveryWorker:
                         self.ctx.db, [row_id for row_id, _ in batch], self._wall_text()
                     )
                 except Exception as exc:
+                    if not self._stopping:  # the row was delivered: never send it again
+                        log.warning("marking %d push(es) sent failed (%s); again", len(batch), exc)
+                        self._sent_queue[:0] = batch
+                        await asyncio.sleep(1.0)
+                        continue
                     for _, done in batch:
                         if not done.done():
                             done.set_exception(exc)

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from bot.context import AppContext
-from bot.pushes import enqueue_status_changes
+from bot.status_pushes import catch_up
 from storage.importer import ImportSummary, import_dossiers, import_procedures
 
 log = logging.getLogger(__name__)
@@ -20,16 +20,17 @@ async def run_import(
     strict: bool = False,
     progress: bool = False,
 ) -> ImportSummary:
-    """Import a file of the given kind; after a dossier import, queue followers' pushes."""
+    """Import a file of the given kind, then queue followers' pushes of every status event
+    not fanned out yet (this import's, and those of an earlier import killed after its commit)."""
     if kind == "procedures":
-        return await import_procedures(ctx, path, unit, strict, progress)
-    summary = await import_dossiers(ctx, path, unit, strict, progress)
-    if summary.stored and summary.status_changes:
-        await _queue_pushes(ctx, summary.run_id)
+        summary = await import_procedures(ctx, path, unit, strict, progress)
+    else:
+        summary = await import_dossiers(ctx, path, unit, strict, progress)
+    try:
+        queued = await catch_up(ctx)
+    except Exception:  # the import is stored; the bot's periodic catch-up queues them later
+        log.exception("import run %s: status-change pushes not queued yet", summary.run_id)
+        return summary
+    if queued:
+        log.info("import run %s: %s status-change pushes queued", summary.run_id, queued)
     return summary
-
-
-async def _queue_pushes(ctx: AppContext, run_id: int) -> None:
-    """Hand the run's status events to the push module (followers' messages via the outbox)."""
-    queued = await enqueue_status_changes(ctx, run_id)
-    log.info("import run %s: %s status-change pushes queued", run_id, queued)

@@ -8,7 +8,7 @@ Keys (the recipient is '<channel>:<chat_id>', since a person may use several cha
 - remind:<officer code>:<YYYY-MM-DD>:<recipient>
 - digest:<staff id>:<YYYY-MM-DD>:<recipient>
 - quarter:<unit id>:<year>Q<n>:<recipient>  (+ '#chart', '#docx' for the two files)
-- status:<status event id>:<recipient>
+- status:<status event id>:<recipient>  (queued by bot/status_pushes.py from the status events)
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ import logging
 from datetime import date, datetime, timedelta
 
 from bot.context import AppContext
-from bot.core.cards import STATUS_TEXT, next_step, officer_line, status_label
+from bot.core.cards import next_step, officer_line, status_label
 from bot.core.text import split_text
 from bot.core.types import Button, Reply
 from bot.delivery import wake_worker
-from storage import outbox, prefs, ratings, reminders
-from storage.dossiers import Dossier, find_by_code, officer_due_soon, officer_overdue, unit_overdue
+from storage import outbox, prefs, reminders
+from storage.dossiers import Dossier, officer_due_soon, officer_overdue, unit_overdue
 from storage.staff import StaffMember, list_staff, officer_names, staff_chats
-from storage.subscriptions import followers
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +102,9 @@ async def officer_reminders(ctx: AppContext, now: datetime) -> int:
         for channel, chat_id in await _recipients(ctx, member):
             text = reminder_text(ctx, member, late, soon, today, until, max_text(channel))
             key = f"remind:{code}:{today.isoformat()}:{outbox.chat_ref(channel, chat_id)}"
-            items.append(outbox.OutboxItem(channel, chat_id, key, Reply(text), "remind"))
+            items.append(
+                outbox.OutboxItem(channel, chat_id, key, Reply(text), "remind", member.id)
+            )
     return await _store(ctx, items, now)
 
 
@@ -172,7 +173,9 @@ async def leader_digests(ctx: AppContext, now: datetime) -> int:
             if not text:
                 continue
             key = f"digest:{member.id}:{today.isoformat()}:{outbox.chat_ref(channel, chat_id)}"
-            items.append(outbox.OutboxItem(channel, chat_id, key, Reply(text), "digest"))
+            items.append(
+                outbox.OutboxItem(channel, chat_id, key, Reply(text), "digest", member.id)
+            )
     return await _store(ctx, items, now)
 
 
@@ -245,7 +248,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
     off = await prefs.staff_without(ctx.db, "quarterly")
     leaders = [m for m in await list_staff(ctx.db, role="leader") if m.id not in off]
     label = f"{period.year}Q{period.number}"  # type: ignore[attr-defined]
-    todo: dict[int, list[tuple[str, str, str]]] = {}
+    todo: dict[int, list[tuple[str, str, str, int]]] = {}
     for member in leaders:
         for channel, chat_id in await _recipients(ctx, member):
             key = f"quarter:{member.unit_id}:{label}:{outbox.chat_ref(channel, chat_id)}"
@@ -253,7 +256,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
                 continue
             if await outbox.is_blocked(ctx.db, channel, chat_id):
                 continue
-            todo.setdefault(member.unit_id, []).append((channel, chat_id, key))
+            todo.setdefault(member.unit_id, []).append((channel, chat_id, key, member.id))
     if not todo:
         return 0
     from bot.stats.service import leader_summary, report_files  # written by the stats helper
@@ -264,7 +267,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
         docx, png = await report_files(ctx, period, unit_id)
         title = period.label()  # type: ignore[attr-defined]
         slug = f"quy-{period.number}-{period.year}"  # type: ignore[attr-defined]
-        for channel, chat_id, key in chats:
+        for channel, chat_id, key, staff_id in chats:
             parts = split_text(text, max_text(channel))  # Zalo's 2,000 may need two messages
             items += [
                 outbox.OutboxItem(
@@ -273,6 +276,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
                     key if i == 0 else f"{key}#part{i + 1}",
                     Reply(part),
                     "quarter",
+                    staff_id,
                 )
                 for i, part in enumerate(parts)
             ]
@@ -283,6 +287,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
                     key + "#chart",
                     Reply(f"Biểu đồ {title}", image=png, filename=f"bieu-do-{slug}.png"),
                     "quarter",
+                    staff_id,
                 ),
                 outbox.OutboxItem(
                     channel,
@@ -290,6 +295,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
                     key + "#docx",
                     Reply(f"Báo cáo {title}", document=docx, filename=f"bao-cao-{slug}.docx"),
                     "quarter",
+                    staff_id,
                 ),
             ]
     return await _store(ctx, items, now)
@@ -318,50 +324,6 @@ def status_change_text(d: Dossier, new_status: str) -> str:
             else "Nội dung cần bổ sung: vui lòng liên hệ Bộ phận Một cửa."
         )
     return "\n".join(lines)
-
-
-async def enqueue_status_changes(ctx: AppContext, run_id: int) -> int:
-    """After an import: each follower of a dossier whose status changed gets one push.
-
-    At result/returned the push asks for a rating (buttons), unless this chat rated already.
-    Returns the rows added (0 when run twice).
-    """
-    now = ctx.now()
-    items: list[outbox.OutboxItem] = []
-    cache: dict[int, Dossier | None] = {}
-    for ev in await reminders.status_events_of_run(ctx.db, run_id):
-        chats = await followers(ctx.db, ev.dossier_id)
-        if not chats:
-            continue
-        if ev.dossier_id not in cache:
-            cache[ev.dossier_id] = await _dossier(ctx, ev.dossier_id)
-        d = cache[ev.dossier_id]
-        if d is None or ev.new_status not in STATUS_TEXT:
-            continue
-        text = status_change_text(d, ev.new_status)
-        for channel, chat_id in chats:
-            reply = Reply(text[: max_text(channel)])
-            if ev.new_status in ("result", "returned") and not await ratings.has_rated(
-                ctx.db, d.id, channel, chat_id
-            ):
-                ask = "\n\nBạn có hài lòng với việc giải quyết hồ sơ này không?"
-                reply = Reply(
-                    text[: max_text(channel) - len(ask)] + ask, buttons=rate_buttons(d.id)
-                )
-            key = f"status:{ev.id}:{outbox.chat_ref(channel, chat_id)}"
-            items.append(outbox.OutboxItem(channel, chat_id, key, reply, "status"))
-    return await _store(ctx, items, now)
-
-
-async def _dossier(ctx: AppContext, dossier_id: int) -> Dossier | None:
-    """The dossier with this id (through its code)."""
-    code = await reminders.dossier_code(ctx.db, dossier_id)
-    if code is None:
-        return None
-    for d in await find_by_code(ctx.db, code):
-        if d.id == dossier_id:
-            return d
-    return None
 
 
 async def _store(ctx: AppContext, items: list[outbox.OutboxItem], now: datetime) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -15,7 +17,12 @@ from typing import TypeVar
 import aiosqlite
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
+# How long the bot's own writes wait their turn behind another process's write transaction (an
+# import of hundreds of thousands of rows holds the lock for tens of seconds) before failing.
+WRITE_WAIT_SECONDS = 900.0
+_BUSY = object()  # write_in_one_hop's "BEGIN IMMEDIATE found the store busy"
 _COUNTED = ("dossiers", "procedures", "units", "staff")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -34,10 +41,22 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-async def _configure(conn: aiosqlite.Connection, *, read_only: bool) -> None:
+def is_busy(exc: BaseException) -> bool:
+    """True when SQLite said another connection holds the lock (SQLITE_BUSY, 'locked')."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+async def _configure(
+    conn: aiosqlite.Connection, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> None:
     """Apply the pragmas every connection needs (WAL, busy timeout, foreign keys)."""
     conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
     if read_only:
@@ -45,16 +64,35 @@ async def _configure(conn: aiosqlite.Connection, *, read_only: bool) -> None:
 
 
 class Database:
-    """The store: one writer connection (serialised by a lock) and one reader connection."""
+    """The store: one writer connection (serialised by a lock) and one reader connection.
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    Another process (an import) may hold SQLite's write lock far longer than the busy timeout:
+    a write transaction here then waits its turn (BEGIN IMMEDIATE retried until
+    `write_wait_seconds`), on the writer's thread, never blocking the event loop.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        write_wait_seconds: float = WRITE_WAIT_SECONDS,
+    ):
         self.path = path
         self.writer = writer
         self.reader = reader
+        self.write_wait_seconds = write_wait_seconds
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        migrate: bool = True,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        write_wait_seconds: float = WRITE_WAIT_SECONDS,
+    ) -> Database:
         """Open (creating if needed) the store at path and apply pending migrations."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,12 +100,13 @@ class Database:
         try:
             writer = await aiosqlite.connect(path, isolation_level=None)
             opened.append(writer)
+            await writer.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await writer.execute("PRAGMA journal_mode = WAL")
-            await _configure(writer, read_only=False)
+            await _configure(writer, read_only=False, busy_timeout_ms=busy_timeout_ms)
             reader = await aiosqlite.connect(path, isolation_level=None)
             opened.append(reader)
-            db_ = cls(path, writer, reader)
-            await _configure(db_.reader, read_only=True)
+            db_ = cls(path, writer, reader, write_wait_seconds)
+            await _configure(db_.reader, read_only=True, busy_timeout_ms=busy_timeout_ms)
             if migrate:
                 await db_.migrate()
         except BaseException:
@@ -91,13 +130,30 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A short write transaction (BEGIN IMMEDIATE) on the writer; rolls back on error."""
         async with self._write_lock:
-            await self.writer.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self.writer
             except BaseException:
                 await self.writer.execute("ROLLBACK")
                 raise
             await self.writer.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE on the writer, waiting its turn while another process writes."""
+        await self._in_turn(lambda: self.writer.execute("BEGIN IMMEDIATE"))
+
+    async def _in_turn(self, op: Callable[[], Awaitable[object]]) -> None:
+        """Run a statement that takes the write lock, again and again while SQLite says busy
+        (each try waits up to the busy timeout on the writer's thread), until the deadline."""
+        waited = _Waiting(self.write_wait_seconds)
+        while True:
+            try:
+                await op()
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or waited.over() or self.writer.in_transaction:
+                    raise
+            await waited.pause()
 
     async def run_in_writer(self, fn: Callable[..., T], *args: object) -> T:
         """Run fn(sqlite3_connection, *args) on the writer's own thread, in one hop.
@@ -113,8 +169,13 @@ class Database:
         fn(sqlite3_connection, *args), COMMIT (ROLLBACK on error) — one hop instead of one
         per statement, for the writes every message makes (rate-limit counters)."""
 
-        def run(conn: sqlite3.Connection) -> T:
-            conn.execute("BEGIN IMMEDIATE")
+        def run(conn: sqlite3.Connection) -> T | object:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    return _BUSY
+                raise
             try:
                 result = fn(conn, *args)
             except BaseException:
@@ -124,7 +185,14 @@ class Database:
             return result
 
         async with self._write_lock:
-            return await self.run_in_writer(run)
+            waited = _Waiting(self.write_wait_seconds)
+            while True:
+                result = await self.run_in_writer(run)
+                if result is not _BUSY:
+                    return result  # type: ignore[return-value]
+                if waited.over():
+                    raise sqlite3.OperationalError("database is locked")
+                await waited.pause()
 
     async def schema_version(self) -> int:
         """The highest migration applied (0 for a new store)."""
@@ -141,10 +209,10 @@ class Database:
     async def migrate(self) -> list[str]:
         """Apply every migration newer than the store's version; returns the names applied."""
         async with self._write_lock:
-            await self.writer.execute(
+            await self._in_turn(lambda: self.writer.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
+            ))
         current = await self.schema_version()
         applied = []
         for version, name, sql in migrations():
@@ -158,7 +226,7 @@ class Database:
             )
             async with self._write_lock:
                 try:
-                    await self.writer.executescript(script)
+                    await self._in_turn(lambda s=script: self.writer.executescript(s))
                 except Exception:
                     if self.writer.in_transaction:
                         await self.writer.execute("ROLLBACK")
@@ -186,3 +254,23 @@ class Database:
                 async with self.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
                     out[table] = int((await cur.fetchone())[0])
         return out
+
+
+class _Waiting:
+    """A write waiting its turn: the deadline, and short pauses between tries (logged once)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.started = time.monotonic()
+        self.deadline = self.started + seconds
+        self.tries = 0
+
+    def over(self) -> bool:
+        """True once the deadline has passed (the caller then raises)."""
+        return time.monotonic() >= self.deadline
+
+    async def pause(self) -> None:
+        """Sleep a little (the event loop is free meanwhile) before trying again."""
+        self.tries += 1
+        if self.tries == 1:
+            log.info("the store is being written by another process: waiting for its turn")
+        await asyncio.sleep(min(0.05 * self.tries, 0.5))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from storage.db import Database
 from storage.timefmt import to_db
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
+STAFF_KINDS = ("remind", "digest", "quarter")  # pushes for a staff member, dropped on revoke
 
 
 # --- payload -------------------------------------------------------------------------------------
@@ -74,6 +76,7 @@ class OutboxItem:
     key: str
     reply: Reply
     kind: str = "other"
+    staff_id: int | None = None  # the staff member it is for (not stored once they are revoked)
 
 
 @dataclass(frozen=True)
@@ -113,40 +116,74 @@ def chat_ref(channel: str, chat_id: str) -> str:
 
 
 async def enqueue(db: Database, items: list[OutboxItem], now: datetime) -> int:
-    """Insert the pushes not already present (INSERT OR IGNORE on the key) nor to blocked chats.
+    """Insert the pushes not already present (INSERT OR IGNORE on the key) nor to blocked chats
+    nor for a revoked staff member, in one transaction.
 
     Returns how many new rows were stored; running the same job twice stores nothing the
     second time.
     """
     if not items:
         return 0
-    stamp = to_db(now, _tz(now))
-    added = 0
-    async with db.transaction() as conn:
-        blocked = await _blocked(conn, {(i.channel, i.chat_id) for i in items})
-        for item in items:
-            if (item.channel, item.chat_id) in blocked:
-                continue
-            cur = await conn.execute(
-                "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, payload, idem_key,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (item.channel, item.chat_id, item.kind, reply_to_json(item.reply), item.key, stamp),
-            )
-            added += cur.rowcount if cur.rowcount > 0 else 0
-    return added
+    return await db.write_in_one_hop(enqueue_in, items, to_db(now, _tz(now)))
+
+
+def enqueue_in(conn: sqlite3.Connection, items: list[OutboxItem], stamp: str) -> int:
+    """`enqueue` inside the caller's transaction (on the writer's thread); rows added."""
+    chats = {(i.channel, i.chat_id) for i in items}
+    blocked = {
+        (str(r[0]), str(r[1]))
+        for r in conn.execute("SELECT channel, chat_id FROM blocked_chats")
+    } & chats
+    staff_ids = sorted({i.staff_id for i in items if i.staff_id is not None})
+    revoked: set[int] = set()
+    if staff_ids:
+        sql = (
+            "SELECT id FROM staff WHERE revoked_at IS NOT NULL"
+            " AND id IN (SELECT value FROM json_each(?))"
+        )
+        revoked = {int(r[0]) for r in conn.execute(sql, (json.dumps(staff_ids),))}
+    rows = [
+        (i.channel, i.chat_id, i.kind, reply_to_json(i.reply), i.key, stamp, i.staff_id)
+        for i in items
+        if (i.channel, i.chat_id) not in blocked and i.staff_id not in revoked
+    ]
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, payload, idem_key, created_at,"
+        " staff_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return conn.total_changes - before
+
+
+async def drop_staff_pushes(conn: aiosqlite.Connection, staff_id: int) -> int:
+    """Delete a staff member's pending pushes (inside the revoking transaction, before their
+    chats are unlinked); returns how many were dropped.
+
+    Their rows carry staff_id; rows queued before it was recorded are found by the chats still
+    linked to them.
+    """
+    marks = ",".join("?" * len(STAFF_KINDS))
+    cur = await conn.execute(
+        "DELETE FROM outbox WHERE state = 'pending' AND (staff_id = ? OR (staff_id IS NULL"
+        f" AND kind IN ({marks}) AND EXISTS (SELECT 1 FROM staff_links l WHERE l.staff_id = ?"
+        " AND l.channel = outbox.channel AND l.chat_id = outbox.chat_id)))",
+        (staff_id, *STAFF_KINDS, staff_id),
+    )
+    return max(cur.rowcount, 0)
+
+
+async def is_pending(db: Database, row_id: int) -> bool:
+    """True while this row is still waiting to be sent (not sent, dead, nor dropped)."""
+    sql = "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending'"
+    async with db.reader.execute(sql, (row_id,)) as cur:
+        return await cur.fetchone() is not None
 
 
 def _tz(now: datetime) -> ZoneInfo:
     """The tzinfo of an aware datetime as a ZoneInfo (UTC when it is not one)."""
     tz = now.tzinfo
     return tz if isinstance(tz, ZoneInfo) else ZoneInfo("UTC")
-
-
-async def _blocked(conn: aiosqlite.Connection, chats: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The subset of (channel, chat_id) pairs that are blocked."""
-    async with conn.execute("SELECT channel, chat_id FROM blocked_chats") as cur:
-        rows = {(str(r[0]), str(r[1])) for r in await cur.fetchall()}
-    return rows & chats
 
 
 async def keys_with_prefix(db: Database, prefix: str) -> int:

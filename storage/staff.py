@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from storage import outbox
 from storage.db import Database
 from storage.timefmt import FORMAT
 
@@ -228,7 +229,8 @@ async def list_entries(
 
 
 async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None = None) -> bool:
-    """Revoke a staff member: unlink every chat and cancel invites. False when not found
+    """Revoke a staff member: unlink every chat, cancel invites, drop their pending pushes
+    (reminders with citizens' names must not go out). False when not found
     (or already revoked, or of another unit when unit_id is given)."""
     async with db.transaction() as conn:
         sql = "SELECT id FROM staff WHERE id = ? AND revoked_at IS NULL"
@@ -240,6 +242,7 @@ async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None
             if await cur.fetchone() is None:
                 return False
         await conn.execute("UPDATE staff SET revoked_at = ? WHERE id = ?", (_stamp(now), staff_id))
+        await outbox.drop_staff_pushes(conn, staff_id)  # before the links that find old rows
         await conn.execute("DELETE FROM staff_links WHERE staff_id = ?", (staff_id,))
         await conn.execute("DELETE FROM staff_invites WHERE staff_id = ? AND used_at IS NULL",
                            (staff_id,))

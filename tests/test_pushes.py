@@ -7,7 +7,8 @@ from pathlib import Path
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Incoming
-from bot.pushes import enqueue_status_changes, fit
+from bot.pushes import fit
+from bot.status_pushes import catch_up
 from storage import outbox, prefs, ratings, subscriptions
 from storage.importer import import_dossiers
 from tests import pushes_helpers as h
@@ -44,8 +45,8 @@ async def test_status_change_from_a_file_reaches_followers_only(
     ctx: AppContext, tmp_path: Path
 ) -> None:
     """A's followers (two chats) get A's change; B's follower gets nothing; twice → once."""
-    first = await import_dossiers(ctx, write(tmp_path / "v1.csv", "Đang xử lý"))
-    assert await enqueue_status_changes(ctx, first.run_id) == 0  # first sight: no old status
+    await import_dossiers(ctx, write(tmp_path / "v1.csv", "Đang xử lý"))
+    assert await catch_up(ctx) == 0  # first sight: no old status
     async with ctx.db.reader.execute("SELECT id, code FROM dossiers") as cur:
         ids = {str(r[1]): int(r[0]) for r in await cur.fetchall()}
     now = ctx.now()
@@ -57,16 +58,16 @@ async def test_status_change_from_a_file_reaches_followers_only(
         ctx, write(tmp_path / "v2.csv", "Yêu cầu bổ sung", note="Bản sao giấy chứng sinh")
     )
     assert second.status_changes == 1
-    assert await enqueue_status_changes(ctx, second.run_id) == 2
-    assert await enqueue_status_changes(ctx, second.run_id) == 0
+    assert await catch_up(ctx) == 2
+    assert await catch_up(ctx) == 0
     got = await texts(ctx)
     assert set(got) == {("telegram", "11"), ("zalo", "z12")}
     text = got[("telegram", "11")][0]
     assert f"Hồ sơ {A} đã chuyển sang trạng thái: Yêu cầu bổ sung." in text
     assert "bổ sung giấy tờ" in text and "Bản sao giấy chứng sinh" in text
 
-    third = await import_dossiers(ctx, write(tmp_path / "v3.csv", "Đã có kết quả", "09/04/2026"))
-    assert await enqueue_status_changes(ctx, third.run_id) == 2
+    await import_dossiers(ctx, write(tmp_path / "v3.csv", "Đã có kết quả", "09/04/2026"))
+    assert await catch_up(ctx) == 2
     async with ctx.db.reader.execute(
         "SELECT payload FROM outbox WHERE chat_id = '11' ORDER BY id DESC LIMIT 1"
     ) as cur:
