@@ -310,23 +310,18 @@ class DeliveryWorker:
 
     async def _dispatch(self, ch: _Channel, row: outbox.OutboxRow) -> float | None:
         """Start sending one row, or return how long until it may be tried (None: skipped)."""
-        if row.id in ch.inflight or row.id in ch.finished or row.chat_id in ch.blocked:
-            return None
-        if row.chat_id in ch.busy_chats:
-            return 0.05
-        now = time.monotonic()
-        hold = ch.not_before.get(row.id, 0.0) - now
-        if hold > 0:
-            return hold
-        bucket = ch.chats.get(row.chat_id)
-        if bucket is None:
-            bucket = ch.chats[row.chat_id] = TokenBucket(ch.rate_chat, capacity=1.0)
-        chat_wait = bucket.delay()
-        if chat_wait > 0:
-            return chat_wait
+        wait = self._wait_for(ch, row)
+        if wait != 0.0:
+            return wait
         await self._pace(ch)
         if self._stopping:
             return None
+        # Another round (drain() beside the running dispatcher) may have taken the row or
+        # its chat while this one waited for the global cap: look again.
+        wait = self._wait_for(ch, row)
+        if wait != 0.0:
+            return wait
+        bucket = ch.chats[row.chat_id]
         bucket.take()
         ch.bucket.take()
         ch.window.take()
@@ -338,6 +333,21 @@ class DeliveryWorker:
         task.add_done_callback(self._sends.discard)
         task.add_done_callback(_log_failure)
         return None
+
+    def _wait_for(self, ch: _Channel, row: outbox.OutboxRow) -> float | None:
+        """0.0 when the row may be sent now, else seconds to wait (None: skip it)."""
+        if row.id in ch.inflight or row.id in ch.finished or row.chat_id in ch.blocked:
+            return None
+        if row.chat_id in ch.busy_chats:
+            return 0.05
+        hold = ch.not_before.get(row.id, 0.0) - time.monotonic()
+        if hold > 0:
+            return hold
+        bucket = ch.chats.get(row.chat_id)
+        if bucket is None:
+            bucket = ch.chats[row.chat_id] = TokenBucket(ch.rate_chat, capacity=1.0)
+        chat_wait = bucket.delay()
+        return chat_wait if chat_wait > 0 else 0.0
 
     async def _pace(self, ch: _Channel) -> None:
         """Wait for the channel's pause to end and for a global token and window slot."""

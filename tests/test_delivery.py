@@ -170,6 +170,26 @@ async def test_pending_survives_and_running_worker_wakes(ctx: AppContext) -> Non
     assert (await outbox.counts(ctx.db)).pending == 1
 
 
+async def test_drain_beside_the_running_dispatcher_sends_each_row_once(ctx: AppContext) -> None:
+    """drain() while the started dispatcher waits for the global cap: both rounds hold the same
+    row in memory; it is sent once (before, both sent it after the wait)."""
+    fast(ctx, telegram_rate_global=2.0)
+    await outbox.enqueue(ctx.db, items(3, 3), ctx.now())
+    sender = FakeSender()
+    worker = DeliveryWorker(ctx, {"telegram": sender}, poll_seconds=0.05)
+    await worker.start()
+    try:
+        for _ in range(200):
+            if len(sender.delivered) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        assert await worker.drain(timeout=10) == 0  # the third row waits ~1 s for the cap
+        await asyncio.sleep(0.2)
+    finally:
+        await worker.stop()
+    assert Counter(t for _, t in sender.delivered) == {"m 0": 1, "m 1": 1, "m 2": 1}
+
+
 def test_token_bucket_and_window() -> None:
     """The bucket spaces tokens at 1/rate; the window allows `limit` per window."""
     now = [0.0]
