@@ -170,6 +170,14 @@ async def test_pending_survives_and_running_worker_wakes(ctx: AppContext) -> Non
     assert (await outbox.counts(ctx.db)).pending == 1
 
 
+async def delivered(sender: FakeSender, n: int, timeout: float = 5.0) -> None:
+    """Wait until the sender has delivered n messages (or the timeout)."""
+    for _ in range(int(timeout / 0.01)):
+        if len(sender.delivered) >= n:
+            return
+        await asyncio.sleep(0.01)
+
+
 async def test_drain_beside_the_running_dispatcher_sends_each_row_once(ctx: AppContext) -> None:
     """drain() while the started dispatcher waits for the global cap: both rounds hold the same
     row in memory; it is sent once (before, both sent it after the wait)."""
@@ -179,10 +187,7 @@ async def test_drain_beside_the_running_dispatcher_sends_each_row_once(ctx: AppC
     worker = DeliveryWorker(ctx, {"telegram": sender}, poll_seconds=0.05)
     await worker.start()
     try:
-        for _ in range(200):
-            if len(sender.delivered) >= 2:
-                break
-            await asyncio.sleep(0.01)
+        await delivered(sender, 2)
         assert await worker.drain(timeout=10) == 0  # the third row waits ~1 s for the cap
         await asyncio.sleep(0.2)
     finally:

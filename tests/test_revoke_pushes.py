@@ -12,7 +12,7 @@ from bot.delivery import DeliveryWorker
 from storage import outbox
 from storage import staff as staff_store
 from tests import pushes_helpers as h
-from tests.test_delivery import FakeSender
+from tests.test_delivery import FakeSender, delivered
 from tests.test_scheduler import officers
 
 
@@ -71,10 +71,7 @@ async def test_a_row_the_worker_already_read_is_not_sent_after_the_revoke(
     worker = DeliveryWorker(ctx, {"telegram": sender}, poll_seconds=0.05)
     await worker.start()
     try:
-        for _ in range(200):
-            if len(sender.delivered) >= 2:
-                break
-            await asyncio.sleep(0.01)
+        await delivered(sender, 2)
         assert [c for c, _ in sender.delivered] == ["801", "802"]  # the 3rd waits ~1 s
         assert await staff_store.revoke(ctx.db, cb01.id, ctx.now()) is True
         await asyncio.sleep(1.5)
