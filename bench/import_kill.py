@@ -18,6 +18,7 @@ import os
 import random
 import signal
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -166,6 +167,7 @@ class Report:
     full_run_seconds: float = 0.0
     pushes: int = 0
     catch_up_rows: int = 0
+    catch_up_seconds: list[float] = field(default_factory=list)  # each, with the store's opening
     seconds: float = 0.0
 
 
@@ -214,7 +216,9 @@ async def run(folder: Path, rows: int, kills: int, followers: int, seed: int) ->
     for n in range(kills):
         where = await kill_once(db_path, files, rng, n % 2 == 1, report.full_run_seconds)
         report.phases[where] += 1
+        began = time.perf_counter()
         report.catch_up_rows += await catch_up(db_path)
+        report.catch_up_seconds.append(time.perf_counter() - began)
         report.pushes, _ = check(db_path)
     report.seconds = time.perf_counter() - started
     return report
@@ -235,6 +239,14 @@ def main() -> None:
     for where, count in sorted(report.phases.items()):
         print(f"  killed {where}: {count}")
     print(f"pushes caught up after kills: {report.catch_up_rows:,}")
+    if report.catch_up_seconds:
+        took = sorted(report.catch_up_seconds)
+        print(
+            f"catch-up after a kill, store opening included: min {took[0]:.2f} s, median"
+            f" {statistics.median(took):.2f} s, max {took[-1]:.2f} s (the uninterrupted import:"
+            f" {report.full_run_seconds:.1f} s, ratio of medians"
+            f" {statistics.median(took) / report.full_run_seconds:.3f})"
+        )
     print(f"status pushes queued at the end: {report.pushes:,}, each exactly once; store intact")
     print(f"total {report.seconds:.0f} s")
 
