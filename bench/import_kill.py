@@ -189,7 +189,7 @@ async def kill_once(
     if at_commit:
         while proc.returncode is None and runs_done(db_path) == done_before:
             await asyncio.sleep(0.001)
-        await asyncio.sleep(rng.uniform(0, 0.02))
+        await asyncio.sleep(rng.uniform(0, 0.005))
     else:
         await asyncio.sleep(rng.uniform(0, span))
     if proc.returncode is None:
