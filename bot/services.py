@@ -54,7 +54,11 @@ async def catch_up_once(ctx: AppContext) -> int:
 
 
 async def catch_up_loop(ctx: AppContext, seconds: float) -> None:
-    """Every `seconds`: the catch-up, so pushes committed by another process are not lost."""
+    """The catch-up at once (the bot's start), then every `seconds`, so pushes committed by
+    another process (an import killed after its commit) are not lost."""
+    queued = await catch_up_once(ctx)
+    if queued:
+        log.info("at start: %d status-change push(es) caught up", queued)
     while True:
         await asyncio.sleep(seconds)
         await catch_up_once(ctx)
@@ -77,9 +81,7 @@ async def start_services(
     worker = DeliveryWorker(ctx, senders, **worker_options)  # type: ignore[arg-type]
     await worker.start()
     setattr(ctx, WAKE_ATTR, worker.wake)
-    queued = await catch_up_once(ctx)
-    if queued:
-        log.info("at start: %d status-change push(es) caught up", queued)
+    # Not awaited here: the start must not wait for an import holding the write lock.
     loop = asyncio.create_task(catch_up_loop(ctx, catch_up_seconds), name="status-catch-up")
     sched = start_scheduler(ctx) if scheduler else AsyncIOScheduler(timezone=ctx.settings.tz)
     log.info("services started: delivery over %s", ", ".join(sorted(senders)) or "no channel")
