@@ -108,13 +108,13 @@ def add_followers(db_path: Path, followers: int) -> None:
 def phase(db_path: Path, done_before: int) -> str:
     """Where the kill fell: before the commit, between the commit and the queued pushes, after."""
     if runs_done(db_path) == done_before:
-        return "before commit"
+        return "killed before the commit"
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30) as conn:
         cursor = conn.execute(
             "SELECT last_id FROM push_cursors WHERE name = 'status_events'"
         ).fetchone()[0]
         last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM status_events").fetchone()[0]
-    return "after commit, pushes not queued" if cursor < last else "after the pushes"
+    return "killed after the commit, pushes not queued" if cursor < last else "killed after all"
 
 
 async def catch_up(db_path: Path) -> int:
@@ -237,7 +237,7 @@ def main() -> None:
     print(f"rows {args.rows:,}, followers {args.followers:,}, kills {args.kills}, seed {args.seed}")
     print(f"an uninterrupted import (process start to exit): {report.full_run_seconds:.1f} s")
     for where, count in sorted(report.phases.items()):
-        print(f"  killed {where}: {count}")
+        print(f"  {where}: {count}")
     print(f"pushes caught up after kills: {report.catch_up_rows:,}")
     if report.catch_up_seconds:
         took = sorted(report.catch_up_seconds)
