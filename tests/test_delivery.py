@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
+import sqlite3
 import time
 from collections import Counter
+
+import pytest
 
 from bot.channels.base import PermanentError, RecipientBlocked, RetryLater, TransientError
 from bot.context import AppContext
@@ -208,3 +213,30 @@ def test_token_bucket_and_window() -> None:
     window.take()
     window.take()
     assert abs(window.delay() - 1.0) < 1e-9
+
+
+async def test_a_failing_mark_is_logged_not_left_unretrieved(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The store refuses to record a dead row: the send task's exception is logged by the
+    worker, and asyncio never reports 'Task exception was never retrieved'."""
+
+    async def refuse(*args: object) -> None:
+        """The store is locked for good."""
+        raise sqlite3.OperationalError("database is locked")
+
+    fast(ctx)
+    await outbox.enqueue(ctx.db, items(1, 1), ctx.now())
+    sender = FakeSender()
+    sender.permanent.add("m 0")
+    monkeypatch.setattr(outbox, "mark_dead", refuse)
+    caplog.set_level(logging.ERROR)
+    worker = DeliveryWorker(ctx, {"telegram": sender})
+    await worker._round("telegram")
+    await asyncio.wait(set(worker._sends), timeout=5)
+    await asyncio.sleep(0)
+    gc.collect()
+    await asyncio.sleep(0)
+    messages = [r.getMessage() for r in caplog.records]
+    assert not any("never retrieved" in m for m in messages), messages
+    assert any(m.startswith("task ") and m.endswith(" failed") for m in messages), messages
