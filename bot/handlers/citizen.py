@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from bot.core.cards import full_card, status_card
+from bot.core.cards import FOLLOWED, full_card, status_card
 from bot.core.registry import ROLE_NAMES, Request, command
 from bot.core.text import EXAMPLE_CODE, CodeInput, fold_words, parse_code
 from bot.core.types import Button, Reply
@@ -111,14 +111,25 @@ async def tracuu(req: Request) -> list[Reply]:
         return answer
     assert dossier is not None
     today = req.ctx.now().date()
+    settings = req.ctx.settings
+    followed = await _is_followed(req, dossier)
+    stop = Button("🔕 Thôi theo dõi", f"/huytheodoi {dossier.code}")
     if factor is None:
-        card = status_card(dossier, today, req.ctx.calendar)
+        card = status_card(dossier, today, req.ctx.calendar, settings)
+        if followed:
+            return text(f"{card}\n{FOLLOWED}", ((stop,),))
         card += ("\n\nMuốn xem đầy đủ và nhận tin khi hồ sơ thay đổi? Gửi kèm 4 số cuối số điện "
                  f"thoại hoặc số CCCD của người nộp: /tracuu {dossier.code} <4 số cuối>")
         return text(card)
-    card = full_card(dossier, today, req.ctx.calendar)
+    card = full_card(dossier, today, req.ctx.calendar, settings, followed)
     follow = Button("🔔 Theo dõi hồ sơ này", f"/theodoi {dossier.code} {factor}")
-    return text(card, ((follow,),))
+    return text(card, ((stop if followed else follow,),))
+
+
+async def _is_followed(req: Request, dossier: Dossier) -> bool:
+    """True when this chat account follows the dossier."""
+    rows = await subscriptions.followed_by(req.ctx.db, req.incoming.channel, req.incoming.user_id)
+    return any(r.code == dossier.code for r in rows)
 
 
 @command("theodoi", "theo_doi",
