@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bot.demo.catalogue import catalogue
+from bot.demo.details import details
 from bot.demo.generate import Dossier, dossiers, iter_staff
 
 UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
@@ -45,7 +46,7 @@ XLSX_HEADER = (
     "Thanh toán trực tuyến", "Nội dung yêu cầu bổ sung",
 )
 PROCEDURE_HEADER = ("Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Mức độ", "Thời hạn giải quyết",
-                    "Phí, lệ phí")
+                    "Phí, lệ phí", "Thành phần hồ sơ", "Cơ quan thực hiện", "Đường dẫn")
 
 
 @dataclass
@@ -126,12 +127,13 @@ def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
     )
     procs = catalogue()
     proc_rows = [
-        [p.code, p.name, p.field, _LEVEL_LABEL[p.level], p.days, p.fee_text] for p in procs
+        [p.code, p.name, p.field, _LEVEL_LABEL[p.level], p.days, p.fee_text, *details(p.code)]
+        for p in procs
     ]
     with files.procedures_csv.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(PROCEDURE_HEADER)
-        w.writerows([[*r[:4], f"{r[4]} ngày làm việc", r[5]] for r in proc_rows])
+        w.writerows([[*r[:4], f"{r[4]} ngày làm việc", *r[5:]] for r in proc_rows])
     if xlsx:
         _save_xlsx(files.procedures_xlsx, PROCEDURE_HEADER, proc_rows, "Danh mục TTHC")
     ds = dossiers()
