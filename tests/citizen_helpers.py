@@ -11,9 +11,10 @@ import pytest
 
 from bot.config import Settings
 from bot.context import AppContext
-from bot.demo.generate import AS_OF
+from bot.demo.generate import AS_OF, dossiers
 from bot.demo.load import load_demo
-from bot.demo.write import write_demo
+from bot.demo.receipts import write_receipts
+from bot.demo.write import UNIT
 from bot.workdays import WorkCalendar
 from storage.db import Database
 
@@ -40,9 +41,11 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's files (CSV, receipts) written once for the session."""
+    """The demo's receipt images (bien-nhan/*.png) written once for the session, with
+    bien-nhan/codes.txt listing the code each holds, file by file."""
     out = tmp_path_factory.mktemp("citizen-demo-files")
-    write_demo(out, xlsx=False)
+    written = write_receipts(out / "bien-nhan", dossiers(), UNIT)
+    (out / "bien-nhan" / "codes.txt").write_text("\n".join(r.code for r in written))
     return out
 
 

@@ -84,6 +84,13 @@ def _factor(text: str, folded: str) -> tuple[str | None, bool]:
     return (lone[1], False) if lone else (None, False)
 
 
+def factor_in(text: str) -> str | None:
+    """The applicant's 4 digits announced in a text without a code (a photo's caption)."""
+    up = prepare(text)
+    factor, _typo = _factor(up, fold(up))
+    return factor
+
+
 def _fix_near(raw: str) -> str | None:
     """The strict code an almost-code stands for (O → 0, separators put right), or None."""
     chars = re.sub(r"[\s.,\-/_:;]", "", raw).replace("O", "0")

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.context import AppContext
 from bot.core import registry
+from bot.core.receipt import looks_like_image
 from bot.core.registry import Request
 from bot.core.text import clean_incoming, fold, parse_code, split_text
 from bot.core.types import Incoming, Reply
@@ -172,6 +173,10 @@ class Core:
             return Request(self.ctx, incoming, role, staff, name, args, max_text)
 
         if incoming.attachment is not None:
+            att = incoming.attachment
+            photo = registry.find("__image__", role)  # a receipt photo (bot/handlers/talk.py)
+            if photo is not None and looks_like_image(att.filename, att.mime, att.data[:16]):
+                return "image", await photo.handler(request("__image__", []))
             spec = registry.find("__file__", role)
             if spec is None:
                 return "file", [Reply(text=REFUSED)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from bot.demo.catalogue import catalogue
 from bot.demo.details import details
 from bot.demo.generate import Dossier, dossiers, iter_staff
+from bot.demo.receipts import Receipt, write_receipts
 
 UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
 
@@ -58,6 +59,7 @@ class DemoFiles:
     dossiers_csv: Path
     dossiers_xlsx: Path
     staff_csv: Path
+    receipts: list[Receipt] = field(default_factory=list)  # receipt images (bien-nhan/*.png)
 
 
 def _dmy(value: datetime | None, with_time: bool = True) -> str:
@@ -114,10 +116,11 @@ def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], ti
     book.save(path)
 
 
-def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
+def write_demo(outdir: Path, xlsx: bool = True, receipts: bool = True) -> DemoFiles:
     """Write the demo data set into outdir (created if needed); returns the file paths.
 
-    With xlsx=False only the CSV files are written (what `motcua demo` loads).
+    With xlsx=False only the CSV files are written (what `motcua demo` loads); with receipts a
+    few receipt images (QR code or barcode of the dossier's code) go to outdir/bien-nhan.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -144,6 +147,8 @@ def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
     if xlsx:
         rows = [_xlsx_row(n, d) for n, d in enumerate(ds, 1)]
         _save_xlsx(files.dossiers_xlsx, XLSX_HEADER, rows, "Danh sách hồ sơ")
+    if receipts:
+        files.receipts = write_receipts(outdir / "bien-nhan", ds, UNIT)
     with files.staff_csv.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(("Mã cán bộ", "Họ và tên", "Vai trò", "Phụ trách"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.core import freetext, intents
 from bot.core.contact import contact_lines
+from bot.core.receipt import read_texts
 from bot.core.registry import Request, command
 from bot.core.text import EXAMPLE_CODE
 from bot.core.types import Button, Reply
@@ -117,6 +119,21 @@ async def understand(req: Request) -> list[Reply]:
     if found.near is not None:
         return near_hint(found.near)
     return await answer_intent(req, intent, message)
+
+
+@command("__image__", help="", menu=False)
+async def receipt_photo(req: Request) -> list[Reply]:
+    """A receipt photo: the code its QR code or barcode holds → the lookup, else a clear answer."""
+    att = req.incoming.attachment
+    if att is None:
+        return text(UNREADABLE)
+    texts = await asyncio.to_thread(read_texts, att.data, req.ctx.settings.receipt_max_bytes)
+    for content in texts:
+        found = freetext.find(content)
+        if found.code is not None:
+            factor = freetext.factor_in(req.incoming.text or "")
+            return await answer_code(req, freetext.Found(code=found.code, factor=factor), "lookup")
+    return text(UNREADABLE)
 
 
 @command("__unknown__", help="", menu=False)
