@@ -88,12 +88,11 @@ INTENTS: tuple[Intent, ...] = (
         r"\b(?:mat|het|trong) (?:bao lau|may ngay|bao nhieu ngay)\b",
         r"\bbao lau\b", r"\bbao nhieu ngay\b",
         r"\bthu tuc\b", r"\b(?:lam|xin|cap) (?:lai )?(?:giay|so(?! dien)|ban)\b",
-        r"\bnop (?:truc tuyen|online|qua mang)\b",
         r"\b(?:muon|can|cach|huong dan) (?:lam |dang ky |xin )?" + _TOPIC,
     )),
     Intent("lookup", (
         r"\bho so\b.*\b(?:den dau|toi dau|sao roi|the nao roi|xong chua|co chua|duoc chua|"
-        r"xu ly chua|ra sao|bao gio|khi nao|luc nao|o dau|tinh trang|ket qua)\b",
+        r"xu ly chua|duyet|ra sao|bao gio|khi nao|luc nao|tinh trang|ket qua)\b",
         r"\b(?:tra cuu|kiem tra|xem|check|tinh trang|trang thai)\b.*\bho so\b",
         r"\b(?:tra cuu|kiem tra tinh trang|tinh trang ho so|trang thai ho so)\b",
         r"\b(?:ket qua|giay|so)\b.*\b(?:bao gio|khi nao|luc nao|xong chua|co chua|den dau)\b",
@@ -106,7 +105,8 @@ INTENTS: tuple[Intent, ...] = (
         r"\b(?:so dien thoai|dien thoai)\b.*\b(?:trung tam|bo phan|mot cua|ubnd|xa|phuong|ho tro|"
         r"lien he|goi)\b",
         r"\b(?:goi|alo) (?:cho )?(?:ai|so nao|dau)\b",
-        r"\bdia chi\b", r"\b(?:trung tam|bo phan mot cua|ubnd|uy ban)\b.*\bo dau\b",
+        r"\bdia chi\b", r"\b(?:trung tam|bo phan mot cua|ubnd|uy ban)\b.*\b(?:o dau|cho nao)\b",
+        r"\bnop\b.*\b(?:o dau|cho nao)\b",
         r"\b(?:o dau|cho nao)\b.*\b(?:nop|lam|trung tam|mot cua)\b",
         r"\b(?:nop|den) (?:o|tai) dau\b",
         r"\bgio (?:lam viec|hanh chinh|mo cua|dong cua|lam)\b",
@@ -118,6 +118,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("help", (
         r"\b(?:huong dan|tro giup|giup do|giup (?:toi|minh|em)|help|cach dung|su dung bot|"
         r"lam sao|lam the nao|lam nhu the nao|bot lam duoc gi|menu)\b",
+        r"\b(?:dung|su dung) (?:\w+ )?(?:nhu )?the nao\b",
     )),
     Intent("thanks", (
         r"\b(?:cam on|da cam on|cam ta|biet on)\b",

@@ -112,13 +112,24 @@ async def answer_intent(req: Request, intent: str, message: str) -> list[Reply]:
 async def understand(req: Request) -> list[Reply]:
     """Free text: a code anywhere → the lookup; else the intent's answer; [] when not understood."""
     message = req.text_args
-    found = freetext.find(message)
-    intent = intents.classify(message)
+    intent, found = decide(message)
     if found.code is not None:
         return await answer_code(req, found, intent)
     if found.near is not None:
         return near_hint(found.near)
     return await answer_intent(req, intent, message)
+
+
+def decide(message: str) -> tuple[str, freetext.Found]:
+    """What a message asks: (intent, what it holds). With a code the intent is lookup_code,
+    follow or unfollow; almost a code → near_code; else the intent table's answer."""
+    found = freetext.find(message)
+    intent = intents.classify(message)
+    if found.code is not None:
+        return (intent if intent in ("follow", "unfollow") else "lookup_code"), found
+    if found.near is not None:
+        return "near_code", found
+    return intent, found
 
 
 @command("__image__", help="", menu=False)
