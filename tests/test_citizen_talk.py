@@ -169,3 +169,13 @@ def test_intent_table_is_deterministic_and_folded() -> None:
     for message in ("Làm giấy khai sinh cần gì?", "lam giay khai sinh can gi"):
         assert intents.classify(message) == "catalogue"
         assert intents.catalogue_words(message) == ["khai", "sinh"]
+
+
+async def test_push_uses_the_same_advice(ctx: AppContext, core: Core) -> None:
+    """A status push for a late dossier gives the card's advice (apology and contact), not 'wait'."""
+    from bot.pushes import status_change_text
+    from storage.dossiers import find_by_code
+
+    late = (await find_by_code(ctx.db, D_LATE))[0]
+    text = status_change_text(late, "processing", ctx.now().date(), ctx.settings)
+    assert "xin lỗi" in text and "0235 3861 234" in text and "chưa cần làm gì" not in text
