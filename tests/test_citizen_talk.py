@@ -172,7 +172,7 @@ def test_intent_table_is_deterministic_and_folded() -> None:
 
 
 async def test_push_uses_the_same_advice(ctx: AppContext, core: Core) -> None:
-    """A status push for a late dossier gives the card's advice (apology and contact), not 'wait'."""
+    """A status push for a late dossier gives the card's advice (apology, contact), not 'wait'."""
     from bot.pushes import status_change_text
     from storage.dossiers import find_by_code
 
