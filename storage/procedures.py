@@ -52,26 +52,44 @@ async def _hits(db: Database, query: str, unit_id: int | None) -> list[tuple]:
         return list(await cur.fetchall())
 
 
-async def recent_counts(db: Database, codes: list[str], since: str) -> dict[str, int]:
-    """How many dossiers of each procedure code were received since (local text stamp)."""
-    out: dict[str, int] = {}
+async def recent_counts(db: Database, codes: list[str], since: str,
+                        known: dict[str, int] | None = None) -> dict[str, int]:
+    """How many dossiers of each procedure code were received since (local text stamp).
+
+    `known` holds counts already made for the same `since` and data (the caller keeps it, e.g.
+    on ctx.cache under counts_version); missing ones are counted and added to it.
+    """
+    known = {} if known is None else known
     for code in dict.fromkeys(codes):
+        if code in known:
+            continue
         async with db.reader.execute(
             "SELECT COUNT(*) FROM dossiers WHERE procedure_code = ? AND received_at >= ?",
             (code, since),
         ) as cur:
-            out[code] = int((await cur.fetchone())[0])
-    return out
+            known[code] = int((await cur.fetchone())[0])
+    return known
+
+
+async def counts_version(db: Database) -> tuple[int, int]:
+    """What the recent counts depend on: the last import run and the last dossier (ids)."""
+    async with db.reader.execute(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_runs),"
+        " (SELECT COALESCE(MAX(id), 0) FROM dossiers)"
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]), int(row[1])
 
 
 async def search(
     db: Database, words: list[str], limit: int = 10, unit_id: int | None = None,
-    since: str | None = None,
+    since: str | None = None, known: dict[str, int] | None = None,
 ) -> tuple[list[Procedure], int]:
     """Procedures matching the folded words (all of them, else any): (first `limit`, how many).
 
     Ranked by FTS5 relevance (the name weighs ten times the field) times 1 + ln(1 + the
     procedure's dossiers received since `since`), so the busiest of equally relevant ones leads.
+    `known`: counts already made (see recent_counts).
     """
     words = [w for w in (re.sub(r"[^0-9a-z]", "", w) for w in words) if w][:8]
     if not words:
@@ -80,7 +98,7 @@ async def search(
     if not rows and len(words) > 1:
         rows = await _hits(db, _match(words, "OR"), unit_id)
     top = rows[:RANKED]
-    counts = await recent_counts(db, [r[2] for r in top], since) if since else {}
+    counts = await recent_counts(db, [r[2] for r in top], since, known) if since else {}
 
     def weight(row: tuple) -> float:
         """Relevance (positive) times the popularity factor."""

@@ -13,7 +13,7 @@ from bot.core.types import Button, Reply
 from bot.handlers.common import INVITE, over_limit, spend, text
 from storage import subscriptions
 from storage.dossiers import Dossier, find_by_code, find_by_tail
-from storage.procedures import procedure_by_id, search
+from storage.procedures import counts_version, procedure_by_id, search
 from storage.staff import redeem_invite
 
 NOT_A_CODE = (
@@ -190,8 +190,14 @@ async def thutuc(req: Request) -> list[Reply]:
     words = fold_words(req.text_args[:200]).split()[:8]
     if not words:
         return text("Gửi /thutuc <từ khóa>, ví dụ: /thutuc khai sinh hoặc /thutuc dat dai")
-    since = (req.ctx.now() - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%S")
-    rows, total = await search(req.ctx.db, [w[:40] for w in words], limit=5, since=since)
+    since = (req.ctx.now() - timedelta(days=365)).strftime("%Y-%m-%dT00:00:00")
+    key = ("procedure_counts", since, await counts_version(req.ctx.db))
+    known = req.ctx.cache.get(key)
+    if not isinstance(known, dict):
+        known = {}
+        req.ctx.remember(key, known)
+    rows, total = await search(req.ctx.db, [w[:40] for w in words], limit=5, since=since,
+                               known=known)
     if not rows:
         return text("Không tìm thấy thủ tục nào phù hợp với từ khóa bạn gửi. Hãy thử từ khóa "
                     "ngắn hơn, ví dụ: khai sinh, kết hôn, chứng thực.")
