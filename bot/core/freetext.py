@@ -40,6 +40,7 @@ _AFTER_WORD = re.compile(r"[^\w]{0,3}(?:\w+[^\w]{1,3}){0,4}?[.…*xX]*(\d{4,12})
 _MASKED4 = re.compile(r"(?:…|\.{2,}|\*{2,}|[xX]{2,})\s?(\d{4})(?!\d)")
 # Words before a code typed alone: "tra cứu", "hồ sơ", "mã" (upper case, with or without accents).
 _LEAD = re.compile(r"^\s*(?:(?:TRA|CỨU|CUU|KIỂM|KIEM|XEM|HỒ|HO|SƠ|SO|HS|MÃ|MA|SỐ)\s*[:.]?\s+)+")
+_DIGITS4 = re.compile(r"[\dO]{4}")
 _FOUR_O = re.compile(r"(?<![\w])(?=[\dOo]{4}(?![\w]))(?=[\dOo]*[Oo])[\dOo]*\d[\dOo]*")
 
 
@@ -105,6 +106,8 @@ def _fix_near(raw: str) -> str | None:
 def find(text: str) -> Found:
     """The code, the 4 digits and any near miss in a sentence (nothing found → empty Found)."""
     up = prepare(text)
+    if _DIGITS4.search(up) is None:  # no code, tail or near miss without 4 digits or O's in a row
+        return Found()
     for m in _CODE.finditer(up):
         parsed = parse_code(m[0].strip())
         if parsed is None:
