@@ -179,3 +179,17 @@ async def test_push_uses_the_same_advice(ctx: AppContext, core: Core) -> None:
     late = (await find_by_code(ctx.db, D_LATE))[0]
     text = status_change_text(late, "processing", ctx.now().date(), ctx.settings)
     assert "xin lỗi" in text and "0235 3861 234" in text and "chưa cần làm gì" not in text
+
+
+def test_check_lists_the_contact_settings(settings: object) -> None:
+    """`motcua check` shows each contact setting, and warns about the ones not set."""
+    import io
+
+    from bot.commands.run import Report, _check_contact
+
+    out = io.StringIO()
+    configured = settings.model_copy(update={"contact_hotline": "0235 3861 234"})  # type: ignore[attr-defined]
+    _check_contact(configured, Report(out))
+    text = out.getvalue()
+    assert "✓ Đường dây nóng cho công dân: 0235 3861 234" in text
+    assert "MOTCUA_CONTACT_ADDRESS" in text and "MOTCUA_CONTACT_HOURS" in text
