@@ -40,6 +40,7 @@ _AFTER_WORD = re.compile(r"[^\w]{0,3}(?:\w+[^\w]{1,3}){0,4}?[.…*xX]*(\d{4,12})
 _MASKED4 = re.compile(r"(?:…|\.{2,}|\*{2,}|[xX]{2,})\s?(\d{4})(?!\d)")
 # Words before a code typed alone: "tra cứu", "hồ sơ", "mã" (upper case, with or without accents).
 _LEAD = re.compile(r"^\s*(?:(?:TRA|CỨU|CUU|KIỂM|KIEM|XEM|HỒ|HO|SƠ|SO|HS|MÃ|MA|SỐ)\s*[:.]?\s+)+")
+_SPLIT_TAIL = re.compile(r"\d{6}\s*[-\s]\s*\d{4}")
 _DIGITS4 = re.compile(r"[\dO]{4}")
 _FOUR_O = re.compile(r"(?<![\w])(?=[\dOo]{4}(?![\w]))(?=[\dOo]*[Oo])[\dOo]*\d[\dOo]*")
 
@@ -120,7 +121,7 @@ def find(text: str) -> Found:
         factor, typo = _factor(rest, fold(rest))
         return Found(code=candidate, factor=factor, factor_typo=typo)
     typed = _LEAD.sub("", up, count=1)
-    if typed != up or " " in typed.strip():
+    if _SPLIT_TAIL.search(typed):  # date and ordinal apart: never a bare phone number
         parsed = parse_code(typed)
         if parsed is not None:
             return Found(code=parsed.tail, factor=parsed.factor)
