@@ -8,8 +8,13 @@ Builds (or reuses with --db of an existing bench store) a store of 2,000,000 × 
   * Core.handle of a bare code from a citizen (status card + rate-limit write);
   * Core.handle of code + 4 digits from a citizen (full card);
   * Core.handle of a partial code (missing leading part) from a citizen;
-  * Core.handle of a bare code from an officer (no rate-limit write).
-Prints p50 / p99 / mean in milliseconds as a Markdown table.
+  * Core.handle of a bare code from an officer (no rate-limit write);
+  * free text from citizens (issue 13): a code inside a sentence, a code and "sđt đuôi 1234" in a
+    sentence, an intent without a code ("giờ làm việc"), a catalogue question (FTS5);
+  * decoding a 1280×960 receipt photo (JPEG, slightly tilted) with zxing-cpp, beside its peer in
+    the same run: only opening the same JPEG and turning it grey (Pillow).
+Prints p50 / p99 / mean in milliseconds as a Markdown table, then the free-text and receipt
+cases with min / median / max and the ratio of their median to the peer's.
 """
 
 from __future__ import annotations
@@ -148,8 +153,81 @@ async def measure(path: Path, sample: list[str], lookups: int) -> list[tuple[str
                                                pick().split(".", 3)[3])))
     await timed("Core.handle: code alone (officer, no rate-limit write)",
                 lambda i: core.handle(Incoming("bench", "officer", "officer", pick())))
+    for label, make in FREE_TEXT:
+        await timed(label, lambda i, make=make: core.handle(
+            Incoming("bench", f"u{i % 500}", "c", make(pick()))))
     await db.close()
     return results
+
+
+# Free text (issue 13): (label, message made from a code). The peer is "code alone" above.
+FREE_TEXT = [
+    ("free text: code inside a sentence (citizen)",
+     lambda code: f"cho tôi hỏi hồ sơ {code} đến đâu rồi ạ"),
+    ("free text: sentence with code and 'sđt đuôi 1234'",
+     lambda code: f"hs {code.lower()} sđt đuôi 1234 sao rồi ad"),
+    ("free text: intent without a code ('giờ làm việc')",
+     lambda code: "cho mình hỏi giờ làm việc của một cửa"),
+    ("free text: catalogue question (FTS5, busiest first)",
+     lambda code: "làm giấy khai sinh cần gì"),
+]
+PEER = "Core.handle: code alone (citizen, status card, rate-limit write)"
+
+
+def receipt_photo() -> bytes:
+    """A 1280×960 JPEG photo of a demo-like receipt, tilted 4° as a hand-held shot."""
+    import io
+    from datetime import datetime as dt
+
+    from PIL import Image
+
+    from bot.demo.catalogue import ACTIVE
+    from bot.demo.generate import Dossier
+    from bot.demo.receipts import render
+
+    d = Dossier(ACTIVE[0], dt(2026, 6, 30, 9, 5), dt(2026, 7, 1, 17, 0))
+    d.code = "000.34.27.H31-260630-0007"
+    image = Image.open(io.BytesIO(render(d, "Trung tâm Phục vụ hành chính công xã Kẻ Sắt",
+                                          "qr-url"))).convert("RGB")
+    image = image.rotate(4, fillcolor=(235, 235, 230))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def measure_receipts(rounds: int) -> list[tuple[str, list[float]]]:
+    """Decode the receipt photo `rounds` times, alternating with its peer (open + grey)."""
+    import io
+
+    from PIL import Image
+
+    from bot.core.receipt import read_texts
+
+    photo = receipt_photo()
+    assert any("260630-0007" in t for t in read_texts(photo, 10**8)), "receipt not read"
+    decode, peer = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        Image.open(io.BytesIO(photo)).convert("L").load()
+        peer.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        read_texts(photo, 10**8)
+        decode.append((time.perf_counter() - t0) * 1000)
+    return [("peer: open the 1280×960 JPEG and turn it grey (Pillow)", peer),
+            ("receipt photo 1280×960: decode QR (bot.core.receipt.read_texts)", decode)]
+
+
+def print_ratios(results: list[tuple[str, list[float]]], peer_label: str, title: str) -> None:
+    """min / median / max of each case and the ratio of its median to the peer's median."""
+    by = dict(results)
+    peer = statistics.median(by[peer_label])
+    print(f"\n{title} (peer: {peer_label}, median {peer:.3f} ms)\n")
+    print("| case | min ms | median ms | max ms | p99 ms | median / peer |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, samples in results:
+        med = statistics.median(samples)
+        print(f"| {label} | {min(samples):.3f} | {med:.3f} | {max(samples):.3f} | "
+              f"{stats(samples)[1]:.3f} | {med / peer:.2f} |")
 
 
 def main() -> int:
@@ -158,6 +236,7 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="× 2,000,000 dossiers (default 1)")
     ap.add_argument("--lookups", type=int, default=5000, help="timed calls per case")
     ap.add_argument("--db", type=Path, help="store path (reused when it exists)")
+    ap.add_argument("--receipts", type=int, default=50, help="timed receipt decodings")
     args = ap.parse_args()
     total = int(2_000_000 * args.scale)
     tmp = None
@@ -186,6 +265,11 @@ def main() -> int:
     for label, samples in results:
         p50, p99, mean = stats(samples)
         print(f"| {label} | {p50:.3f} | {p99:.3f} | {mean:.3f} |")
+    free = [(label, samples) for label, samples in results
+            if label == PEER or label.startswith("free text")]
+    print_ratios(free, PEER, "Free text")
+    print_ratios(measure_receipts(args.receipts), "peer: open the 1280×960 JPEG and turn it "
+                 "grey (Pillow)", f"Receipt photo, {args.receipts} rounds, one thread")
     if tmp is not None:
         tmp.cleanup()
     return 0

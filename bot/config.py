@@ -82,6 +82,13 @@ class Settings(BaseSettings):
     quarterly_time: time = time(8, 0)
     due_soon_working_days: int = Field(1, ge=0, le=30)
 
+    # Citizens (issue 13): whom to contact (shown in /lienhe, overdue cards, `motcua check`) and
+    # the largest receipt photo the bot reads.
+    contact_hotline: str | None = None
+    contact_address: str | None = None
+    contact_hours: str | None = None
+    receipt_max_bytes: int = Field(10_000_000, ge=10_000)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

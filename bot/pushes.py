@@ -17,6 +17,7 @@ import dataclasses
 import logging
 from datetime import date, datetime, timedelta
 
+from bot.config import Settings
 from bot.context import AppContext
 from bot.core.cards import next_step, officer_line, status_label
 from bot.core.text import split_text
@@ -309,12 +310,14 @@ def rate_buttons(dossier_id: int) -> tuple[tuple[Button, ...], ...]:
     return (tuple(Button(label, f"{RATE_PREFIX}:{dossier_id}:{n}") for n, label in RATE_BUTTONS),)
 
 
-def status_change_text(d: Dossier, new_status: str) -> str:
-    """'Hồ sơ … đã chuyển sang …', the next step, and the supplement note when asked."""
+def status_change_text(d: Dossier, new_status: str, today: date | None = None,
+                       settings: Settings | None = None) -> str:
+    """'Hồ sơ … đã chuyển sang …', the next step (the cards' advice, as of today), and the
+    supplement note when asked."""
     shown = dataclasses.replace(d, status=new_status)
     lines = [
         f"🔔 Hồ sơ {d.code} đã chuyển sang trạng thái: {status_label(shown)}.",
-        next_step(shown),
+        next_step(shown, today, settings),
     ]
     if new_status == "supplement":
         note = (d.supplement_note or "").strip()

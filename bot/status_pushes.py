@@ -9,8 +9,11 @@ the bot's start and periodically while it runs (`bot.services`).
 
 from __future__ import annotations
 
+import functools
 import logging
+from datetime import date
 
+from bot.config import Settings
 from bot.context import AppContext
 from bot.core.cards import STATUS_TEXT
 from bot.core.types import Reply
@@ -27,7 +30,10 @@ RATING_QUESTION = "\n\nBạn có hài lòng với việc giải quyết hồ sơ
 
 
 def build_pushes(
-    events: list[FollowerEvent], dossiers: dict[int, Dossier]
+    events: list[FollowerEvent],
+    dossiers: dict[int, Dossier],
+    today: date | None = None,
+    settings: Settings | None = None,
 ) -> list[outbox.OutboxItem]:
     """One push per following chat and status change; at result/returned it asks for a
     rating (three buttons) unless this chat rated the dossier already."""
@@ -38,7 +44,7 @@ def build_pushes(
         if d is None or ev.new_status not in STATUS_TEXT:
             continue
         if ev.event_id not in texts:
-            texts[ev.event_id] = status_change_text(d, ev.new_status)
+            texts[ev.event_id] = status_change_text(d, ev.new_status, today, settings)
         text = texts[ev.event_id]
         limit = max_text(ev.channel)
         reply = Reply(text[:limit])
@@ -62,10 +68,11 @@ async def catch_up(ctx: AppContext, span: int = status_fanout.SPAN) -> int:
         return 0
     now = ctx.now()
     stamp = to_db(now, ctx.settings.tz)
+    build = functools.partial(build_pushes, today=now.date(), settings=ctx.settings)
     added = 0
     while True:
         step = await ctx.db.write_in_one_hop(
-            status_fanout.fan_out_step, build_pushes, stamp, span
+            status_fanout.fan_out_step, build, stamp, span
         )
         added += step.added
         if step.done:

@@ -54,6 +54,10 @@ PROCEDURE_COLUMNS: dict[str, tuple[str, ...]] = {
     "level": ("Mức độ", "Mức độ DVCTT"),
     "days": ("Thời hạn giải quyết",),
     "fee_text": ("Phí, lệ phí", "Phí", "Lệ phí"),
+    # Optional details of a procedure's card (issue 13).
+    "documents": ("Thành phần hồ sơ", "Hồ sơ gồm", "Giấy tờ cần nộp"),
+    "office": ("Cơ quan thực hiện", "Cơ quan giải quyết"),
+    "url": ("Đường dẫn", "URL", "Link", "Địa chỉ trực tuyến"),
 }
 PROCEDURE_REQUIRED = ("code", "name", "level")
 

@@ -56,7 +56,8 @@ DOSSIER_FIELDS = (
     "paid_online",
     "supplement_note",
 )
-PROCEDURE_FIELDS = ("code", "name", "name_search", "field", "level", "days", "fee_text")
+PROCEDURE_FIELDS = ("code", "name", "name_search", "field", "level", "days", "fee_text",
+                    "documents", "office", "url")
 
 # In DOSSIER_FIELDS order: the five flags before `fee`, then `paid_online` after it.
 _BOOLS = ("fully_online", "digitized_input", "digitized_output", "stored", "reused", "paid_online")
@@ -420,4 +421,7 @@ class ProcedureRow:
             level,
             days,
             cell("fee_text") or None,
+            cell("documents") or None,
+            cell("office") or None,
+            cell("url") or None,
         )

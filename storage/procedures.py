@@ -1,10 +1,17 @@
-"""Catalogue search for chat (/thutuc): accent-insensitive LIKE on procedures.name_search."""
+"""Catalogue search for chat: SQLite FTS5 over folded names and fields, ranked by relevance and
+by how many dossiers each procedure had lately; one procedure's card details."""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from storage.db import Database
+
+RANKED = 50  # the best FTS hits whose recent dossiers are counted for the ranking
+_COLUMNS = "p.id, p.unit_id, p.code, p.name, p.level, p.days, p.fee_text, p.documents, " \
+    "p.office, p.url, p.field"
 
 
 @dataclass
@@ -18,31 +25,93 @@ class Procedure:
     level: str
     days: int | None
     fee_text: str | None
+    documents: str | None = None
+    office: str | None = None
+    url: str | None = None
+    field: str | None = None
 
 
-def _escape(word: str) -> str:
-    """Escape LIKE wildcards in a search word."""
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _match(words: list[str], joiner: str) -> str:
+    """An FTS5 query: each folded word as a quoted prefix term, joined by AND or OR."""
+    terms = [f'"{w}"*' for w in words]
+    return f" {joiner} ".join(terms)
+
+
+async def _hits(db: Database, query: str, unit_id: int | None) -> list[tuple]:
+    """(procedure row…, bm25) of every FTS match, best bm25 first."""
+    params: list[object] = [query]
+    unit = ""
+    if unit_id is not None:
+        unit = " AND p.unit_id = ?"
+        params.append(unit_id)
+    async with db.reader.execute(
+        f"SELECT {_COLUMNS}, bm25(procedures_fts, 10.0, 1.0) AS score FROM procedures_fts"
+        " JOIN procedures p ON p.id = procedures_fts.rowid"
+        f" WHERE procedures_fts MATCH ?{unit} ORDER BY score", params,
+    ) as cur:
+        return list(await cur.fetchall())
+
+
+async def recent_counts(db: Database, codes: list[str], since: str,
+                        known: dict[str, int] | None = None) -> dict[str, int]:
+    """How many dossiers of each procedure code were received since (local text stamp).
+
+    `known` holds counts already made for the same `since` and data (the caller keeps it, e.g.
+    on ctx.cache under counts_version); missing ones are counted and added to it.
+    """
+    known = {} if known is None else known
+    for code in dict.fromkeys(codes):
+        if code in known:
+            continue
+        async with db.reader.execute(
+            "SELECT COUNT(*) FROM dossiers WHERE procedure_code = ? AND received_at >= ?",
+            (code, since),
+        ) as cur:
+            known[code] = int((await cur.fetchone())[0])
+    return known
+
+
+async def counts_version(db: Database) -> tuple[int, int]:
+    """What the recent counts depend on: the last import run and the last dossier (ids)."""
+    async with db.reader.execute(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_runs),"
+        " (SELECT COALESCE(MAX(id), 0) FROM dossiers)"
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]), int(row[1])
 
 
 async def search(
-    db: Database, words: list[str], limit: int = 10, unit_id: int | None = None
+    db: Database, words: list[str], limit: int = 10, unit_id: int | None = None,
+    since: str | None = None, known: dict[str, int] | None = None,
 ) -> tuple[list[Procedure], int]:
-    """Procedures whose folded name holds every folded word: (first `limit`, how many in all)."""
-    words = [w for w in words if w][:8]
+    """Procedures matching the folded words (all of them, else any): (first `limit`, how many).
+
+    Ranked by FTS5 relevance (the name weighs ten times the field) times 1 + ln(1 + the
+    procedure's dossiers received since `since`), so the busiest of equally relevant ones leads.
+    `known`: counts already made (see recent_counts).
+    """
+    words = [w for w in (re.sub(r"[^0-9a-z]", "", w) for w in words) if w][:8]
     if not words:
         return [], 0
-    where = " AND ".join("name_search LIKE ? ESCAPE '\\'" for _ in words)
-    params: list[object] = [f"%{_escape(w)}%" for w in words]
-    if unit_id is not None:
-        where += " AND unit_id = ?"
-        params.append(unit_id)
-    async with db.reader.execute(f"SELECT COUNT(*) FROM procedures WHERE {where}", params) as cur:
-        total = int((await cur.fetchone())[0])
+    rows = await _hits(db, _match(words, "AND"), unit_id)
+    if not rows and len(words) > 1:
+        rows = await _hits(db, _match(words, "OR"), unit_id)
+    top = rows[:RANKED]
+    counts = await recent_counts(db, [r[2] for r in top], since, known) if since else {}
+
+    def weight(row: tuple) -> float:
+        """Relevance (positive) times the popularity factor."""
+        return -float(row[-1]) * (1.0 + math.log1p(counts.get(row[2], 0)))
+
+    ranked = sorted(top, key=weight, reverse=True) + rows[RANKED:]
+    return [Procedure(*r[:-1]) for r in ranked[:limit]], len(rows)
+
+
+async def procedure_by_id(db: Database, procedure_id: int) -> Procedure | None:
+    """One catalogue entry by its id, or None."""
     async with db.reader.execute(
-        "SELECT id, unit_id, code, name, level, days, fee_text FROM procedures"
-        f" WHERE {where} ORDER BY length(name), name LIMIT ?",
-        [*params, limit],
+        f"SELECT {_COLUMNS} FROM procedures p WHERE p.id = ?", (procedure_id,)
     ) as cur:
-        rows = [Procedure(*r) for r in await cur.fetchall()]
-    return rows, total
+        row = await cur.fetchone()
+    return Procedure(*row) if row else None

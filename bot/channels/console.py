@@ -134,6 +134,18 @@ def _attachment(arg: str) -> Attachment | str:
     return Attachment(filename=path.name, data=path.read_bytes())
 
 
+def _image(arg: str, max_bytes: int) -> Attachment | str:
+    """A receipt photo from a path typed after /anh (sent as an image), or a Vietnamese error."""
+    path = Path(arg.strip().strip('"').strip("'")).expanduser()
+    if not arg.strip():
+        return "Gửi /anh <đường dẫn ảnh> để gửi ảnh giấy biên nhận (mã QR hoặc mã vạch)."
+    if not path.is_file():
+        return f"Không tìm thấy tệp {path}."
+    too_big = path.stat().st_size > max_bytes  # not read: the core answers as for any large photo
+    return Attachment(filename=path.name, data=b"" if too_big else path.read_bytes(),
+                      mime="image/*")
+
+
 async def run_console(
     ctx: AppContext, core: Any, *, demo: bool, input_stream: IO[str] | None = None,
     output: IO[str] | None = None,
@@ -155,7 +167,8 @@ async def run_console(
           "/thoat để thoát.", file=out)
     if demo:
         print("Chế độ thử: đổi vai bằng /as citizen | officer | leader | admin.", file=out)
-    print("Gửi tệp cho bot: /tep <đường dẫn>.", file=out)
+    print("Gửi tệp cho bot: /tep <đường dẫn>; gửi ảnh giấy biên nhận: /anh <đường dẫn>.",
+          file=out)
     print(await _describe(ctx, person), file=out)
     print(file=out)
     out.flush()
@@ -181,6 +194,12 @@ async def run_console(
         attachment = None
         if text.split()[0].lower() == "/tep":
             got = _attachment(text[4:])
+            if isinstance(got, str):
+                print(got + "\n", file=out)
+                continue
+            attachment, text = got, ""
+        if text and text.split()[0].lower() == "/anh":
+            got = _image(text[4:], ctx.settings.receipt_max_bytes)
             if isinstance(got, str):
                 print(got + "\n", file=out)
                 continue

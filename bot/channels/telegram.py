@@ -281,6 +281,11 @@ def _label(text: str, *, button: bool = False, document: bool = False) -> str:
 # ---- the channel ----------------------------------------------------------------------------
 
 
+def _is_image_document(document: Any) -> bool:
+    """True when a document was sent with an image MIME type (a receipt photo sent as a file)."""
+    return document is not None and (document.mime_type or "").lower().startswith("image/")
+
+
 class TelegramChannel:
     """The bot on Telegram: an Application with our handlers, started and stopped by the runner."""
 
@@ -325,7 +330,8 @@ class TelegramChannel:
         self.application.bot_data["motcua_channel"] = self
         self.application.add_handler(
             MessageHandler(
-                (filters.TEXT | filters.COMMAND | filters.Document.ALL | filters.CAPTION)
+                (filters.TEXT | filters.COMMAND | filters.Document.ALL | filters.CAPTION
+                 | filters.PHOTO)
                 & ~filters.UpdateType.EDITED,
                 self.on_message,
             )
@@ -472,7 +478,10 @@ class TelegramChannel:
         chat_id = str(chat.id)
         text = message.text or message.caption or ""
         attachment = None
-        if message.document is not None:
+        if message.photo or _is_image_document(message.document):
+            async with self._lock(chat_id):
+                attachment = await self._download_photo(message)
+        elif message.document is not None:
             async with self._lock(chat_id):
                 attachment, problem = await self._download(message.document, chat_id)
             if problem is not None:
@@ -525,6 +534,28 @@ class TelegramChannel:
             return None, TOO_BIG if "too big" in str(exc).lower() else DOWNLOAD_FAILED
         name = document.file_name or "tep-gui-len"
         return Attachment(filename=name, data=data, mime=document.mime_type), None
+
+    async def _download_photo(self, message: Any) -> Attachment:
+        """A receipt photo (the largest size under MOTCUA_RECEIPT_MAX_BYTES) or image file as an
+        image Attachment; empty data when it is too large or the download failed (the core then
+        answers that the code could not be read)."""
+        cap = self.ctx.settings.receipt_max_bytes
+        if message.photo:
+            fitting = [p for p in message.photo if (p.file_size or 0) <= cap]
+            source = max(fitting, key=lambda p: p.width * p.height) if fitting else None
+            name, mime = "anh.jpg", "image/jpeg"
+        else:
+            doc = message.document
+            source = doc if (doc.file_size or 0) <= cap else None
+            name, mime = doc.file_name or "anh", doc.mime_type or "image/*"
+        data = b""
+        if source is not None:
+            try:
+                file = await source.get_file()
+                data = bytes(await file.download_as_bytearray())
+            except TelegramError as exc:
+                log.warning("Telegram: photo download failed: %s", exc)
+        return Attachment(filename=name, data=data[: cap + 1], mime=mime)
 
     def _lock(self, chat_id: str) -> asyncio.Lock:
         """The lock keeping one chat's messages answered in order."""

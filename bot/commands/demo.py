@@ -35,6 +35,8 @@ def _demo_data(args: argparse.Namespace) -> int:
     print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
     for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv"):
         print(f"  {getattr(files, name)}")
+    for receipt in files.receipts:
+        print(f"  {receipt.path}  (biên nhận, mã hồ sơ {receipt.code}; thử: /anh {receipt.path})")
     print(
         "Nạp vào kho: motcua import procedures "
         f"{files.procedures_csv} && motcua import dossiers {files.dossiers_csv}"

@@ -116,12 +116,25 @@ def _check_settings(settings: Settings, report: Report) -> None:
             "Chưa có quản trị viên trong MOTCUA_ADMIN_IDS (có thể mời bằng "
             "«motcua staff invite --role admin»).",
         )
+    _check_contact(settings, report)
     if not _has(settings.telegram_token) and not _has(settings.zalo_token):
         report.line(
             WARN,
             "Chưa đặt MOTCUA_TELEGRAM_TOKEN hay MOTCUA_ZALO_TOKEN: «motcua run» sẽ mở "
             "trò chuyện trong terminal.",
         )
+
+
+def _check_contact(settings: Settings, report: Report) -> None:
+    """The center's contact shown to citizens (hotline, address, hours): each set or missing."""
+    from bot.core.contact import CONTACT_SETTINGS
+
+    for field, label in CONTACT_SETTINGS:
+        value = getattr(settings, field)
+        if value:
+            report.line(OK, f"{label} cho công dân: {value}")
+        else:
+            report.line(WARN, f"Chưa đặt MOTCUA_{field.upper()} ({label.lower()} cho công dân).")
 
 
 async def _check_store(settings: Settings, report: Report) -> None:

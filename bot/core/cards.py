@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.config import Settings
+from bot.core.advice import ADVICE, advice
 from bot.core.text import mask_name, vn_date
 from bot.workdays import WorkCalendar
 from storage.dossiers import Dossier
@@ -21,22 +23,8 @@ STATUS_TEXT = {
     "returned": "Đã trả kết quả",
 }
 
-NEXT_STEP = {
-    "received": "Hồ sơ đã được tiếp nhận và đang chờ chuyển xử lý; bạn chưa cần làm gì thêm.",
-    "processing": "Hồ sơ đang được giải quyết; bạn chưa cần làm gì thêm, hãy chờ đến ngày hẹn trả.",
-    "supplement": "Vui lòng bổ sung giấy tờ theo yêu cầu của Bộ phận Một cửa; thời hạn giải quyết "
-    "tạm dừng cho đến khi bạn bổ sung.",
-    "payment": "Vui lòng nộp phí, lệ phí hoặc nghĩa vụ tài chính theo thông báo để hồ sơ được "
-    "tiếp tục giải quyết.",
-    "rejected": "Vui lòng liên hệ Bộ phận Một cửa để biết lý do và hoàn thiện hồ sơ trước khi "
-    "nộp lại.",
-    "stopped": "Vui lòng liên hệ Bộ phận Một cửa để biết lý do dừng xử lý.",
-    "withdrawn": "Hồ sơ đã được rút theo đề nghị của bạn; không cần làm gì thêm.",
-    "result": "Mời bạn đến Bộ phận Một cửa nhận kết quả, nhớ mang theo giấy biên nhận.",
-    "returned": "Hồ sơ đã hoàn thành và đã trả kết quả; không cần làm gì thêm.",
-}
-
-RESULT_POSTAL = "Kết quả đã được gửi qua bưu chính đến địa chỉ bạn đăng ký; vui lòng chú ý nhận."
+RESULT_POSTAL = ADVICE["result_posted"]
+FOLLOWED = "🔔 Bạn đang theo dõi hồ sơ này: bot sẽ nhắn cho bạn khi hồ sơ đổi trạng thái."
 
 
 def status_label(d: Dossier) -> str:
@@ -48,11 +36,9 @@ def status_label(d: Dossier) -> str:
     return STATUS_TEXT.get(d.status, d.status)
 
 
-def next_step(d: Dossier) -> str:
-    """One sentence on what the citizen should do next."""
-    if d.status == "result" and d.channel == "buu_chinh":
-        return RESULT_POSTAL
-    return NEXT_STEP.get(d.status, "Vui lòng liên hệ Bộ phận Một cửa nếu cần thêm thông tin.")
+def next_step(d: Dossier, today: date | None = None, settings: Settings | None = None) -> str:
+    """What the citizen should do next (bot.core.advice decides, for cards and pushes alike)."""
+    return advice(d, today, settings)
 
 
 def timing_line(d: Dossier, today: date, calendar: WorkCalendar) -> str:
@@ -78,7 +64,7 @@ def timing_line(d: Dossier, today: date, calendar: WorkCalendar) -> str:
         return "Hôm nay là ngày hẹn trả kết quả."
     if due > today:  # the due day is not a working day
         return "Ngày hẹn trả rơi vào ngày nghỉ; kết quả sẽ có vào ngày làm việc kế tiếp."
-    return f"Đã quá ngày hẹn trả {max(-left, 1)} ngày làm việc; chúng tôi xin lỗi vì sự chậm trễ."
+    return f"Đã quá ngày hẹn trả {max(-left, 1)} ngày làm việc."
 
 
 def where_result(d: Dossier) -> str:
@@ -91,12 +77,13 @@ def where_result(d: Dossier) -> str:
     return f"tại Bộ phận Một cửa — {d.unit_name}"
 
 
-def status_card(d: Dossier, today: date, calendar: WorkCalendar) -> str:
+def status_card(d: Dossier, today: date, calendar: WorkCalendar,
+                settings: Settings | None = None) -> str:
     """The card without personal data: status, next step, dates, timing."""
     lines = [
         f"📄 Hồ sơ {d.code}",
         f"Trạng thái: {status_label(d)}",
-        next_step(d),
+        next_step(d, today, settings),
         f"Ngày tiếp nhận: {vn_date(d.received_day)}",
         f"Ngày hẹn trả: {vn_date(d.due_day)}",
         timing_line(d, today, calendar),
@@ -104,16 +91,19 @@ def status_card(d: Dossier, today: date, calendar: WorkCalendar) -> str:
     return "\n".join(lines)
 
 
-def full_card(d: Dossier, today: date, calendar: WorkCalendar) -> str:
+def full_card(d: Dossier, today: date, calendar: WorkCalendar, settings: Settings | None = None,
+              followed: bool = False) -> str:
     """The full card (second factor checked): adds procedure, masked name, supplement note and
     where to get the result — never the phone, the ID number or the officer."""
-    lines = [status_card(d, today, calendar), f"Thủ tục: {d.procedure_name}"]
+    lines = [status_card(d, today, calendar, settings), f"Thủ tục: {d.procedure_name}"]
     lines.append(f"Người nộp: {mask_name(d.applicant)}")
     if d.status == "supplement":
         note = (d.supplement_note or "").strip()
         lines.append(f"Nội dung cần bổ sung: {note}" if note else
                      "Nội dung cần bổ sung: vui lòng liên hệ Bộ phận Một cửa.")
     lines.append(f"Nơi nhận kết quả: {where_result(d)}.")
+    if followed:
+        lines.append(FOLLOWED)
     return "\n".join(lines)
 
 

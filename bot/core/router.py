@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.context import AppContext
 from bot.core import registry
+from bot.core.receipt import looks_like_image
 from bot.core.registry import Request
 from bot.core.text import clean_incoming, fold, parse_code, split_text
 from bot.core.types import Incoming, Reply
@@ -172,6 +173,10 @@ class Core:
             return Request(self.ctx, incoming, role, staff, name, args, max_text)
 
         if incoming.attachment is not None:
+            att = incoming.attachment
+            photo = registry.find("__image__", role)  # a receipt photo (bot/handlers/talk.py)
+            if photo is not None and looks_like_image(att.filename, att.mime, att.data[:16]):
+                return "image", await photo.handler(request("__image__", []))
             spec = registry.find("__file__", role)
             if spec is None:
                 return "file", [Reply(text=REFUSED)]
@@ -185,12 +190,25 @@ class Core:
                 return f"button:{prefix}", await bspec.handler(request(prefix, [rest]))
         if not text:
             return "empty", [Reply(text=self.help_text(role))]
+        # Free text (bot/handlers/talk.py): citizens' sentences first, staff's after the aliases.
+        free = None if text.startswith("/") else registry.find("__text__", role)
+        if free is not None and role == "citizen":
+            replies = await free.handler(request("__text__", [text]))
+            if replies:
+                return "text", replies
         name, args, unknown = self._parse(text)
+        if name is None and unknown is None and free is not None and role != "citizen":
+            replies = await free.handler(request("__text__", [text]))
+            if replies:
+                return "text", replies
         if name is None:
             if unknown is not None:
                 shown = unknown.isascii() and unknown.replace("_", "").isalpha()
                 head = f"Không có lệnh /{unknown[:40]}." if shown else "Không có lệnh này."
                 return "unknown", [Reply(text=f"{head}\n\n{self.help_text(role)}")]
+            fallback = registry.find("__unknown__", role)
+            if fallback is not None:
+                return "text", await fallback.handler(request("__unknown__", [text]))
             intro = "Mình chưa hiểu tin nhắn này."
             return "text", [Reply(text=f"{intro}\n\n{self.help_text(role)}")]
         spec = registry.find(name, role)

@@ -45,7 +45,7 @@ async def load_demo(ctx: AppContext) -> str:
             "liệu mẫu vào kho trống. Hãy chạy với MOTCUA_DB_PATH=./data/demo.db."
         )
     with tempfile.TemporaryDirectory(prefix="motcua-demo-") as tmp:
-        files = write_demo(Path(tmp), xlsx=False)
+        files = write_demo(Path(tmp), xlsx=False, receipts=False)
         procs = await import_procedures(ctx, files.procedures_csv, unit=UNIT)
         ds = await import_dossiers(ctx, files.dossiers_csv, unit=UNIT)
     await _add_staff(ctx)

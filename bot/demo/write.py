@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from bot.demo.catalogue import catalogue
+from bot.demo.details import details
 from bot.demo.generate import Dossier, dossiers, iter_staff
+from bot.demo.receipts import Receipt, write_receipts
 
 UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
 
@@ -45,7 +47,7 @@ XLSX_HEADER = (
     "Thanh toán trực tuyến", "Nội dung yêu cầu bổ sung",
 )
 PROCEDURE_HEADER = ("Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Mức độ", "Thời hạn giải quyết",
-                    "Phí, lệ phí")
+                    "Phí, lệ phí", "Thành phần hồ sơ", "Cơ quan thực hiện", "Đường dẫn")
 
 
 @dataclass
@@ -57,6 +59,7 @@ class DemoFiles:
     dossiers_csv: Path
     dossiers_xlsx: Path
     staff_csv: Path
+    receipts: list[Receipt] = field(default_factory=list)  # receipt images (bien-nhan/*.png)
 
 
 def _dmy(value: datetime | None, with_time: bool = True) -> str:
@@ -113,10 +116,11 @@ def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], ti
     book.save(path)
 
 
-def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
+def write_demo(outdir: Path, xlsx: bool = True, receipts: bool = True) -> DemoFiles:
     """Write the demo data set into outdir (created if needed); returns the file paths.
 
-    With xlsx=False only the CSV files are written (what `motcua demo` loads).
+    With xlsx=False only the CSV files are written (what `motcua demo` loads); with receipts a
+    few receipt images (QR code or barcode of the dossier's code) go to outdir/bien-nhan.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -126,12 +130,13 @@ def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
     )
     procs = catalogue()
     proc_rows = [
-        [p.code, p.name, p.field, _LEVEL_LABEL[p.level], p.days, p.fee_text] for p in procs
+        [p.code, p.name, p.field, _LEVEL_LABEL[p.level], p.days, p.fee_text, *details(p.code)]
+        for p in procs
     ]
     with files.procedures_csv.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(PROCEDURE_HEADER)
-        w.writerows([[*r[:4], f"{r[4]} ngày làm việc", r[5]] for r in proc_rows])
+        w.writerows([[*r[:4], f"{r[4]} ngày làm việc", *r[5:]] for r in proc_rows])
     if xlsx:
         _save_xlsx(files.procedures_xlsx, PROCEDURE_HEADER, proc_rows, "Danh mục TTHC")
     ds = dossiers()
@@ -142,6 +147,8 @@ def write_demo(outdir: Path, xlsx: bool = True) -> DemoFiles:
     if xlsx:
         rows = [_xlsx_row(n, d) for n, d in enumerate(ds, 1)]
         _save_xlsx(files.dossiers_xlsx, XLSX_HEADER, rows, "Danh sách hồ sơ")
+    if receipts:
+        files.receipts = write_receipts(outdir / "bien-nhan", ds, UNIT)
     with files.staff_csv.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(("Mã cán bộ", "Họ và tên", "Vai trò", "Phụ trách"))

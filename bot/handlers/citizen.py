@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 
-from bot.core.cards import full_card, status_card
-from bot.core.registry import ROLE_NAMES, Request, command
+from bot.core.cards import FOLLOWED, full_card, status_card
+from bot.core.procedure_card import procedure_card
+from bot.core.registry import ROLE_NAMES, Request, button_prefix, command
 from bot.core.text import EXAMPLE_CODE, CodeInput, fold_words, parse_code
 from bot.core.types import Button, Reply
 from bot.handlers.common import INVITE, over_limit, spend, text
 from storage import subscriptions
 from storage.dossiers import Dossier, find_by_code, find_by_tail
-from storage.procedures import Procedure, search
+from storage.procedures import counts_version, procedure_by_id, search
 from storage.staff import redeem_invite
 
 NOT_A_CODE = (
@@ -31,11 +33,6 @@ NO_MATCH = (
     "Không tìm thấy hồ sơ khớp với mã và 4 số cuối bạn gửi. Vui lòng kiểm tra lại mã trên giấy "
     f"biên nhận (dạng {EXAMPLE_CODE}) và 4 số cuối số điện thoại hoặc số CCCD đã khai khi nộp."
 )
-LEVELS = {
-    "toan_trinh": "dịch vụ công trực tuyến toàn trình",
-    "mot_phan": "dịch vụ công trực tuyến một phần",
-    "khong": "nộp trực tiếp hoặc qua bưu chính",
-}
 
 
 def _not_found(shown: str) -> str:
@@ -111,14 +108,25 @@ async def tracuu(req: Request) -> list[Reply]:
         return answer
     assert dossier is not None
     today = req.ctx.now().date()
+    settings = req.ctx.settings
+    followed = await _is_followed(req, dossier)
+    stop = Button("🔕 Thôi theo dõi", f"/huytheodoi {dossier.code}")
     if factor is None:
-        card = status_card(dossier, today, req.ctx.calendar)
+        card = status_card(dossier, today, req.ctx.calendar, settings)
+        if followed:
+            return text(f"{card}\n{FOLLOWED}", ((stop,),))
         card += ("\n\nMuốn xem đầy đủ và nhận tin khi hồ sơ thay đổi? Gửi kèm 4 số cuối số điện "
                  f"thoại hoặc số CCCD của người nộp: /tracuu {dossier.code} <4 số cuối>")
         return text(card)
-    card = full_card(dossier, today, req.ctx.calendar)
+    card = full_card(dossier, today, req.ctx.calendar, settings, followed)
     follow = Button("🔔 Theo dõi hồ sơ này", f"/theodoi {dossier.code} {factor}")
-    return text(card, ((follow,),))
+    return text(card, ((stop if followed else follow,),))
+
+
+async def _is_followed(req: Request, dossier: Dossier) -> bool:
+    """True when this chat account follows the dossier."""
+    rows = await subscriptions.followed_by(req.ctx.db, req.incoming.channel, req.incoming.user_id)
+    return any(r.code == dossier.code for r in rows)
 
 
 @command("theodoi", "theo_doi",
@@ -176,30 +184,43 @@ async def huytheodoi(req: Request) -> list[Reply]:
     return text(f"Đã thôi theo dõi hồ sơ {', '.join(removed)}.")
 
 
-def _procedure_line(p: Procedure) -> str:
-    """One catalogue entry: name, level, time limit, fee."""
-    days = f"{p.days} ngày làm việc" if p.days is not None else "theo quy định"
-    fee = (p.fee_text or "").strip() or "không có thông tin"
-    return (f"• {p.name}\n  Hình thức: {LEVELS.get(p.level, p.level)}; thời hạn: {days}; "
-            f"phí, lệ phí: {fee}")
-
-
 @command("thutuc", "thu_tuc", help="<từ khóa> — Tìm thủ tục hành chính (có dấu hay không đều được)")
 async def thutuc(req: Request) -> list[Reply]:
-    """Search the catalogue, accent-insensitive."""
+    """Search the catalogue (FTS5, busiest first): the best match's card, the others as buttons."""
     words = fold_words(req.text_args[:200]).split()[:8]
     if not words:
         return text("Gửi /thutuc <từ khóa>, ví dụ: /thutuc khai sinh hoặc /thutuc dat dai")
-    rows, total = await search(req.ctx.db, [w[:40] for w in words], limit=8)
+    since = (req.ctx.now() - timedelta(days=365)).strftime("%Y-%m-%dT00:00:00")
+    key = ("procedure_counts", since, await counts_version(req.ctx.db))
+    known = req.ctx.cache.get(key)
+    if not isinstance(known, dict):
+        known = {}
+        req.ctx.remember(key, known)
+    rows, total = await search(req.ctx.db, [w[:40] for w in words], limit=5, since=since,
+                               known=known)
     if not rows:
         return text("Không tìm thấy thủ tục nào phù hợp với từ khóa bạn gửi. Hãy thử từ khóa "
                     "ngắn hơn, ví dụ: khai sinh, kết hôn, chứng thực.")
-    lines = [f"Tìm thấy {total} thủ tục" + (f", hiển thị {len(rows)} thủ tục đầu:" if total >
-                                             len(rows) else ":")]
-    lines += [_procedure_line(p) for p in rows]
-    if total > len(rows):
-        lines.append("Thêm từ khóa để thu hẹp kết quả.")
-    return text("\n".join(lines))
+    body = procedure_card(rows[0])
+    others = tuple((Button(_short(p.name), f"tt:{p.id}"),) for p in rows[1:])
+    if others:
+        body += f"\n\nCó {total} thủ tục phù hợp; các thủ tục khác:"
+    return text(body, others)
+
+
+def _short(name: str, limit: int = 60) -> str:
+    """A procedure's name cut to fit a button."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+@button_prefix("tt")
+async def procedure_button(req: Request) -> list[Reply]:
+    """A pressed procedure button ('tt:<id>'): that procedure's card."""
+    raw = req.args[0] if req.args else ""
+    found = await procedure_by_id(req.ctx.db, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    if found is None:
+        return text("Không tìm thấy thủ tục này. Gửi /thutuc <từ khóa> để tìm lại.")
+    return text(procedure_card(found))
 
 
 @command("dangky", "dang_ky", help="<mã mời> — Cán bộ kích hoạt tài khoản bằng mã mời")

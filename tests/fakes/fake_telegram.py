@@ -270,6 +270,33 @@ class FakeTelegram:
             message["caption"] = caption
         return self.push_update({"message": message})
 
+    def push_photo(
+        self,
+        user_id: int | str,
+        sizes: list[tuple[int, int, bytes]],
+        *,
+        caption: str | None = None,
+        first_name: str = "Người dùng",
+    ) -> dict:
+        """Queue a private photo message: one PhotoSize per (width, height, JPEG bytes), each
+        downloadable through getFile, smallest first as Telegram sends them."""
+        photo = []
+        for width, height, data in sizes:
+            file_id = f"photo{next(self._file_ids)}"
+            self.files[file_id] = (f"photos/{file_id}.jpg", data)
+            photo.append({"file_id": file_id, "file_unique_id": f"u{file_id}", "width": width,
+                          "height": height, "file_size": len(data)})
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(user_id, first_name),
+            "from": self.user(user_id, first_name),
+            "photo": photo,
+        }
+        if caption:
+            message["caption"] = caption
+        return self.push_update({"message": message})
+
     def push_callback(
         self, user_id: int | str, data: str, *, message_id: int | None = None,
         first_name: str = "Người dùng",

@@ -45,6 +45,7 @@ class FakeZalo:
         self._blocked: set[str] = set()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self.photos: dict[str, bytes] = {}  # name -> bytes served at /photos/<name>
         self.port = 0
 
     # --- life cycle ------------------------------------------------------------------------
@@ -54,6 +55,7 @@ class FakeZalo:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._on_call)
         app.router.add_get("/bot{token}/{method}", self._on_call)
+        app.router.add_get("/photos/{name}", self._photo)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -116,6 +118,29 @@ class FakeZalo:
         update = self.make_update(user_id, text, display_name, message_id=message_id)
         self.push_update(update)
         return str(update["message"]["message_id"])
+
+    def push_image(
+        self, user_id: str, data: bytes, *, caption: str | None = None,
+        display_name: str = "Nguyễn Văn A",
+    ) -> str:
+        """A person sends a photo (event message.image.received, its URL in `photo`, served by
+        this fake at /photos/<name>); returns the message_id."""
+        name = f"p{next(self._ids):06d}.jpg"
+        self.photos[name] = data
+        update = self.make_update(user_id, None, display_name,
+                                  event_name="message.image.received")
+        update["message"]["photo"] = f"http://127.0.0.1:{self.port}/photos/{name}"
+        if caption:
+            update["message"]["caption"] = caption
+        self.push_update(update)
+        return str(update["message"]["message_id"])
+
+    async def _photo(self, request: web.Request) -> web.Response:
+        """Serve a pushed photo's bytes (404 when unknown)."""
+        data = self.photos.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="image/jpeg")
 
     async def post_webhook(
         self, update: dict[str, Any], secret: str | None = None, url: str | None = None

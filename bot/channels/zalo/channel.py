@@ -25,17 +25,19 @@ from bot.channels.zalo.client import (
 from bot.channels.zalo.render import chosen
 from bot.channels.zalo.sender import ZaloSender, backoff
 from bot.context import AppContext
-from bot.core.types import Incoming, Reply
+from bot.core.types import Attachment, Incoming, Reply
 from storage import zalo_seen
 
 log = logging.getLogger(__name__)
 
 TEXT_EVENT = "message.text.received"
+IMAGE_EVENT = "message.image.received"
 SEEN_KEPT = timedelta(days=30)  # message ids older than this are forgotten
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the seen ids
 TOKEN_REFUSED = {400, 401, 403, 404}  # getMe answers that mean the token is wrong
 NOT_TEXT = (
-    "Xin lỗi, bot chỉ đọc được tin nhắn chữ. Hãy gửi mã hồ sơ hoặc một lệnh, ví dụ /start."
+    "Xin lỗi, bot chỉ đọc được tin nhắn chữ và ảnh giấy biên nhận. Hãy gửi mã hồ sơ hoặc một "
+    "lệnh, ví dụ /start."
 )
 
 
@@ -252,6 +254,15 @@ class ZaloChannel:
         async with lock:
             event = update.get("event_name") or (TEXT_EVENT if "text" in message else "")
             text = message.get("text")
+            if event == IMAGE_EVENT:  # a receipt photo: its QR code or barcode is read
+                await self.sender.typing(chat_id)
+                incoming = Incoming(
+                    channel="zalo", user_id=user_id, chat_id=chat_id,
+                    text=str(message.get("caption") or ""), display_name=_display_name(person),
+                    attachment=await self._photo(message),
+                )
+                await self.answer(chat_id, await self.core.handle(incoming, self.sender.max_text))
+                return
             if event != TEXT_EVENT or not isinstance(text, str):
                 await self.answer(chat_id, [Reply(NOT_TEXT)])
                 return
@@ -268,6 +279,13 @@ class ZaloChannel:
             await self.sender.typing(chat_id)
             replies = await self.core.handle(incoming, self.sender.max_text)
             await self.answer(chat_id, replies)
+
+    async def _photo(self, message: dict[str, Any]) -> Attachment:
+        """The photo of an image message (its URL in `photo`, or `photo_url` / `url`), at most
+        MOTCUA_RECEIPT_MAX_BYTES; empty data when missing or too large."""
+        url = next((str(message[k]) for k in ("photo", "photo_url", "url") if message.get(k)), "")
+        data = await self.client.download(url, self.ctx.settings.receipt_max_bytes) if url else b""
+        return Attachment(filename="anh.jpg", data=data, mime="image/*")
 
     async def _maybe_prune(self) -> None:
         """Forget seen message ids older than SEEN_KEPT, at most once per PRUNE_EVERY."""

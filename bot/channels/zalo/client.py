@@ -117,6 +117,25 @@ class ZaloClient:
         code = resp.status_code if resp.status_code >= 400 else 500
         raise ZaloApiError(code, resp.text[:200], resp.status_code)
 
+    async def download(self, url: str, max_bytes: int) -> bytes:
+        """The bytes at an http(s) URL the platform sent (a photo); b"" when it is not such a URL,
+        fails, or is larger than max_bytes (reading stops there)."""
+        if not url.lower().startswith(("https://", "http://")):
+            return b""
+        data = bytearray()
+        try:
+            async with self._http.stream("GET", url, timeout=self._timeout) as resp:
+                if resp.status_code != 200:
+                    return b""
+                async for chunk in resp.aiter_bytes():
+                    data += chunk
+                    if len(data) > max_bytes:
+                        return b""
+        except httpx.HTTPError as exc:
+            log.warning("Zalo: photo download failed: %s", type(exc).__name__)
+            return b""
+        return bytes(data)
+
     async def get_me(self) -> dict[str, Any]:
         """The bot's own account (`id`, `account_name`, ...); checks the token."""
         return await self.call("getMe") or {}
