@@ -103,18 +103,16 @@ def _days_between(a: str, b: str) -> int:
 
 async def fee_procedures(
     db: Database, unit_ids: Sequence[int], bounds: Bounds
-) -> tuple[int, int]:
-    """(procedures with a dossier paid online, procedures with a dossier with a fee), among the
-    dossiers received in P; a procedure is counted once per unit (3.5b)."""
+) -> dict[int, tuple[int, int]]:
+    """Per unit: (procedures with a dossier paid online, procedures with a dossier with a fee),
+    among the dossiers received in P (3.5b); units without a fee are left out."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
-    sql = f"""SELECT COUNT(*), COALESCE(SUM(paid), 0) FROM (
+    sql = f"""SELECT unit_id, COALESCE(SUM(paid), 0), COUNT(*) FROM (
 SELECT d.unit_id, d.procedure_code, MAX(d.paid_online <> 0) AS paid
 {_RECEIVED.format(join="", units=unit_sql)} AND d.fee > 0
-GROUP BY d.unit_id, d.procedure_code)"""
+GROUP BY d.unit_id, d.procedure_code) GROUP BY unit_id"""
     async with db.reader.execute(sql, {**params, **bounds.params()}) as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[1]), int(row[0])
+        return {int(r[0]): (int(r[1]), int(r[2])) for r in await cur.fetchall()}
 
 
 @dataclass(frozen=True)
