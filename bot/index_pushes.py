@@ -1,0 +1,71 @@
+"""Pushes of issue 17: the ranking added to the quarterly push of a leader of several units, and
+the monthly index push (the month-to-date estimate and the dossiers that will cost points).
+
+Keys (recipient '<channel>:<chat_id>'):
+- quarter:<unit id>:<year>Q<n>:<recipient>#ranking, #ranking-chart (beside the quarterly push)
+- index:<staff id>:<YYYY-MM>:<recipient>  (+ '#part<n>' when the text needs several messages)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.context import AppContext
+from bot.core.text import split_text
+from bot.core.types import Reply
+from bot.stats import periods
+from bot.stats.ranking import METRICS, Ranking, rank_units, ranking_chart, ranking_text
+from storage import outbox
+
+log = logging.getLogger(__name__)
+MAX_TEXT = {"telegram": 4096, "zalo": 2000}
+
+
+def fallers(now: Ranking, before: Ranking, count: int = 3) -> list[str]:
+    """Lines naming the units whose value fell the most since the earlier ranking."""
+    old = {r.unit_id: r.value for r in before.rows if r.value is not None}
+    drops = []
+    for r in now.rows:
+        if r.value is None or r.unit_id not in old:
+            continue
+        change = r.value - old[r.unit_id]  # type: ignore[operator]
+        fall = -change if now.metric.higher_is_better else change
+        if fall > 0:
+            drops.append((fall, r.name, old[r.unit_id], r.value))
+    drops.sort(key=lambda t: (-t[0], t[1]))
+    shown = now.metric.shown
+    word = "giảm" if now.metric.higher_is_better else "tăng"
+    return [f"• {name}: {shown(was or 0)} → {shown(value)} ({word} {shown(fall)})"
+            for fall, name, was, value in drops[:count]]
+
+
+async def ranking_items(
+    ctx: AppContext, period: periods.Period, units: Sequence[int] | None, home: Sequence[int],
+    chats: list[tuple[str, str, str]],
+) -> list[outbox.OutboxItem]:
+    """The ranking of the leader's units for the quarterly push (text with the three units that
+    fell most since the previous quarter, and the chart), for each (channel, chat, base key)."""
+    metric = METRICS[0]
+    ranking = await rank_units(ctx, period, units, metric, home)
+    if not ranking.ranked:
+        return []
+    text = ranking_text(ranking)
+    try:
+        before = await rank_units(ctx, period.previous(), units, metric, home)
+    except periods.PeriodError:
+        before = None
+    fell = fallers(ranking, before) if before is not None else []
+    text += "\n\nBa đơn vị giảm nhiều nhất so với quý trước:\n" + (
+        "\n".join(fell) if fell else "Không đơn vị nào giảm điểm.")
+    png = ranking_chart(ranking)
+    items = []
+    for channel, chat_id, key in chats:
+        parts = split_text(text, MAX_TEXT.get(channel, 4096))
+        items += [outbox.OutboxItem(channel, chat_id, f"{key}#ranking" + (f"{i + 1}" if i else ""),
+                                    Reply(part), "quarter") for i, part in enumerate(parts)]
+        items.append(outbox.OutboxItem(
+            channel, chat_id, f"{key}#ranking-chart",
+            Reply(f"Biểu đồ xếp hạng {period.label()}", image=png,
+                  filename=f"xep-hang-quy-{period.number}-{period.year}.png"), "quarter"))
+    return items
