@@ -137,7 +137,9 @@ def ranking_chart(r: Ranking) -> bytes:
     """A horizontal bar per ranked unit, best at the top, the leader's units highlighted."""
     rows = r.ranked[::-1]  # barh draws bottom-up
     n = max(len(rows), 1)
-    height = 1.4 + 0.17 * n  # ~34 px a bar at 2×: 150 units stay legible when zoomed
+    # ~34 px a bar at 2×: 150 units stay legible when zoomed; capped so width + height stays
+    # under Telegram's 10 000 px for a photo
+    height = min(1.4 + 0.17 * n, 40.0)
     canvas = style.new_figure(6.5, height)
     ax = canvas.subplots()
     colours = [style.HIGHLIGHT if x.unit_id in r.home else style.PALETTE["blue"] for x in rows]
