@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     quarterly_time: time = time(8, 0)
     due_soon_working_days: int = Field(1, ge=0, le=30)
 
+    # Issue 17 (leaders): the day of the month of the monthly index push (at quarterly_time;
+    # the first working day on or after it)
+    index_day: int = Field(25, ge=1, le=28)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -1,9 +1,11 @@
 """Pushes of issue 17: the quarterly push of a leader of several units carries the ranking and
-the three units that fell most; exactly once."""
+the three units that fell most; the monthly index push from MOTCUA_INDEX_DAY; exactly once."""
 
 from __future__ import annotations
 
-from bot import pushes
+from datetime import date
+
+from bot import index_pushes, pushes, scheduler
 from bot.context import AppContext
 from bot.index_pushes import fallers
 from bot.stats.periods import quarter
@@ -66,3 +68,45 @@ def test_fallers_lower_is_better() -> None:
     before = Ranking(q, metric, [Ranked(1, "A", 1, 3.0), Ranked(2, "B", 2, 1.0),
                                  Ranked(3, "C", 3, 1.0)], set())
     assert fallers(now, before) == ["• B: 1 → 7 (tăng 6)"]
+
+
+async def test_monthly_index_push_once(ctx: AppContext) -> None:
+    """From the 25th: each leader gets the month-to-date estimate and the dossiers turning late,
+    once; not before; a day-off 25th moves to the next working day."""
+    rows = [D("2026-06-10T08:00:00", due="2026-06-29T17:00:00", unit=1, officer="CB01"),
+            D("2026-06-10T08:00:00", due="2026-06-12T17:00:00", unit=2, officer="CB02")]
+    await insert_store(ctx.db, rows, units=UNITS)
+    await add_staff(ctx, "leader", "Lãnh Đạo Xã", unit_id=1, channel="telegram", user_id="800")
+    every = await add_staff(ctx, "leader", "Lãnh Đạo Tỉnh", unit_id=2, channel="zalo",
+                            user_id="z801")
+    await set_scope(ctx.db, every.id, None)
+    assert await index_pushes.monthly_index(ctx, h.at(ctx, "2026-06-24 08:00")) == 0
+    now = h.at(ctx, "2026-06-25 08:00")
+    ctx.clock = lambda: now
+    added = await index_pushes.monthly_index(ctx, now)
+    rows_ = await outbox.rows_by_state(ctx.db, "pending")
+    keys = {k for _, _, k in rows_}
+    assert "index:1:2026-06:telegram:800" in keys and "index:2:2026-06:zalo:z801" in keys
+    assert added == len(rows_) >= 2
+    assert await index_pushes.monthly_index(ctx, now) == 0
+    assert await index_pushes.monthly_index(ctx, h.at(ctx, "2026-06-26 08:00")) == 0
+    async with ctx.db.reader.execute(
+        "SELECT payload FROM outbox WHERE idem_key = 'index:1:2026-06:telegram:800'"
+    ) as cur:
+        one = (await cur.fetchone())[0]
+    assert "Sẽ trễ hạn trước cuối tháng" in one and "hạn 29/06/2026" in one
+    assert "Xã An" in one and "Tất cả đơn vị" not in one
+    async with ctx.db.reader.execute(
+        "SELECT group_concat(payload) FROM outbox WHERE idem_key LIKE 'index:2:%'"
+    ) as cur:
+        every_text = (await cur.fetchone())[0]
+    assert "Tất cả đơn vị (5)" in every_text and "trễ 13 ngày" in every_text
+    assert index_pushes.index_due(ctx, date(2026, 10, 26))  # Sun 25/10 → Mon 26/10
+    assert not index_pushes.index_due(ctx, date(2026, 10, 25))
+    assert index_pushes.index_due(ctx, date(2026, 4, 28))  # Sat 25 to Mon 27/04 are days off
+
+
+def test_index_job_registered(ctx: AppContext) -> None:
+    """The scheduler has the monthly index job, daily at the quarterly time."""
+    sched = scheduler.build_scheduler(ctx)
+    assert sched.get_job(scheduler.INDEX_JOB) is not None
