@@ -168,3 +168,24 @@ async def test_ranking_chart_150_units(ctx: AppContext) -> None:
     assert len(colours) > 10  # text, bars, highlight: not blank
     assert any(abs(c[1][0] - 0xE6) < 8 and abs(c[1][1] - 0x9F) < 8 and c[1][2] < 20
                for c in colours)  # the orange highlight is drawn
+
+
+async def test_report_appendix_with_ranking(ctx: AppContext) -> None:
+    """The Word report gains the index appendix; for several units also the ranking table."""
+    import docx as python_docx
+
+    from bot.stats.service import report_files
+
+    await insert_store(ctx.db, rows_for(12), units=UNITS)
+
+    def words(data: bytes) -> str:
+        """Every paragraph and table cell of the document."""
+        doc = python_docx.Document(io.BytesIO(data))
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+    several = words((await report_files(ctx, month(2026, 3), [2, 5]))[0])
+    assert "PHỤ LỤC" in several and "Tạm tính" in several and "Tiến độ giải quyết" in several
+    assert "Xếp hạng các đơn vị" in several and "Trung tâm PVHCC xã số 05" in several
+    one = words((await report_files(ctx, month(2026, 3), 3))[0])
+    assert "PHỤ LỤC" in one and "Xếp hạng các đơn vị" not in one

@@ -226,4 +226,20 @@ async def report_files(
     fig = await compute_figures(ctx, period, unit_id)
     months = await monthly_figures(ctx, period, unit_id)
     png = render_chart(fig, months)
-    return render_docx(fig, ctx.now().date(), chart=png), png
+    docx = render_docx(fig, ctx.now().date(), chart=png)
+    return await _with_index(ctx, period, unit_id, docx), png
+
+
+async def _with_index(ctx: AppContext, period: Period, unit_id: Units, docx: bytes) -> bytes:
+    """The report with the index appendix (issue 17), and the ranking for several units."""
+    from bot.stats.index_service import compute_index
+    from bot.stats.ranking import METRICS, rank_units
+    from bot.stats.report_index import add_index_appendix
+
+    units = None if unit_id is None else [unit_id] if isinstance(unit_id, int) else unit_id
+    est = await compute_index(ctx, period, units)
+    several = units is None or len(units) > 1
+    ranking = await rank_units(ctx, period, units, METRICS[0]) if several else None
+    if ranking is not None and len(ranking.rows) < 2:
+        ranking = None
+    return add_index_appendix(docx, est, ranking)
