@@ -79,8 +79,11 @@ async def late_dossiers(
     ('YYYY-MM-DD'), fewest days late first."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
     parts = [f"{_ROW}, {_PROC_NAME} AS pname {rows} AND {_MAYBE}" for rows in _sets(unit_sql)]
-    sql = f"""SELECT * FROM (SELECT *, {_VERDICT} AS verdict FROM ({" UNION ALL ".join(parts)}))
-WHERE verdict IS NOT NULL"""
+    # MATERIALIZED: each row's subqueries run once (flattened, every use of st_end, sup_n and
+    # sup_at in the verdict would run them again).
+    sql = f"""WITH r AS MATERIALIZED ({" UNION ALL ".join(parts)}),
+v AS MATERIALIZED (SELECT *, {_VERDICT} AS verdict FROM r)
+SELECT * FROM v WHERE verdict IS NOT NULL"""
     out = []
     async with db.reader.execute(sql, {**params, **bounds.params(), "mday": month_end_day}) as cur:
         for r in await cur.fetchall():
@@ -152,7 +155,8 @@ async def unsatisfied(
 ) -> list[DossierRef]:
     """The period's dossiers rated "không hài lòng" (score 3) at or before its end (5.4)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
-    rated = ("EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_id = d.id AND r.score = 3"
+    # From the few "không hài lòng" ratings to their dossiers, then the period's row sets.
+    rated = ("d.id IN (SELECT r.dossier_id FROM ratings r WHERE r.score = 3"
              " AND r.rated_at <= :e)")
     parts = [f"SELECT d.id, d.unit_id, d.code, {_PROC_NAME}, d.officer {rows} AND {rated}"
              for rows in _sets(unit_sql)]
