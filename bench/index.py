@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
 
-from bench.stats import NOW, UNITS, _migrate, build_store, load_frames, pandas_counts
+from bench.stats import NOW, UNITS, ensure_store, load_frames, pandas_counts
 from bot.config import Settings
 from bot.context import AppContext
 from bot.stats.index_service import compute_index
@@ -42,11 +42,7 @@ def _stats(times: list[float]) -> str:
 async def main(args: argparse.Namespace) -> int:
     """Build (or reuse) the store and time each case."""
     path = Path(args.db or f"/tmp/motcua-bench-index-{args.scale:g}.db")
-    if not path.exists():
-        t0 = time.perf_counter()
-        await _migrate(path)
-        n = build_store(path, args.scale)
-        print(f"built {path}: {n} dossiers in {time.perf_counter() - t0:.1f} s")
+    await ensure_store(path, args.scale)
     conf = Settings(db_path=path, _env_file=None)  # type: ignore[call-arg]
     db = await Database.open(path)
     async with db.reader.execute("SELECT COUNT(*) FROM dossiers") as cur:
