@@ -135,6 +135,7 @@ def test_cli_stats_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(AppContext, "now", lambda self: NOW)
 
     async def build() -> None:
+        """Fill the CLI's store."""
         db = await Database.open(path)
         await insert_store(db, ROWS)
         await db.close()

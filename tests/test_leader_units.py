@@ -123,6 +123,7 @@ def test_cli_invite_scopes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(AppContext, "now", lambda self: datetime(2026, 4, 15, 9, tzinfo=TZ))
 
     async def build() -> None:
+        """Three units, no dossiers."""
         db = await Database.open(path)
         await insert_store(db, [], units=UNITS[:3])
         await db.close()
@@ -138,6 +139,7 @@ def test_cli_invite_scopes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                  "--unit", "2"]) != 0
 
     async def check() -> None:
+        """The two leaders' scopes; the refused officer was not created."""
         db = await Database.open(path)
         members = await staff_store.list_staff(db)
         assert await scope_of(db, members[0].id, members[0].unit_id) == [1, 3]

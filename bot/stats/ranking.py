@@ -115,6 +115,7 @@ def ranking_text(r: Ranking, show: int = 5) -> str:
         return "\n".join([*lines, "Kỳ này chưa đơn vị nào có hồ sơ, nên chưa xếp hạng được."])
 
     def line(x: Ranked) -> str:
+        """One unit's line: rank, name, value, and a mark on the leader's own unit."""
         mark = "  ◀ đơn vị của bạn" if x.unit_id in r.home else ""
         return f"{x.rank}. {x.name}: {r.metric.shown(x.value or 0)}{mark}"
 
