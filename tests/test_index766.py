@@ -93,6 +93,7 @@ async def test_late_list_and_soon(ctx: AppContext) -> None:
     assert "yêu cầu bổ sung 02 lần" in text or "yêu cầu bổ sung 2 lần" in text
     assert "Sẽ trễ hạn trước cuối tháng" in text and "hạn 20/04/2026" in text
     assert "Hồ sơ có phí, lệ phí chưa thanh toán trực tuyến (01)" in text
+    assert "Còn 07 hồ sơ chưa số hóa đầu vào." in text  # 4.2: 7 in scope, none digitized
 
 
 async def test_month_without_data_says_so(ctx: AppContext) -> None:

@@ -47,8 +47,21 @@ def _capped(title: str, lines: list[str]) -> list[str]:
     return out
 
 
+# What the missing part of a rate is, for indicators whose dossiers are not listed one by one.
+_MISSING = {
+    "3.3": "hồ sơ nộp trực tiếp hoặc qua bưu chính",
+    "3.5b": "TTHC có phí, lệ phí nhưng chưa hồ sơ nào thanh toán trực tuyến",
+    "4.1": "kết quả chưa được số hóa",
+    "4.2": "hồ sơ chưa số hóa đầu vào",
+    "4.3": "hồ sơ chưa tái sử dụng dữ liệu số hóa",
+}
+
+
 def _costs(est: IndexEstimate, rule_id: str) -> list[str]:
     """What cost the indicator points, or will, as lines."""
+    if rule_id in _MISSING:
+        ind = est.by_id(rule_id)
+        return [f"  Còn {fmt_count(ind.den - ind.num)} {_MISSING[rule_id]}."]
     if rule_id == "2.1":
         return (_capped("Hồ sơ trễ hạn, ít ngày trễ nhất trước", [_late_line(d) for d in est.late])
                 + _capped("Sẽ trễ hạn trước cuối tháng nếu chưa giải quyết",
