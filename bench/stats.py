@@ -227,14 +227,19 @@ def _time(fn, repeat: int) -> tuple[float, float, object]:
     return times[0], statistics.median(times[1:] or times), result
 
 
-async def main(args: argparse.Namespace) -> int:
-    """Build (or reuse) the store, time SQL and pandas, check both agree."""
-    path = Path(args.db or f"/tmp/motcua-bench-stats-{args.scale:g}.db")
+async def ensure_store(path: Path, scale: float) -> None:
+    """Build the store at path unless it exists (then it is reused)."""
     if not path.exists():
         t0 = time.perf_counter()
         await _migrate(path)
-        n = build_store(path, args.scale)
+        n = build_store(path, scale)
         print(f"built {path}: {n} dossiers in {time.perf_counter() - t0:.1f} s")
+
+
+async def main(args: argparse.Namespace) -> int:
+    """Build (or reuse) the store, time SQL and pandas, check both agree."""
+    path = Path(args.db or f"/tmp/motcua-bench-stats-{args.scale:g}.db")
+    await ensure_store(path, args.scale)
     conf = Settings(db_path=path, _env_file=None)  # type: ignore[call-arg]
     db = await Database.open(path)
     ctx = AppContext(conf, db, WorkCalendar(), clock=lambda: NOW)

@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     contact_address: str | None = None
     contact_hours: str | None = None
     receipt_max_bytes: int = Field(10_000_000, ge=10_000)
+    # Issue 17 (leaders): the day of the month of the monthly index push (at quarterly_time;
+    # the first working day on or after it)
+    index_day: int = Field(25, ge=1, le=28)
+    # Issue 17: where the bot's web server is reachable from the internet, for chart and report
+    # links on Zalo (default: the scheme and host of MOTCUA_ZALO_WEBHOOK_URL)
+    public_base_url: str | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -26,6 +26,7 @@ from bot.delivery import wake_worker
 from storage import outbox, prefs, reminders
 from storage.dossiers import Dossier, officer_due_soon, officer_overdue, unit_overdue
 from storage.staff import StaffMember, list_staff, officer_names, staff_chats
+from storage.staff_scope import scope_of
 
 log = logging.getLogger(__name__)
 
@@ -249,21 +250,28 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
     off = await prefs.staff_without(ctx.db, "quarterly")
     leaders = [m for m in await list_staff(ctx.db, role="leader") if m.id not in off]
     label = f"{period.year}Q{period.number}"  # type: ignore[attr-defined]
-    todo: dict[int, list[tuple[str, str, str, int]]] = {}
+    # (the leader's units, None: all; their own unit) -> chats (issue 17: leaders of several units)
+    todo: dict[tuple[tuple[int, ...] | None, int], list[tuple[str, str, str, int]]] = {}
     for member in leaders:
+        scope = await scope_of(ctx.db, member.id, member.unit_id)
+        group = (None if scope is None else tuple(scope), member.unit_id)
         for channel, chat_id in await _recipients(ctx, member):
             key = f"quarter:{member.unit_id}:{label}:{outbox.chat_ref(channel, chat_id)}"
             if await outbox.keys_with_prefix(ctx.db, key + "#docx") > 0:  # one transaction
                 continue
             if await outbox.is_blocked(ctx.db, channel, chat_id):
                 continue
-            todo.setdefault(member.unit_id, []).append((channel, chat_id, key, member.id))
+            todo.setdefault(group, []).append((channel, chat_id, key, member.id))
     if not todo:
         return 0
+    from bot.index_pushes import ranking_items
     from bot.stats.service import leader_summary, report_files  # written by the stats helper
 
     items: list[outbox.OutboxItem] = []
-    for unit_id, chats in todo.items():
+    for (units, home), chats in todo.items():
+        unit_id = None if units is None else units[0] if len(units) == 1 else list(units)
+        if not isinstance(unit_id, int):  # a leader of several units: + the ranking
+            items += await ranking_items(ctx, period, unit_id, [home], chats)  # type: ignore
         text = await leader_summary(ctx, period, unit_id)  # type: ignore[arg-type]
         docx, png = await report_files(ctx, period, unit_id)
         title = period.label()  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from bot import pushes
+from bot import index_pushes, pushes
 from bot.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 DAILY_GRACE_SECONDS = 3600
 DAILY_JOB = "daily"
 QUARTERLY_JOB = "quarterly"
+INDEX_JOB = "index766"
 
 
 async def daily_job(ctx: AppContext, now: datetime) -> int:
@@ -93,6 +94,14 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         misfire_grace_time=None,
         max_instances=1,
         replace_existing=True,
+    )
+    # Issue 17: the monthly index push, daily at quarterly_time; it acts from MOTCUA_INDEX_DAY
+    # to the month's end (its keys make it once a month, and a missed day is caught up).
+    scheduler.add_job(
+        _runner(ctx, index_pushes.monthly_index, INDEX_JOB),
+        CronTrigger(hour=quarterly.hour, minute=quarterly.minute, timezone=tz),
+        id=INDEX_JOB, name="chỉ số phục vụ hằng tháng cho lãnh đạo", coalesce=True,
+        misfire_grace_time=None, max_instances=1, replace_existing=True,
     )
     return scheduler
 

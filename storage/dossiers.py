@@ -3,6 +3,7 @@ late dossiers by officer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -133,10 +134,13 @@ async def find_by_tail(db: Database, tail: str) -> list[Dossier]:
         return [_dossier(r) for r in await cur.fetchall()]
 
 
-def _unit_filter(unit_id: int | None, params: list[object]) -> str:
-    """An ' AND d.unit_id = ?' clause when unit_id is given."""
+def _unit_filter(unit_id: int | Sequence[int] | None, params: list[object]) -> str:
+    """An ' AND d.unit_id = ?' clause when unit_id is given (' IN (…)' for several units)."""
     if unit_id is None:
         return ""
+    if not isinstance(unit_id, int):
+        params.extend(int(u) for u in unit_id)
+        return f" AND d.unit_id IN ({', '.join('?' * len(unit_id))})"
     params.append(unit_id)
     return " AND d.unit_id = ?"
 
@@ -182,7 +186,7 @@ async def officer_open(
 
 
 async def unit_overdue(
-    db: Database, unit_id: int | None, today: date, limit: int = 2000
+    db: Database, unit_id: int | Sequence[int] | None, today: date, limit: int = 2000
 ) -> list[Dossier]:
     """A unit's open dossiers due before today (not waiting for the citizen), by officer then
     due date (unit_id None: every unit)."""

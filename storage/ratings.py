@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -55,7 +56,7 @@ async def rate(
 
 
 async def rating_counts(
-    db: Database, start: date, end: date, unit_id: int | None = None
+    db: Database, start: date, end: date, unit_id: int | Sequence[int] | None = None
 ) -> RatingCounts:
     """Ratings of dossiers given from start to end (inclusive, local days), of one unit or all.
 
@@ -66,9 +67,12 @@ async def rating_counts(
         " WHERE r.rated_at >= ? AND r.rated_at <= ?"
     )
     params: list[object] = [day_start(start), day_end(end)]
-    if unit_id is not None:
+    if isinstance(unit_id, int):
         sql += " AND d.unit_id = ?"
         params.append(unit_id)
+    elif unit_id is not None:  # several units (a leader of several units)
+        sql += f" AND d.unit_id IN ({', '.join('?' * len(unit_id))})"
+        params.extend(int(u) for u in unit_id)
     async with db.reader.execute(sql + " GROUP BY r.score", params) as cur:
         by = {int(r[0]): int(r[1]) for r in await cur.fetchall()}
     return RatingCounts(by.get(1, 0), by.get(2, 0), by.get(3, 0))

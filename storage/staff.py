@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -249,15 +250,18 @@ async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None
     return True
 
 
-async def officer_names(db: Database, unit_id: int | None) -> dict[str, str]:
-    """Active staff names by officer code (for leaders' lists)."""
+async def officer_names(db: Database, unit_id: int | Sequence[int] | None) -> dict[str, str]:
+    """Active staff names by officer code (for leaders' lists; one unit, several or all)."""
     sql = (
         "SELECT officer_code, name FROM staff"
         " WHERE officer_code IS NOT NULL AND revoked_at IS NULL"
     )
     params: list[object] = []
-    if unit_id is not None:
+    if isinstance(unit_id, int):
         sql += " AND unit_id = ?"
         params.append(unit_id)
+    elif unit_id is not None:
+        sql += f" AND unit_id IN ({', '.join('?' * len(unit_id))})"
+        params.extend(int(u) for u in unit_id)
     async with db.reader.execute(sql, params) as cur:
         return {str(r[0]): str(r[1]) for r in await cur.fetchall()}

@@ -157,7 +157,7 @@ def test_chart_is_a_png() -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
-    assert (width, height) == (900, 1350)
+    assert (width, height) == (1200, 1800)  # 2× a 600×900 phone view (style.DPI)
 
 
 async def test_report_files_and_leader_summary(ctx: AppContext) -> None:

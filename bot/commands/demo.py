@@ -18,18 +18,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the demo-data and demo sub-commands."""
     p = sub.add_parser("demo-data", help="ghi bộ dữ liệu mẫu xã Kẻ Sắt (CSV và XLSX)")
     p.add_argument("outdir", type=Path, help="thư mục sẽ ghi")
+    p.add_argument("--units", type=int, default=1, metavar="N",
+                   help="thêm N−1 đơn vị mẫu khác (2–150) để thử xếp hạng")
     p.set_defaults(func=_demo_data)
     p = sub.add_parser(
         "demo", help="nạp dữ liệu mẫu vào kho trống và chạy bot (cửa sổ chat khi chưa có token)"
     )
     p.add_argument("--no-chat", action="store_true", help="chỉ nạp dữ liệu và in hướng dẫn")
+    p.add_argument("--units", type=int, default=1, metavar="N",
+                   help="nạp thêm N−1 đơn vị mẫu khác (2–150) để thử xếp hạng")
     p.set_defaults(func=_demo)
 
 
 def _demo_data(args: argparse.Namespace) -> int:
     """Write the demo files and say where."""
+    _check_units(args.units)
     try:
-        files = write_demo(args.outdir)
+        files = write_demo(args.outdir, units=args.units)
     except OSError as exc:
         raise CommandError(f"Không ghi được vào {args.outdir}: {exc.strerror}.") from None
     print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
@@ -41,7 +46,22 @@ def _demo_data(args: argparse.Namespace) -> int:
         "Nạp vào kho: motcua import procedures "
         f"{files.procedures_csv} && motcua import dossiers {files.dossiers_csv}"
     )
+    if files.units_csv is not None:
+        from bot.demo.units import unit_name
+
+        print(f"  {files.units_csv}\nCác đơn vị khác: với mỗi đơn vị, motcua import procedures "
+              f"{files.procedures_csv} --unit \"<tên đơn vị>\" (ví dụ «{unit_name(2)}»), rồi "
+              f"motcua import dossiers {files.units_csv}. Hoặc gọn hơn: motcua demo --units "
+              f"{args.units}.")
     return 0
+
+
+def _check_units(units: int) -> None:
+    """Refuse a number of demo units outside 1–150."""
+    from bot.demo.units import MAX_UNITS
+
+    if not 1 <= units <= MAX_UNITS:
+        raise CommandError(f"--units phải từ 1 đến {MAX_UNITS}.", 2)
 
 
 def demo_settings() -> Settings:
@@ -55,11 +75,12 @@ def demo_settings() -> Settings:
 def _demo(args: argparse.Namespace) -> int:
     """Load the demo (into an empty store) and start the bot on it."""
     settings = demo_settings()
+    _check_units(args.units)
 
     async def body() -> None:
         ctx = await AppContext.open(settings, clock=demo_clock(), demo=True)
         try:
-            print(await load_demo(ctx))
+            print(await load_demo(ctx, args.units))
             print(await tour(ctx))
             if args.no_chat:
                 return

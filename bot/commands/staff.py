@@ -7,6 +7,7 @@ import argparse
 from bot.commands.common import CommandError, run, with_context
 from bot.context import AppContext
 from storage import staff as staff_store
+from storage.staff_scope import set_scope
 from storage.units import ensure_unit, find_unit, list_units
 
 ROLE_NAMES = {"officer": "cán bộ", "leader": "lãnh đạo", "admin": "quản trị viên"}
@@ -21,7 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="officer (cán bộ), leader (lãnh đạo) hoặc admin (quản trị)")
     inv.add_argument("--name", help="họ tên, ví dụ \"Nguyễn Thị Hoa\"")
     inv.add_argument("--officer-code", help="mã cán bộ trong dữ liệu hồ sơ, ví dụ CB01")
-    inv.add_argument("--unit", help="tên hoặc số của đơn vị (mặc định: MOTCUA_UNIT)")
+    inv.add_argument("--unit", action="append",
+                     help="tên hoặc số của đơn vị (mặc định: MOTCUA_UNIT); lãnh đạo nhiều đơn vị: "
+                          "lặp lại --unit A --unit B")
+    inv.add_argument("--all-units", action="store_true",
+                     help="lãnh đạo xem được mọi đơn vị trong kho")
     inv.add_argument("--staff-id", type=int,
                      help="cấp mã mới cho nhân viên đã có (bỏ qua --name/--role)")
     inv.set_defaults(func=_invite)
@@ -66,12 +71,18 @@ def _invite(args: argparse.Namespace) -> int:
             name = " ".join((args.name or "").split())
             if not name or not args.role:
                 raise CommandError("Cần --role (officer, leader, admin) và --name \"Họ tên\".")
-            unit = await _unit_id(ctx, args.unit, create=True)
-            assert unit is not None
+            units = [await _unit_id(ctx, u, create=True) for u in args.unit or [None]]
+            if (len(units) > 1 or args.all_units) and args.role != "leader":
+                raise CommandError("Chỉ lãnh đạo mới được xem nhiều đơn vị (--role leader).")
+            assert units[0] is not None
             member, code, expires = await staff_store.invite(
-                ctx.db, unit_id=unit, name=name, role=args.role,
+                ctx.db, unit_id=units[0], name=name, role=args.role,
                 officer_code=args.officer_code, now=now,
             )
+            if args.all_units or len(units) > 1:
+                await set_scope(ctx.db, member.id, None if args.all_units else units)
+                print("Phạm vi: mọi đơn vị trong kho." if args.all_units
+                      else f"Phạm vi: {len(set(units))} đơn vị.")
         extra = f", mã cán bộ {member.officer_code}" if member.officer_code else ""
         print(f"Nhân viên số {member.id}: {member.name} ({ROLE_NAMES[member.role]}{extra}).")
         print(f"Mã mời: {code}")

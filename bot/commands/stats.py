@@ -46,6 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="in JSON (khóa theo figures.md)")
     p.add_argument("--plain", action="store_true",
                    help="chỉ in số liệu, không kèm so sánh, thủ tục, cán bộ, đơn vị")
+    p.add_argument("--index", action="store_true",
+                   help="ước tính Chỉ số phục vụ (Bộ chỉ số 766); mặc định tháng này")
     p.set_defaults(func=_stats)
     p = sub.add_parser("report", help="xuất báo cáo Word (.docx) và biểu đồ (.png) của một kỳ")
     _period_options(p)
@@ -121,10 +123,14 @@ def _stats(args: argparse.Namespace) -> int:
 
     async def body(ctx: AppContext) -> str:
         try:
+            if args.index and _no_period(args):
+                args.month, args.year = ctx.now().month, ctx.now().year
             period = period_from_args(args, ctx.now().date(), ctx.settings.period_rule)
         except PeriodError as exc:
             raise CommandError(str(exc), 2) from None
         unit_id = await resolve_unit(ctx, args.unit)
+        if args.index:
+            return await index_output(ctx, period, unit_id, args.json)
         if args.json:
             fig = await compute_figures(ctx, period, unit_id)
             return json.dumps(figures_to_json(fig), ensure_ascii=False, indent=2)
@@ -134,6 +140,24 @@ def _stats(args: argparse.Namespace) -> int:
 
     print(run(with_context(body, _settings())))
     return 0
+
+
+def _no_period(args: argparse.Namespace) -> bool:
+    """True when no option chooses the period."""
+    names = ("quarter", "month", "year", "date_from", "date_to", "period")
+    return all(getattr(args, n, None) is None for n in names)
+
+
+async def index_output(ctx: AppContext, period: Period, unit_id: int | None,
+                       as_json: bool) -> str:
+    """The service-index estimate of the period as text or JSON."""
+    from bot.stats.index_service import compute_index
+    from bot.stats.render_index import index_json, index_text
+
+    est = await compute_index(ctx, period, None if unit_id is None else [unit_id])
+    if as_json:
+        return json.dumps(index_json(est), ensure_ascii=False, indent=2)
+    return index_text(est)
 
 
 def _report(args: argparse.Namespace) -> int:

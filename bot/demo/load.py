@@ -35,8 +35,10 @@ def demo_clock(start: datetime | None = None):  # type: ignore[no-untyped-def]
     return now
 
 
-async def load_demo(ctx: AppContext) -> str:
-    """Load the demo into the store when it is empty; returns what was loaded (Vietnamese)."""
+async def load_demo(ctx: AppContext, units: int = 1) -> str:
+    """Load the demo into the store when it is empty; returns what was loaded (Vietnamese).
+
+    units > 1 adds the other demo units (bot/demo/units.py) with the same catalogue."""
     if not await ctx.db.is_empty():
         if await dossiers_demo.has_demo(ctx.db, UNIT):
             return "Kho đã có dữ liệu mẫu xã Kẻ Sắt — dùng lại."
@@ -45,14 +47,28 @@ async def load_demo(ctx: AppContext) -> str:
             "liệu mẫu vào kho trống. Hãy chạy với MOTCUA_DB_PATH=./data/demo.db."
         )
     with tempfile.TemporaryDirectory(prefix="motcua-demo-") as tmp:
-        files = write_demo(Path(tmp), xlsx=False, receipts=False)
+        files = write_demo(Path(tmp), xlsx=False, receipts=False, units=units)
         procs = await import_procedures(ctx, files.procedures_csv, unit=UNIT)
         ds = await import_dossiers(ctx, files.dossiers_csv, unit=UNIT)
+        others = await _load_units(ctx, files.procedures_csv, files.units_csv, units)
     await _add_staff(ctx)
     return (
         f"Đã nạp dữ liệu mẫu «{UNIT}»: {procs.inserted} thủ tục, {ds.inserted} hồ sơ "
-        f"(01/10/2025 – 30/06/2026), {len(list(iter_staff()))} cán bộ."
+        f"(01/10/2025 – 30/06/2026), {len(list(iter_staff()))} cán bộ.{others}"
     )
+
+
+async def _load_units(ctx: AppContext, procedures: Path, dossiers_csv: Path | None,
+                      units: int) -> str:
+    """Import the other demo units (catalogue per unit, then their dossiers); a summary line."""
+    if units < 2 or dossiers_csv is None:
+        return ""
+    from bot.demo.units import unit_name
+
+    for k in range(2, units + 1):
+        await import_procedures(ctx, procedures, unit=unit_name(k))
+    ds = await import_dossiers(ctx, dossiers_csv)
+    return f"\nThêm {units - 1} đơn vị mẫu khác: {ds.inserted} hồ sơ (để thử /xephang, /xuhuong)."
 
 
 async def _add_staff(ctx: AppContext) -> None:

@@ -60,6 +60,7 @@ class DemoFiles:
     dossiers_xlsx: Path
     staff_csv: Path
     receipts: list[Receipt] = field(default_factory=list)  # receipt images (bien-nhan/*.png)
+    units_csv: Path | None = None  # issue 17: the other units' dossiers (--units N)
 
 
 def _dmy(value: datetime | None, with_time: bool = True) -> str:
@@ -79,14 +80,14 @@ def _status_at(d: Dossier) -> datetime | None:
     return d.status_at if d.status in ("supplement", "payment") else None
 
 
-def _csv_row(n: int, d: Dossier) -> list[str]:
+def _csv_row(n: int, d: Dossier, unit: str = UNIT) -> list[str]:
     """A dossier as a CSV row (labels, dd/mm/yyyy dates, x for yes)."""
     x = lambda flag: "x" if flag else ""  # noqa: E731
     return [
         str(n), d.code, d.procedure.code, d.procedure.name, d.applicant, d.phone, d.id_number,
         _CHANNEL_LABEL[d.channel][0], _dmy(d.received), _dmy(d.due, with_time=False),
         _dmy(d.finished), _dmy(d.returned), _STATUS_LABEL[d.status][0], _dmy(_status_at(d)),
-        d.officer, UNIT, x(d.fully_online), x(d.digitized_input), x(d.digitized_output),
+        d.officer, unit, x(d.fully_online), x(d.digitized_input), x(d.digitized_output),
         x(d.stored), x(d.reused), _vnd(d.fee), x(d.paid_online), d.supplement_note,
     ]
 
@@ -116,11 +117,14 @@ def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], ti
     book.save(path)
 
 
-def write_demo(outdir: Path, xlsx: bool = True, receipts: bool = True) -> DemoFiles:
+def write_demo(
+    outdir: Path, xlsx: bool = True, receipts: bool = True, units: int = 1
+) -> DemoFiles:
     """Write the demo data set into outdir (created if needed); returns the file paths.
 
     With xlsx=False only the CSV files are written (what `motcua demo` loads); with receipts a
-    few receipt images (QR code or barcode of the dossier's code) go to outdir/bien-nhan.
+    few receipt images (QR code or barcode of the dossier's code) go to outdir/bien-nhan;
+    units > 1 adds the other units' dossiers (bot/demo/units.py) in one CSV with the unit column.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -153,4 +157,9 @@ def write_demo(outdir: Path, xlsx: bool = True, receipts: bool = True) -> DemoFi
         w = csv.writer(f)
         w.writerow(("Mã cán bộ", "Họ và tên", "Vai trò", "Phụ trách"))
         w.writerows(iter_staff())
+    if units > 1:
+        from bot.demo.units import write_units
+
+        files.units_csv = outdir / "ho-so-cac-don-vi.csv"
+        write_units(files.units_csv, units, _csv_row, ds)
     return files

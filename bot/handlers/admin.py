@@ -12,9 +12,11 @@ from bot.core.registry import ROLE_NAMES, Request, command
 from bot.core.text import fold
 from bot.core.types import Reply
 from bot.handlers.common import own_unit, text
+from bot.handlers.scope import SCOPE_HELP, ScopeError, parse_scope, split_scope
 from bot.imports import run_import
 from storage import staff as staff_store
 from storage.importer import ImportRefused, detect_kind
+from storage.staff_scope import set_scope
 from storage.units import ensure_unit, list_units
 
 log = logging.getLogger("motcua.core")
@@ -63,15 +65,28 @@ async def _admin_unit(req: Request) -> int:
 @command("moi", roles=ADMINS, help="<canbo|lanhdao|quantri> <họ tên> [mã cán bộ] — Tạo mã mời")
 async def moi(req: Request) -> list[Reply]:
     """Create a staff member and a one-time invite code valid 7 days."""
-    parsed = _parse_invite(req.args)
+    args, scope_spec = split_scope(req.args)
+    parsed = _parse_invite(args)
     if parsed is None:
-        return text(MOI_USAGE)
+        return text(f"{MOI_USAGE}\n{SCOPE_HELP}")
     role, name, code = parsed
+    scope: list[int] | None = None
+    if scope_spec is not None:
+        if role != "leader":
+            return text("Chỉ lãnh đạo (lanhdao) mới được xem nhiều đơn vị.")
+        try:
+            scope = await parse_scope(req, scope_spec)
+        except ScopeError as exc:
+            return text(str(exc))
     unit = await _admin_unit(req)
     member, invite, expires = await staff_store.invite(
         req.ctx.db, unit_id=unit, name=name, role=role, officer_code=code, now=req.ctx.now()
     )
+    if scope_spec is not None:
+        await set_scope(req.ctx.db, member.id, scope)
     extra = f", mã cán bộ {member.officer_code}" if member.officer_code else ""
+    if scope_spec is not None:
+        extra += ", xem mọi đơn vị" if scope is None else f", xem {len(set(scope))} đơn vị"
     return text(
         f"Đã tạo lời mời cho {member.name} (số {member.id}, {ROLE_NAMES[role]}{extra}).\n"
         f"Mã mời: {invite}\n"

@@ -92,7 +92,9 @@ _GUIDE_STAFF = {
     "làm việc (mặc định 2); /hosocuatoi — mọi hồ sơ đang giải quyết của bạn, có nút chuyển trang.",
     "leader": "Lãnh đạo: /quy1 … /quy4 [năm], /thang [mm/yyyy], /nam [yyyy], /thongke <từ ngày> "
     "<đến ngày> — số liệu tổng hợp; /baocao quy1 [năm] — báo cáo .docx kèm biểu đồ; /quahan — hồ "
-    "sơ quá hạn của đơn vị theo từng cán bộ.",
+    "sơ quá hạn của đơn vị theo từng cán bộ; /chiso [kỳ] — ước tính Chỉ số phục vụ (Bộ chỉ số "
+    "766) và các hồ sơ làm mất điểm; /xuhuong [chỉ tiêu] — xu hướng 8 quý; /xephang [kỳ] "
+    "[chỉ tiêu] — xếp hạng các đơn vị (lãnh đạo nhiều đơn vị).",
     "admin": "Quản trị: /moi <canbo|lanhdao|quantri> <họ tên> [mã cán bộ] — tạo mã mời; "
     "/nhanvien — danh sách nhân viên; /thuhoi <số> — thu hồi quyền; gửi tệp .xlsx hoặc .csv để "
     "nhập hồ sơ hoặc danh mục thủ tục.",

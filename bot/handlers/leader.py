@@ -12,7 +12,8 @@ from bot.core.cards import officer_line
 from bot.core.registry import Request, command
 from bot.core.text import fold_words
 from bot.core.types import Button, Reply
-from bot.handlers.common import own_unit, text
+from bot.handlers.common import text
+from bot.handlers.scope import leader_scope
 from bot.stats import periods, service
 from storage.dossiers import late_by_officer, unit_overdue
 from storage.staff import officer_names
@@ -139,7 +140,7 @@ async def _summary(req: Request, build: Any) -> list[Reply]:
         return text(str(exc))
     except ValueError as exc:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
-    unit = await own_unit(req)
+    unit = await leader_scope(req)
     try:
         body = await service.leader_summary(req.ctx, period, unit)
     except periods.PeriodError as exc:
@@ -195,7 +196,7 @@ async def baocao(req: Request) -> list[Reply]:
         return text(str(exc))
     except ValueError as exc:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
-    unit = await own_unit(req)
+    unit = await leader_scope(req)
     try:
         docx, png = await service.report_files(req.ctx, period, unit)
         summary = await service.leader_summary(req.ctx, period, unit)
@@ -226,7 +227,7 @@ def _nav_report(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
 async def quahan_unit(req: Request) -> list[Reply]:
     """The unit's late dossiers grouped by officer."""
     today = req.ctx.now().date()
-    unit = await own_unit(req)
+    unit = await leader_scope(req)
     rows = await unit_overdue(req.ctx.db, unit, today, LIST_CAP + 1)
     if not rows:
         return text("Đơn vị không có hồ sơ quá hạn.")

@@ -8,6 +8,7 @@ most late first. Without a period it uses the current quarter under `period_rule
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,6 +32,23 @@ __all__ = [
     "monthly_figures",
     "report_files",
 ]
+
+# The units a figure covers: one unit, several (a leader of several units), or None (all units).
+Units = int | Sequence[int] | None
+
+
+def _one(unit_id: Units) -> int | None:
+    """The single unit of a scope, else None (several or all units)."""
+    if isinstance(unit_id, int):
+        return unit_id
+    if unit_id is not None and len(unit_id) == 1:
+        return int(unit_id[0])
+    return None
+
+
+def _key(unit_id: Units) -> object:
+    """A hashable form of a scope, for cache keys."""
+    return unit_id if unit_id is None or isinstance(unit_id, int) else tuple(unit_id)
 
 
 @dataclass(frozen=True)
@@ -58,22 +76,27 @@ def bounds_for(period: Period, now: datetime) -> tuple[sql.Bounds, datetime | No
     return sql.Bounds(day_start(period.start), last.strftime(FORMAT), period.end.isoformat()), None
 
 
-async def _unit_ids(ctx: AppContext, unit_id: int | None) -> list[int]:
-    """The units a figure covers: one, or all of them."""
-    return [unit_id] if unit_id is not None else await sql.all_unit_ids(ctx.db)
+async def _unit_ids(ctx: AppContext, unit_id: Units) -> list[int]:
+    """The units a figure covers: one, several, or all of them."""
+    if unit_id is None:
+        return await sql.all_unit_ids(ctx.db)
+    return [unit_id] if isinstance(unit_id, int) else [int(u) for u in unit_id]
 
 
-async def _unit_name(ctx: AppContext, unit_id: int | None, names: dict[int, str]) -> str | None:
-    """The name shown for a unit, or for all units (the single unit's name if there is one)."""
+async def _unit_name(ctx: AppContext, unit_id: Units, names: dict[int, str]) -> str | None:
+    """The name shown for a unit, for several, or for all units (the single unit's name if there
+    is one)."""
+    if _one(unit_id) is not None:
+        return names.get(_one(unit_id))  # type: ignore[arg-type]
     if unit_id is not None:
-        return names.get(unit_id)
+        return f"{len(unit_id)} đơn vị"  # type: ignore[arg-type]
     if len(names) == 1:
         return next(iter(names.values()))
     return f"Tất cả đơn vị ({len(names)})" if names else None
 
 
 async def compute_by_unit(
-    ctx: AppContext, period: Period, unit_id: int | None = None
+    ctx: AppContext, period: Period, unit_id: Units = None
 ) -> tuple[Figures, list[tuple[str, Figures]]]:
     """The figures for the unit (None: all units) and, per unit, (name, figures)."""
     bounds, as_of = bounds_for(period, ctx.now())
@@ -85,13 +108,13 @@ async def compute_by_unit(
         for u, c in counts.items()
     ]
     total = figures_from_counts(
-        period, sum_counts(list(counts.values())), unit_id,
+        period, sum_counts(list(counts.values())), _one(unit_id),
         await _unit_name(ctx, unit_id, names), as_of,
     )  # fmt: skip
     return total, per_unit
 
 
-async def compute_figures(ctx: AppContext, period: Period, unit_id: int | None = None) -> Figures:
+async def compute_figures(ctx: AppContext, period: Period, unit_id: Units = None) -> Figures:
     """Every figure of figures.md for the period and the unit (None: all units).
 
     A period not over yet is computed up to ctx.now() (Figures.as_of is then set); a period
@@ -102,7 +125,7 @@ async def compute_figures(ctx: AppContext, period: Period, unit_id: int | None =
 
 
 async def late_by_officer(
-    ctx: AppContext, period: Period | None = None, unit_id: int | None = None
+    ctx: AppContext, period: Period | None = None, unit_id: Units = None
 ) -> list[OfficerLate]:
     """Late dossiers per officer (see the module docstring)."""
     if period is None:
@@ -113,7 +136,7 @@ async def late_by_officer(
 
 
 async def top_procedures(
-    ctx: AppContext, period: Period, unit_id: int | None = None, limit: int = 5
+    ctx: AppContext, period: Period, unit_id: Units = None, limit: int = 5
 ) -> list[tuple[str, str, int]]:
     """The procedures with the most dossiers received in the period: (code, name, count)."""
     bounds, _ = bounds_for(period, ctx.now())
@@ -132,7 +155,7 @@ def months_of(period: Period, today: date) -> list[Period]:
 
 
 async def monthly_figures(
-    ctx: AppContext, period: Period, unit_id: int | None = None
+    ctx: AppContext, period: Period, unit_id: Units = None
 ) -> list[tuple[str, Figures]]:
     """Month by month inside the period: ('T1/2026', figures of that part of the month)."""
     result = []
@@ -142,7 +165,7 @@ async def monthly_figures(
     return result
 
 
-async def _previous(ctx: AppContext, period: Period, unit_id: int | None) -> Figures | None:
+async def _previous(ctx: AppContext, period: Period, unit_id: Units) -> Figures | None:
     """Figures of a past period, or None when it cannot be computed."""
     try:
         return await compute_figures(ctx, period, unit_id)
@@ -151,10 +174,10 @@ async def _previous(ctx: AppContext, period: Period, unit_id: int | None) -> Fig
 
 
 async def leader_extras(
-    ctx: AppContext, fig: Figures, per_unit: list[tuple[str, Figures]]
+    ctx: AppContext, fig: Figures, per_unit: list[tuple[str, Figures]], scope: Units = None
 ) -> Extras:
     """Comparisons, top procedures, late dossiers by officer and (several units) unit lines."""
-    period, unit_id = fig.period, fig.unit_id
+    period, unit_id = fig.period, scope if scope is not None else fig.unit_id
     before, year_ago = period.previous(), period.year_before()
     if fig.as_of is not None:  # a running period: compare the same number of elapsed days
         elapsed = fig.as_of.date() - period.start
@@ -172,28 +195,29 @@ async def leader_extras(
         comparisons=comparison_lines(fig, previous, year_before),
         top_procedures=await top_procedures(ctx, period, unit_id),
         officers=[(o.officer, o.resolved_late, o.pending_late) for o in officers],
-        units=per_unit if unit_id is None and len(per_unit) > 1 else [],
+        units=per_unit if _one(unit_id) is None and len(per_unit) > 1 else [],
     )
 
 
-async def leader_summary(ctx: AppContext, period: Period, unit_id: int | None = None) -> str:
+async def leader_summary(ctx: AppContext, period: Period, unit_id: Units = None) -> str:
     """The leader's chat summary (≤ 4096 characters): figures, comparisons and extras.
 
     Remembered until the data changes (an import, a rating) or the day turns, so leaders
     asking again, or many leaders asking at once, do not recompute it.
     """
-    key = ("leader_summary", period, unit_id, ctx.now().date(), await sql.data_version(ctx.db))
+    key = ("leader_summary", period, _key(unit_id), ctx.now().date(),
+           await sql.data_version(ctx.db))
     cached = ctx.cache.get(key)
     if isinstance(cached, str):
         return cached
     fig, per_unit = await compute_by_unit(ctx, period, unit_id)
-    text = summary_text(fig, await leader_extras(ctx, fig, per_unit))
+    text = summary_text(fig, await leader_extras(ctx, fig, per_unit, unit_id))
     ctx.remember(key, text)
     return text
 
 
 async def report_files(
-    ctx: AppContext, period: Period, unit_id: int | None = None
+    ctx: AppContext, period: Period, unit_id: Units = None
 ) -> tuple[bytes, bytes]:
     """The Word report (.docx) and the chart (.png) for the period and the unit."""
     from bot.stats.chart import render_chart
@@ -202,4 +226,20 @@ async def report_files(
     fig = await compute_figures(ctx, period, unit_id)
     months = await monthly_figures(ctx, period, unit_id)
     png = render_chart(fig, months)
-    return render_docx(fig, ctx.now().date(), chart=png), png
+    docx = render_docx(fig, ctx.now().date(), chart=png)
+    return await _with_index(ctx, period, unit_id, docx), png
+
+
+async def _with_index(ctx: AppContext, period: Period, unit_id: Units, docx: bytes) -> bytes:
+    """The report with the index appendix (issue 17), and the ranking for several units."""
+    from bot.stats.index_service import compute_index
+    from bot.stats.ranking import METRICS, rank_units
+    from bot.stats.report_index import add_index_appendix
+
+    units = None if unit_id is None else [unit_id] if isinstance(unit_id, int) else unit_id
+    est = await compute_index(ctx, period, units)
+    several = units is None or len(units) > 1
+    ranking = await rank_units(ctx, period, units, METRICS[0]) if several else None
+    if ranking is not None and len(ranking.rows) < 2:
+        ranking = None
+    return add_index_appendix(docx, est, ranking)

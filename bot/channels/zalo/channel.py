@@ -22,6 +22,7 @@ from bot.channels.zalo.client import (
     ZaloError,
     updates_from_result,
 )
+from bot.channels.zalo.files import add_file_route, signing_key
 from bot.channels.zalo.render import chosen
 from bot.channels.zalo.sender import ZaloSender, backoff
 from bot.context import AppContext
@@ -185,6 +186,8 @@ class ZaloChannel:
         path = urlparse(url).path or "/"
         app = web.Application()
         app.router.add_post(path, self._on_webhook)
+        self.sender.files_key = signing_key(self.webhook_secret)  # issue 17: chart/report links
+        add_file_route(app, self.ctx, self.sender.files_key)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         settings = self.ctx.settings

@@ -9,6 +9,7 @@ import time
 
 from bot.channels.base import PermanentError, RecipientBlocked, RetryLater, TransientError
 from bot.channels.zalo.client import TEXT_LIMIT, ZaloApiError, ZaloClient, ZaloNetworkError
+from bot.channels.zalo.files import with_links
 from bot.channels.zalo.render import render
 from bot.context import AppContext
 from bot.core.types import Reply
@@ -77,6 +78,7 @@ class ZaloSender:
         self.client = client
         self.ctx = ctx
         self._pacer = _Pacer(ctx.settings.zalo_rate_global, ctx.settings.zalo_rate_per_chat)
+        self.files_key: bytes | None = None  # set when the webhook server serves file links
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send one reply to one chat, or raise a DeliveryError subclass."""
@@ -88,6 +90,7 @@ class ZaloSender:
         A reply longer than 2,000 characters goes as several messages; if a later part fails,
         the error is raised and a retry resends the earlier parts too (at-least-once).
         """
+        replies, photos = await with_links(self.ctx, self.files_key, replies)  # issue 17
         rendered = render(replies, self.max_text)
         # The last message shown decides what a bare "1" means; no buttons forget the old ones.
         await zalo_seen.save_choices(self.ctx.db, chat_id, rendered.choices, self.ctx.now())
@@ -95,6 +98,12 @@ class ZaloSender:
             await self._pacer.wait(chat_id)
             try:
                 await self.client.send_message(chat_id, text)
+            except (ZaloApiError, ZaloNetworkError) as exc:
+                raise map_error(exc) from exc
+        for url, caption in photos:
+            await self._pacer.wait(chat_id)
+            try:
+                await self.client.send_photo(chat_id, url, caption or None)
             except (ZaloApiError, ZaloNetworkError) as exc:
                 raise map_error(exc) from exc
 

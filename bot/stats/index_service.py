@@ -1,0 +1,117 @@
+"""The service-index estimate of a period for a set of units, or for each unit (rankings), from
+the store; cached by the data's version like the leaders' summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.context import AppContext
+from bot.stats.figures import sum_counts
+from bot.stats.index766 import IndexEstimate, estimate
+from bot.stats.periods import Period, month
+from bot.stats.service import bounds_for
+from storage import index766 as isql
+from storage import stats as sql
+from storage.index766 import DossierRef, LateDossier
+
+
+def month_end_day(period: Period, as_of: date | None) -> str:
+    """The day by which pending dossiers turn late for the 'soon' list: the end of the running
+    month when the period has not ended, else the period's end (no 'soon' list)."""
+    if as_of is None:
+        return period.end.isoformat()
+    return min(month(as_of.year, as_of.month).end, period.end).isoformat()
+
+
+async def units_label(ctx: AppContext, unit_ids: Sequence[int] | None) -> tuple[list[int], str]:
+    """The unit ids (None: every unit) and the name shown for them."""
+    names = await sql.unit_names(ctx.db)
+    ids = list(names) if unit_ids is None else [int(u) for u in unit_ids]
+    if len(ids) == 1:
+        return ids, names.get(ids[0], str(ids[0]))
+    if unit_ids is None or set(ids) == set(names):
+        return ids, f"Tất cả đơn vị ({len(ids)})"
+    return ids, f"{len(ids)} đơn vị: " + ", ".join(names.get(u, str(u)) for u in ids[:5]) + (
+        ", …" if len(ids) > 5 else "")
+
+
+@dataclass
+class IndexInputs:
+    """What the estimate is computed from, per unit: the report's counts and the index's lists."""
+
+    period: Period
+    as_of: date | None
+    counts: dict[int, dict[str, int]]
+    late: list[LateDossier]
+    fees: dict[int, tuple[int, int]]
+    unpaid: list[DossierRef]
+    unsatisfied: list[DossierRef]
+
+    def by_unit(self) -> dict[int, tuple[list[LateDossier], list[DossierRef], list[DossierRef]]]:
+        """The lists split by unit: (late and soon, unpaid, unsatisfied)."""
+        out: dict[int, tuple[list[LateDossier], list[DossierRef], list[DossierRef]]] = {}
+        for k, items in enumerate((self.late, self.unpaid, self.unsatisfied)):
+            for d in items:
+                out.setdefault(d.unit_id, ([], [], []))[k].append(d)  # type: ignore[arg-type]
+        return out
+
+    def estimate_for(
+        self, units: Sequence[int], label: str,
+        split: dict[int, tuple[list[LateDossier], list[DossierRef], list[DossierRef]]]
+        | None = None,
+    ) -> IndexEstimate:
+        """The estimate of these units together (split: by_unit(), when asking many times)."""
+        split = self.by_unit() if split is None else split
+        parts = [split.get(u, ([], [], [])) for u in dict.fromkeys(units)]
+        rows = sorted((d for p in parts for d in p[0]),
+                      key=lambda d: (d.soon, d.days_late, d.due_day, d.code))
+        fees = [self.fees.get(u, (0, 0)) for u in dict.fromkeys(units)]
+        return estimate(
+            self.period, label, self.as_of,
+            sum_counts([self.counts.get(u, {}) for u in dict.fromkeys(units)]),
+            [d for d in rows if not d.soon], [d for d in rows if d.soon],
+            (sum(f[0] for f in fees), sum(f[1] for f in fees)),
+            sorted((d for p in parts for d in p[1]), key=lambda d: d.code),
+            sorted((d for p in parts for d in p[2]), key=lambda d: d.code),
+        )  # fmt: skip
+
+
+async def index_inputs(ctx: AppContext, period: Period, ids: Sequence[int]) -> IndexInputs:
+    """Everything the estimates of these units need, in five grouped queries."""
+    key = ("index766", period, tuple(ids), ctx.now().date(), await sql.data_version(ctx.db))
+    cached = ctx.cache.get(key)
+    if isinstance(cached, IndexInputs):
+        return cached
+    bounds, as_of = bounds_for(period, ctx.now())
+    day = as_of.date() if as_of is not None else None
+    result = IndexInputs(
+        period, day, await sql.unit_counts(ctx.db, ids, bounds),
+        await isql.late_dossiers(ctx.db, ids, bounds, month_end_day(period, day)),
+        await isql.fee_procedures(ctx.db, ids, bounds),
+        await isql.unpaid_fees(ctx.db, ids, bounds),
+        await isql.unsatisfied(ctx.db, ids, bounds),
+    )  # fmt: skip
+    ctx.remember(key, result)
+    return result
+
+
+async def compute_index(
+    ctx: AppContext, period: Period, unit_ids: Sequence[int] | None = None
+) -> IndexEstimate:
+    """The estimate for the period and the units together (None: all); PeriodError for a
+    period that has not begun."""
+    ids, label = await units_label(ctx, unit_ids)
+    return (await index_inputs(ctx, period, ids)).estimate_for(ids, label)
+
+
+async def index_by_unit(
+    ctx: AppContext, period: Period, unit_ids: Sequence[int] | None = None
+) -> dict[int, IndexEstimate]:
+    """The estimate of each unit (None: every unit), by unit id."""
+    names = await sql.unit_names(ctx.db)
+    ids = list(names) if unit_ids is None else [int(u) for u in unit_ids]
+    inputs = await index_inputs(ctx, period, ids)
+    split = inputs.by_unit()
+    return {u: inputs.estimate_for([u], names.get(u, str(u)), split) for u in ids}
