@@ -122,6 +122,12 @@ def _check_settings(settings: Settings, report: Report) -> None:
             "Chưa đặt MOTCUA_TELEGRAM_TOKEN hay MOTCUA_ZALO_TOKEN: «motcua run» sẽ mở "
             "trò chuyện trong terminal.",
         )
+    if settings.fixed_now is not None:
+        report.line(
+            WARN,
+            f"MOTCUA_NOW giữ đồng hồ của bot cố định ở {settings.fixed_now:%H:%M %d/%m/%Y} "
+            "(chỉ dùng để kiểm thử): nhắc việc và báo cáo quý chỉ chạy một lần lúc khởi động.",
+        )
 
 
 async def _check_store(settings: Settings, report: Report) -> None:
