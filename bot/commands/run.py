@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from bot.commands.common import CommandError, run, with_context
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
+from storage.store_lock import StoreBusy, hold_store
 
 OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
 
@@ -48,9 +49,14 @@ def _run(args: argparse.Namespace) -> int:
         await run_bot(ctx)  # type: ignore[arg-type]
 
     try:
-        run(with_context(body, settings))
+        with hold_store(settings.db_path, "motcua run"):  # for its lifetime: no restore under it
+            run(with_context(body, settings))
     except RunError as exc:
         raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None
+    except StoreBusy as busy:
+        raise CommandError(
+            f"Không chạy được bot: kho {settings.db_path} đang được {busy.holder} dùng."
+        ) from None
     return 0
 
 
