@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -11,7 +12,11 @@ from datetime import datetime
 from pathlib import Path
 
 
-class StoreBusy(Exception):
+class LockError(Exception):
+    """The lock file cannot be opened (e.g. a read-only folder); the message is Vietnamese."""
+
+
+class StoreBusy(LockError):
     """Another process holds the store's lock; `holder` names it in Vietnamese."""
 
     def __init__(self, holder: str) -> None:
@@ -33,23 +38,38 @@ def hold_store(db_path: Path, command: str) -> Iterator[None]:
     so a stale lock cannot outlive its process. The file stays; it names the holder while held.
     """
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd, writable = _open(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise StoreBusy(_describe(path)) from None
-        since = datetime.now().astimezone().isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "command": command, "since": since})
-                  .encode(), 0)
+        if writable:
+            since = datetime.now().astimezone().isoformat(timespec="seconds")
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps({"pid": os.getpid(), "command": command, "since": since})
+                      .encode(), 0)
         try:
             yield
         finally:
-            os.ftruncate(fd, 0)
+            if writable:
+                os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # releases the lock
+
+
+def _open(path: Path) -> tuple[int, bool]:
+    """Open (or create) the lock file; read-only when it belongs to another user (flock needs
+    no write access). Returns the descriptor and whether the holder's name can be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o644), True
+        except PermissionError:
+            return os.open(path, os.O_RDONLY), False
+    except OSError as exc:
+        code = errno.errorcode.get(exc.errno or 0, "?")
+        raise LockError(f"không mở được tệp khóa {path} ({code})") from None
 
 
 def _describe(path: Path) -> str:

@@ -316,3 +316,14 @@ def test_demo_refused_while_a_bot_holds_its_store(
     assert code == 1
     assert f"đang được «motcua run» (PID {os.getpid()}, từ " in err
     assert not db.exists()
+
+
+def test_run_where_no_lock_file_can_be_made_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store path under a file: `motcua run` says in one line that the lock file cannot be
+    opened, with no traceback."""
+    (tmp_path / "tep").write_text("x")
+    code, _, err = _cli(capsys, tmp_path / "tep" / "m.db", "run")
+    assert code == 1
+    assert err.startswith("Không chạy được bot: không mở được tệp khóa ") and "Traceback" not in err

@@ -18,7 +18,7 @@ from storage.backup import (
     megabytes,
     restore,
 )
-from storage.store_lock import StoreBusy, hold_store
+from storage.store_lock import LockError, StoreBusy, hold_store
 
 _ERRNO = {
     errno.EACCES: "không có quyền ghi hoặc đọc",
@@ -104,6 +104,8 @@ def _restore(args: argparse.Namespace) -> int:
         raise CommandError(
             f"Kho {target} đang được {busy.holder} dùng; hãy dừng bot rồi khôi phục."
         ) from None
+    except LockError as exc:
+        raise CommandError(f"Không khôi phục được: {exc}.") from None
     except (sqlite3.Error, OSError) as exc:
         raise CommandError(
             f"Khôi phục thất bại ({_reason(exc)}); kho {target} vẫn giữ nguyên."

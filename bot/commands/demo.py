@@ -10,7 +10,7 @@ from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.demo.load import DemoRefused, demo_clock, load_demo, tour
 from bot.demo.write import write_demo
-from storage.store_lock import StoreBusy, hold_store
+from storage.store_lock import LockError, StoreBusy, hold_store
 
 DEMO_DB = Path("./data/demo.db")
 
@@ -77,4 +77,6 @@ def _demo(args: argparse.Namespace) -> int:
         raise CommandError(
             f"Kho {settings.db_path} đang được {busy.holder} dùng; hãy dừng bot đó trước."
         ) from None
+    except LockError as exc:
+        raise CommandError(f"Không chạy được demo: {exc}.") from None
     return 0

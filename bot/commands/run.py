@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from bot.commands.common import CommandError, run, with_context
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
-from storage.store_lock import StoreBusy, hold_store
+from storage.store_lock import LockError, StoreBusy, hold_store
 
 OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
 
@@ -57,6 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"Không chạy được bot: kho {settings.db_path} đang được {busy.holder} dùng."
         ) from None
+    except LockError as exc:
+        raise CommandError(f"Không chạy được bot: {exc}.") from None
     return 0
 
 
