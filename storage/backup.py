@@ -33,7 +33,7 @@ def _peek(path: Path) -> sqlite3.Connection:
     With a -wal beside it, someone may be writing it: read it through SQLite's locks. Without,
     read it immutable, so no -wal/-shm is created next to a file that is not ours.
     """
-    if Path(f"{path}-wal").exists():
+    if Path(f"{Path(path).resolve()}-wal").exists():  # SQLite puts it beside the real file
         return sqlite3.connect(f"{_uri(path)}?mode=ro", uri=True, timeout=10)
     return sqlite3.connect(f"{_uri(path)}?immutable=1", uri=True)
 
@@ -60,7 +60,7 @@ def _staged(source: sqlite3.Connection, target: Path) -> Iterator[Path]:
     try:
         dst = sqlite3.connect(tmp)
         try:
-            source.backup(dst, pages=1024)
+            source.backup(dst)  # one step: one read transaction, no restart when the bot writes
             dst.execute("PRAGMA journal_mode=DELETE")
             check = dst.execute("PRAGMA integrity_check").fetchone()[0]
             if check != "ok":
@@ -71,9 +71,9 @@ def _staged(source: sqlite3.Connection, target: Path) -> Iterator[Path]:
             os.fsync(f.fileno())
         yield tmp
     finally:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
+        for suffix in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+                Path(f"{tmp}{suffix}").unlink()
 
 
 def _install(tmp: Path, target: Path) -> int:
