@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sqlite3
 import sys
@@ -32,7 +33,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `motcua` console script; returns the process exit code."""
+    """Entry point of the `motcua` console script; returns the process exit code.
+
+    Output into a pipe closed early (`motcua check | head -3`) ends the command quietly, as
+    SIGPIPE ends other tools: exit code 141, no traceback.
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # inside the try: a buffered line may meet the closed pipe here
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # for the exit's flush
+        return 141
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """Parse the arguments and run the sub-command asked for."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -123,6 +123,31 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The settings' timezone as a tzinfo."""
         return ZoneInfo(self.timezone)
+
+    # Fixed clock (issue 14.13: tests and demonstrations): the bot's "now" stays at this moment
+    # (YYYY-MM-DD HH:MM, the settings' timezone unless an offset is given); unset: the real clock.
+    now: datetime | None = None
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _fixed_now(cls, value: object) -> object:
+        """Read MOTCUA_NOW (`YYYY-MM-DD HH:MM[:SS]`); empty means the real clock."""
+        if value is None or isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"thời điểm «{text}» không đúng dạng YYYY-MM-DD HH:MM") from None
+
+    @property
+    def fixed_now(self) -> datetime | None:
+        """MOTCUA_NOW as an aware datetime (in the settings' timezone when none was given)."""
+        if self.now is None or self.now.tzinfo is not None:
+            return self.now
+        return self.now.replace(tzinfo=self.tz)
 
 
 _MESSAGES = {

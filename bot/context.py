@@ -11,6 +11,11 @@ from bot.workdays import WorkCalendar
 from storage.db import Database
 
 
+def system_clock() -> datetime:
+    """The real time, aware (the default clock; the scheduler's cron triggers follow only it)."""
+    return datetime.now().astimezone()
+
+
 @dataclass
 class AppContext:
     """Everything a handler needs; `clock` returns an aware "now", so tests can fix it."""
@@ -18,7 +23,7 @@ class AppContext:
     settings: Settings
     db: Database
     calendar: WorkCalendar
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    clock: Callable[[], datetime] = field(default=system_clock)
     demo: bool = False  # demo mode: the console may switch the simulated person (/as)
     # Results derived from the store (leaders' summaries), keyed by the data's version, so they
     # are recomputed after every import; bounded, oldest dropped first.
@@ -35,11 +40,21 @@ class AppContext:
         """The current time in the settings' timezone."""
         return self.clock().astimezone(self.settings.tz)
 
+    def clock_is_real(self) -> bool:
+        """Whether "now" is the real time (not a test's, the demo's or MOTCUA_NOW's clock)."""
+        return self.clock is system_clock
+
     @classmethod
     async def open(
         cls, settings: Settings, clock: Callable[[], datetime] | None = None, demo: bool = False
     ) -> AppContext:
-        """Open the store named by the settings (migrating it) and build the context."""
+        """Open the store named by the settings (migrating it) and build the context.
+
+        The clock is `clock`, else MOTCUA_NOW's fixed moment when set, else the real time.
+        """
+        fixed = settings.fixed_now
+        if clock is None and fixed is not None:
+            clock = lambda: fixed  # noqa: E731
         db = await Database.open(settings.db_path)
         ctx = cls(settings, db, WorkCalendar.from_settings(settings), demo=demo)
         if clock is not None:

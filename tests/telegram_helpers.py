@@ -9,7 +9,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,11 @@ APPLICANT = "Nguyễn Văn An"
 MASKED = "Nguyễn V** A*"
 PHONE_LAST4 = "5678"
 OFFICER_USER, LEADER_USER, ADMIN_USER = 1001, 1002, 1003
+# The fixed "now" of every `motcua` child process (MOTCUA_NOW, see child_env) and of the seeds:
+# a Wednesday, a working day in mid-quarter, after the daily run's grace and the quarterly
+# catch-up, so no scheduled push is due whatever the wall clock says (issue 14.13).
+E2E_NOW = datetime(2026, 5, 20, 10, 0)
+E2E_TODAY = E2E_NOW.date()
 
 
 @dataclass
@@ -180,7 +185,8 @@ async def seed_store(db_path: Path, folder: Path, today: date) -> Seed:
     from storage.staff import create_staff, link
     from storage.units import ensure_unit
 
-    settings = Settings(db_path=db_path, _env_file=None)  # type: ignore[call-arg]
+    moment = datetime.combine(today, E2E_NOW.time())
+    settings = Settings(db_path=db_path, now=moment, _env_file=None)  # type: ignore[call-arg]
     ctx = await AppContext.open(settings)
     try:
         catalogue, dossiers, seed = seed_files(folder, today)
@@ -201,9 +207,11 @@ async def seed_store(db_path: Path, folder: Path, today: date) -> Seed:
 
 
 def child_env(extra: dict[str, str]) -> dict[str, str]:
-    """The environment for a `motcua` child process: ours without MOTCUA_*, plus `extra`."""
+    """The environment for a `motcua` child process: ours without MOTCUA_*, the clock fixed at
+    E2E_NOW (a test that needs another time passes its own MOTCUA_NOW), plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env["MOTCUA_NOW"] = E2E_NOW.isoformat(" ", "minutes")
     env.update(extra)
     return env
 

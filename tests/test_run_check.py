@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,13 @@ from pydantic import SecretStr
 from bot.context import AppContext
 from bot.logging_setup import REDACTED, RedactFilter, secrets_of, setup_logging
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.telegram_helpers import StandInCore, run_motcua, seed_store, use_fake
+from tests.telegram_helpers import E2E_TODAY, StandInCore, run_motcua, seed_store, use_fake
 
 
 async def test_check_good_token_and_store(tmp_path: Path) -> None:
     """Check good token and store."""
     db = tmp_path / "motcua.db"
-    await seed_store(db, tmp_path, date.today())
+    await seed_store(db, tmp_path, E2E_TODAY)
     async with FakeTelegram() as fake:
         env = {**fake.env(), "MOTCUA_DB_PATH": str(db), "MOTCUA_ADMIN_IDS": "telegram:1"}
         code, out, err = await run_motcua(["check"], env, tmp_path)

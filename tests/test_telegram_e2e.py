@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from tests.fakes.fake_telegram import FakeTelegram
 from tests.telegram_helpers import (
     ADMIN_USER,
     APPLICANT,
+    E2E_TODAY,
     LEADER_USER,
     MASKED,
     OFFICER_USER,
@@ -48,7 +47,7 @@ async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Run
     """One seeded store and one `motcua run` for the tests of this module."""
     folder = tmp_path_factory.mktemp("e2e")
     db_path = folder / "motcua.db"
-    seed = await seed_store(db_path, folder, date.today())
+    seed = await seed_store(db_path, folder, E2E_TODAY)
     async with FakeTelegram() as fake:
         env = {
             **fake.env(),
@@ -105,11 +104,7 @@ async def test_unknown_code(running: Running) -> None:
 async def test_lookup_rate_limit(running: Running) -> None:
     """Lookup rate limit: the 11th lookup within one minute is refused."""
     user = 2005
-    # The limit counts per clock minute (the real clock of the bot process): start early in a
-    # minute, so that the eleven lookups fall in the same one even on a busy machine.
-    second = time.time() % 60
-    if second > 40:
-        await asyncio.sleep(60.5 - second)
+    # The bot's clock is fixed (MOTCUA_NOW), so the eleven lookups fall in one minute.
     for _ in range(10):
         [card] = await ask(running, user, running.seed.code_done)
         assert running.seed.code_done in card
@@ -204,21 +199,21 @@ async def test_admin_file_import(running: Running) -> None:
     """Admin file import."""
     from datetime import timedelta
 
-    running.fake.push_document(ADMIN_USER, "ho-so-moi.csv", admin_import_csv(date.today()),
+    running.fake.push_document(ADMIN_USER, "ho-so-moi.csv", admin_import_csv(E2E_TODAY),
                                mime="text/csv")
     summary, rejects = await running.fake.wait_for_messages(ADMIN_USER, 2, timeout=30)
     assert summary.kind == "text" and "Đọc 3 dòng" in summary.plain
     assert "Thêm mới 2" in summary.plain and "Bị loại 1 dòng" in summary.plain
     assert rejects.kind == "document" and rejects.filename.endswith(".csv")
     assert "Sai Ngày" in rejects.data.decode("utf-8-sig")
-    day = date.today() - timedelta(days=3)
+    day = E2E_TODAY - timedelta(days=3)
     [card] = await ask(running, 2010, f"000.00.12.H31-{day:%y%m%d}-0901")
     assert "Đang xử lý" in card and "Không tìm thấy" not in card
 
 
 async def test_citizen_file_refused(running: Running) -> None:
     """Citizen file refused."""
-    running.fake.push_document(2011, "ho-so.csv", admin_import_csv(date.today()))
+    running.fake.push_document(2011, "ho-so.csv", admin_import_csv(E2E_TODAY))
     [answer] = await running.fake.wait_for_messages(2011, 1, timeout=20)
     assert answer.plain == "Bạn không có quyền dùng lệnh này."
 

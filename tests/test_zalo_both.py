@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from bot.config import Settings
 from bot.context import AppContext
 from tests.fakes.fake_telegram import FakeTelegram
+from tests.telegram_helpers import E2E_NOW, child_env
 from tests.zalo_helpers import DOSSIER_CODE, insert_dossier, running_fake
 
 
 async def _seed(db_path: Path) -> None:
     """A store with one dossier, written before the bot process starts."""
     settings = Settings(db_path=db_path, _env_file=None)  # type: ignore[call-arg]
-    ctx = await AppContext.open(settings, clock=lambda: datetime.now().astimezone())
+    ctx = await AppContext.open(settings, clock=lambda: E2E_NOW.replace(tzinfo=settings.tz))
     try:
         await insert_dossier(ctx)
     finally:
@@ -31,12 +30,8 @@ async def test_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
     await _seed(db_path)
     async with FakeTelegram() as tg, running_fake() as zalo:
         zalo.max_poll = 0.5
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
-        env.update(tg.env())
-        env.update(zalo.env())
-        env["MOTCUA_DB_PATH"] = str(db_path)
-        env["MOTCUA_LOG_LEVEL"] = "INFO"
-        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        env = child_env({**tg.env(), **zalo.env(), "MOTCUA_DB_PATH": str(db_path),
+                         "MOTCUA_LOG_LEVEL": "INFO"})
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -66,10 +61,7 @@ async def test_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
 async def test_motcua_check_reads_the_zalo_token(tmp_path: Path) -> None:
     """`motcua check` calls getMe on the (fake) platform and names the bot."""
     async with running_fake() as zalo:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
-        env.update(zalo.env())
-        env["MOTCUA_DB_PATH"] = str(tmp_path / "motcua.db")
-        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        env = child_env({**zalo.env(), "MOTCUA_DB_PATH": str(tmp_path / "motcua.db")})
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "check", env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

@@ -1,53 +1,114 @@
-"""`motcua backup FILE` and `motcua restore FILE [--force]`."""
+"""`motcua backup FILE [--force]` and `motcua restore FILE [--force]`."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sqlite3
 from pathlib import Path
 
 from bot.commands.common import CommandError
 from bot.config import load_settings
-from storage.backup import backup, has_data, is_store, restore
+from storage.backup import (
+    SameFile,
+    backup,
+    check_distinct,
+    has_data,
+    is_store,
+    megabytes,
+    restore,
+)
+from storage.store_lock import LockError, StoreBusy, hold_store
+
+_ERRNO = {
+    errno.EACCES: "không có quyền ghi hoặc đọc",
+    errno.EPERM: "không có quyền ghi hoặc đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOENT: "không có thư mục này",
+    errno.EISDIR: "đó là một thư mục",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EEXIST: "một phần của đường dẫn không phải thư mục",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the backup and restore sub-commands."""
     p = sub.add_parser("backup", help="sao lưu kho dữ liệu (an toàn khi bot đang chạy)")
     p.add_argument("file", type=Path, help="tệp sao lưu sẽ ghi")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp sao lưu đã có")
     p.set_defaults(func=_backup)
-    p = sub.add_parser("restore", help="khôi phục kho dữ liệu từ tệp sao lưu")
+    p = sub.add_parser("restore", help="khôi phục kho dữ liệu từ tệp sao lưu (khi bot đã dừng)")
     p.add_argument("file", type=Path, help="tệp sao lưu")
     p.add_argument("--force", action="store_true", help="ghi đè cả khi kho đang có dữ liệu")
     p.set_defaults(func=_restore)
 
 
+def _reason(exc: Exception) -> str:
+    """Why a copy failed, in Vietnamese (never an exception's name)."""
+    if isinstance(exc, OSError):
+        code = errno.errorcode.get(exc.errno or 0, "không rõ mã")
+        return _ERRNO.get(exc.errno or 0, f"lỗi hệ thống tệp {code}")
+    return f"SQLite báo: {exc}"
+
+
 def _backup(args: argparse.Namespace) -> int:
-    """Back up the store named by MOTCUA_DB_PATH into args.file."""
+    """Back up the store named by MOTCUA_DB_PATH into args.file (a new file unless --force)."""
     settings = load_settings()
-    if not is_store(settings.db_path):
-        raise CommandError(f"Không tìm thấy kho dữ liệu tại {settings.db_path}.")
+    source, target = settings.db_path, args.file
+    if not is_store(source):
+        raise CommandError(f"Không tìm thấy kho dữ liệu tại {source}.")
+    if target.is_dir():
+        raise CommandError(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu, ví dụ "
+                           f"{target / 'motcua-sao-luu.db'}.")
     try:
-        pages = backup(settings.db_path, args.file)
+        check_distinct(source, target)
+    except SameFile:
+        raise CommandError(
+            f"{target} chính là kho dữ liệu đang dùng ({source}) hoặc tệp đi kèm của nó; "
+            "hãy sao lưu sang một tệp khác."
+        ) from None
+    if target.exists() and not args.force:
+        raise CommandError(f"Tệp {target} đã có; thêm --force để ghi đè, hoặc chọn tên khác.")
+    try:
+        size = backup(source, target)
     except (sqlite3.Error, OSError) as exc:
-        raise CommandError(f"Sao lưu thất bại: {exc}") from exc
-    print(f"Đã sao lưu {settings.db_path} → {args.file} ({pages} trang).")
+        raise CommandError(
+            f"Sao lưu thất bại ({_reason(exc)}); kho {source} không bị thay đổi."
+        ) from None
+    print(f"Đã sao lưu {source} → {target} ({megabytes(size)}).")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    """Restore args.file into the store, refusing to overwrite data without --force."""
+    """Restore args.file into the store, unless a bot holds it; data is kept without --force."""
     settings = load_settings()
-    if not args.file.exists() or not is_store(args.file):
-        raise CommandError(f"{args.file} không phải tệp sao lưu của motcua-bot.")
-    if has_data(settings.db_path) and not args.force:
-        raise CommandError(
-            f"Kho {settings.db_path} đang có dữ liệu; thêm --force để ghi đè "
-            "(nên sao lưu kho hiện tại trước)."
-        )
+    source, target = args.file, settings.db_path
+    if not is_store(source):
+        raise CommandError(f"{source} không phải tệp sao lưu của motcua-bot.")
     try:
-        pages = restore(args.file, settings.db_path)
+        check_distinct(source, target)
+    except SameFile:
+        raise CommandError(
+            f"{source} chính là kho dữ liệu đang dùng ({target}); hãy chọn tệp sao lưu."
+        ) from None
+    try:
+        with hold_store(target, "motcua restore"):
+            if has_data(target) and not args.force:
+                raise CommandError(
+                    f"Kho {target} đang có dữ liệu; thêm --force để ghi đè "
+                    "(nên sao lưu kho hiện tại trước)."
+                )
+            size = restore(source, target)
+    except StoreBusy as busy:
+        raise CommandError(
+            f"Kho {target} đang được {busy.holder} dùng; hãy dừng bot rồi khôi phục."
+        ) from None
+    except LockError as exc:
+        raise CommandError(f"Không khôi phục được: {exc}.") from None
     except (sqlite3.Error, OSError) as exc:
-        raise CommandError(f"Khôi phục thất bại: {exc}") from exc
-    print(f"Đã khôi phục {args.file} → {settings.db_path} ({pages} trang).")
+        raise CommandError(
+            f"Khôi phục thất bại ({_reason(exc)}); kho {target} vẫn giữ nguyên."
+        ) from None
+    print(f"Đã khôi phục {source} → {target} ({megabytes(size)}).")
     return 0

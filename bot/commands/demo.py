@@ -10,6 +10,7 @@ from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.demo.load import DemoRefused, demo_clock, load_demo, tour
 from bot.demo.write import write_demo
+from storage.store_lock import LockError, StoreBusy, hold_store
 
 DEMO_DB = Path("./data/demo.db")
 
@@ -91,7 +92,14 @@ def _demo(args: argparse.Namespace) -> int:
             await ctx.close()
 
     try:
-        run(body())
+        with hold_store(settings.db_path, "motcua demo"):  # no reset or load under a running bot
+            run(body())
     except DemoRefused as exc:
         raise CommandError(str(exc)) from None
+    except StoreBusy as busy:
+        raise CommandError(
+            f"Kho {settings.db_path} đang được {busy.holder} dùng; hãy dừng bot đó trước."
+        ) from None
+    except LockError as exc:
+        raise CommandError(f"Không chạy được demo: {exc}.") from None
     return 0

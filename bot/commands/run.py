@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from bot.commands.common import CommandError, run, with_context
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
+from storage.store_lock import LockError, StoreBusy, hold_store
 
 OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
 
@@ -48,9 +49,16 @@ def _run(args: argparse.Namespace) -> int:
         await run_bot(ctx)  # type: ignore[arg-type]
 
     try:
-        run(with_context(body, settings))
+        with hold_store(settings.db_path, "motcua run"):  # for its lifetime: no restore under it
+            run(with_context(body, settings))
     except RunError as exc:
         raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None
+    except StoreBusy as busy:
+        raise CommandError(
+            f"Không chạy được bot: kho {settings.db_path} đang được {busy.holder} dùng."
+        ) from None
+    except LockError as exc:
+        raise CommandError(f"Không chạy được bot: {exc}.") from None
     return 0
 
 
@@ -122,6 +130,12 @@ def _check_settings(settings: Settings, report: Report) -> None:
             WARN,
             "Chưa đặt MOTCUA_TELEGRAM_TOKEN hay MOTCUA_ZALO_TOKEN: «motcua run» sẽ mở "
             "trò chuyện trong terminal.",
+        )
+    if settings.fixed_now is not None:
+        report.line(
+            WARN,
+            f"MOTCUA_NOW giữ đồng hồ của bot cố định ở {settings.fixed_now:%H:%M %d/%m/%Y} "
+            "(chỉ dùng để kiểm thử): nhắc việc và báo cáo quý chỉ chạy một lần lúc khởi động.",
         )
 
 
