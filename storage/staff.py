@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage.db import Database
+from storage.dossiers import FINAL
 from storage.timefmt import FORMAT
 
 ROLES = ("officer", "leader", "admin")
@@ -30,6 +31,23 @@ class StaffMember:
 
 
 @dataclass
+class OfficerCodeTaken(Exception):
+    """The officer code is held by another active officer of the same unit."""
+
+    def __init__(self, holder: StaffMember) -> None:
+        super().__init__(holder.officer_code or "")
+        self.holder = holder
+
+
+@dataclass
+class CodeCount:
+    """How many dossiers of a unit carry one officer code: open ones and all."""
+
+    open: int
+    total: int
+
+
+@dataclass
 class StaffEntry:
     """A staff member as listed for admins: with link count and revocation state."""
 
@@ -47,6 +65,12 @@ def _row(r: object) -> StaffMember:
 def _stamp(now: datetime) -> str:
     """A datetime as stored local text (now is already in the settings' timezone)."""
     return now.strftime(FORMAT)
+
+
+def normalise_officer_code(code: str | None) -> str | None:
+    """An officer code as stored: stripped and uppercase; None when empty."""
+    text = unicodedata.normalize("NFKC", code or "").strip().upper()
+    return text or None
 
 
 def normalise_invite(code: str) -> str:
@@ -73,7 +97,7 @@ async def create_staff(
     if role not in ROLES:
         raise ValueError(f"vai trò không hợp lệ: {role}")
     name = unicodedata.normalize("NFC", " ".join(name.split()))
-    code = officer_code.strip().upper() if officer_code and officer_code.strip() else None
+    code = normalise_officer_code(officer_code)
     async with db.transaction() as conn:
         cur = await conn.execute(
             "INSERT INTO staff (unit_id, name, role, officer_code, created_at) VALUES (?,?,?,?,?)",
@@ -107,8 +131,18 @@ async def invite(
     officer_code: str | None,
     now: datetime,
     days: int = INVITE_DAYS,
+    replace: bool = False,
 ) -> tuple[StaffMember, str, datetime]:
-    """Create a staff member and their one-time code: (member, code, expires_at)."""
+    """Create a staff member and their one-time code: (member, code, expires_at).
+
+    An officer code already held by an active officer of the unit raises OfficerCodeTaken,
+    unless `replace`, which revokes that holder first.
+    """
+    holder = await code_holder(db, unit_id, officer_code)
+    if holder is not None:
+        if not replace:
+            raise OfficerCodeTaken(holder)
+        await revoke(db, holder.id, now, unit_id)
     member = await create_staff(
         db, unit_id=unit_id, name=name, role=role, officer_code=officer_code, now=now
     )
@@ -258,3 +292,33 @@ async def officer_names(db: Database, unit_id: int | None) -> dict[str, str]:
         params.append(unit_id)
     async with db.reader.execute(sql, params) as cur:
         return {str(r[0]): str(r[1]) for r in await cur.fetchall()}
+
+
+async def code_holder(db: Database, unit_id: int, officer_code: str | None) -> StaffMember | None:
+    """The active staff member of the unit holding this officer code, or None."""
+    code = normalise_officer_code(officer_code)
+    if code is None:
+        return None
+    async with db.reader.execute(
+        f"SELECT {_COLUMNS} FROM staff WHERE unit_id = ? AND officer_code = ?"
+        " AND revoked_at IS NULL ORDER BY id LIMIT 1",
+        (unit_id, code),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else _row(row)
+
+
+async def officer_code_counts(db: Database, unit_id: int | None) -> dict[str, CodeCount]:
+    """Every officer code the unit's dossiers carry (uppercase): open and total dossiers."""
+    finals = ", ".join("?" * len(FINAL))
+    sql = (
+        "SELECT UPPER(TRIM(officer)),"
+        f" SUM(finished_at IS NULL AND status NOT IN ({finals})), COUNT(*)"
+        " FROM dossiers WHERE officer IS NOT NULL AND TRIM(officer) <> ''"
+    )
+    params: list[object] = list(FINAL)
+    if unit_id is not None:
+        sql += " AND unit_id = ?"
+        params.append(unit_id)
+    async with db.reader.execute(sql + " GROUP BY 1", params) as cur:
+        return {str(r[0]): CodeCount(int(r[1] or 0), int(r[2])) for r in await cur.fetchall()}

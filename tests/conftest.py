@@ -25,6 +25,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in list(os.environ):
         if key.startswith("MOTCUA_"):
             monkeypatch.delenv(key)
+    # MOTCUA_UNIT has no default (issue 18); the tests' center, unless a test removes it.
+    monkeypatch.setenv("MOTCUA_UNIT", "Trung tâm Phục vụ hành chính công xã Kẻ Sắt")
     monkeypatch.chdir(tmp_path)
 
 

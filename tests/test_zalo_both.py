@@ -35,6 +35,7 @@ async def test_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
         env.update(tg.env())
         env.update(zalo.env())
         env["MOTCUA_DB_PATH"] = str(db_path)
+        env["MOTCUA_UNIT"] = os.environ["MOTCUA_UNIT"]
         env["MOTCUA_LOG_LEVEL"] = "INFO"
         env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
         proc = await asyncio.create_subprocess_exec(

@@ -52,13 +52,15 @@ async def own_unit(req: Request) -> int | None:
     exists, else None (every unit)."""
     if req.staff is not None:
         return req.staff.unit_id
+    if req.ctx.settings.unit is None:
+        return None
     return await find_unit(req.ctx.db, req.ctx.settings.unit)
 
 
 @command("start", "batdau", help="— Giới thiệu bot và các lệnh bạn dùng được")
 async def start(req: Request) -> list[Reply]:
     """Who the bot serves and what this person can do."""
-    unit = req.ctx.settings.unit
+    unit = req.ctx.settings.unit or "Trung tâm Phục vụ hành chính công"
     who = ROLE_NAMES.get(req.role, req.role)
     greeting = f"Xin chào! Đây là trợ lý tự động của {unit}."
     if req.staff is not None:
