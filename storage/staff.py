@@ -194,6 +194,14 @@ async def link(db: Database, staff_id: int, channel: str, user_id: str, chat_id:
         )
 
 
+async def unlink(db: Database, channel: str, user_id: str) -> None:
+    """Detach a chat account from any staff member (the demo console's `/as citizen`)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM staff_links WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+
+
 async def staff_for(db: Database, channel: str, user_id: str) -> StaffMember | None:
     """The active staff member this chat account is linked to, or None."""
     async with db.reader.execute(

@@ -8,8 +8,9 @@ from pathlib import Path
 from bot.commands.common import CommandError, run
 from bot.config import Settings, load_settings
 from bot.context import AppContext
-from bot.demo.load import DemoRefused, demo_clock, load_demo, tour
-from bot.demo.write import write_demo
+from bot.demo.load import DemoRefused, demo_clock, load_demo, refusal, tour
+from bot.demo.write import UNIT, write_demo
+from storage.dossiers_demo import store_state
 
 DEMO_DB = Path("./data/demo.db")
 
@@ -33,26 +34,32 @@ def _demo_data(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"Không ghi được vào {args.outdir}: {exc.strerror}.") from None
     print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
-    for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv"):
+    for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv",
+                 "updates_csv"):
         print(f"  {getattr(files, name)}")
     print(
-        "Nạp vào kho: motcua import procedures "
-        f"{files.procedures_csv} && motcua import dossiers {files.dossiers_csv}"
+        "Nạp vào kho: motcua import "
+        f"{files.procedures_csv} && motcua import {files.dossiers_csv} (sau đó "
+        f"{files.updates_csv.name}: một lần xuất sau, vài hồ sơ đổi trạng thái)"
     )
     return 0
 
 
 def demo_settings() -> Settings:
-    """The settings, with the store at ./data/demo.db unless MOTCUA_DB_PATH says otherwise."""
+    """The settings, with the store at ./data/demo.db unless MOTCUA_DB_PATH says otherwise, and
+    the demo's own commune as the unit."""
     settings = load_settings()
+    update: dict[str, object] = {"unit": UNIT}
     if "db_path" not in settings.model_fields_set:
-        settings = settings.model_copy(update={"db_path": DEMO_DB})
-    return settings
+        update["db_path"] = DEMO_DB
+    return settings.model_copy(update=update)
 
 
 def _demo(args: argparse.Namespace) -> int:
     """Load the demo (into an empty store) and start the bot on it."""
     settings = demo_settings()
+    if store_state(Path(settings.db_path)) == "other":  # checked before opening: no migration
+        raise CommandError(refusal(settings.db_path))
 
     async def body() -> None:
         ctx = await AppContext.open(settings, clock=demo_clock(), demo=True)
