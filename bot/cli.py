@@ -76,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a failure to report here
     except OSError as exc:
         print(os_error_text(exc), file=sys.stderr)
         return 1

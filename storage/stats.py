@@ -349,3 +349,18 @@ async def data_version(db: Database) -> tuple[int, ...]:
     async with db.reader.execute(sql) as cur:
         row = await cur.fetchone()
     return tuple(int(v) for v in row)
+
+
+async def received_span(db: Database, unit_id: int | None = None) -> tuple[str, str] | None:
+    """The first and last day ('YYYY-MM-DD') on which the store's dossiers (of one unit, or
+    all) were received; None when it holds none (issue 18: say so instead of zeros)."""
+    sql = "SELECT MIN(received_at), MAX(received_at) FROM dossiers"
+    params: list[object] = []
+    if unit_id is not None:
+        sql += " WHERE unit_id = ?"
+        params.append(unit_id)
+    async with db.reader.execute(sql, params) as cur:
+        row = await cur.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return str(row[0])[:10], str(row[1])[:10]

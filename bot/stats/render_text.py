@@ -158,6 +158,27 @@ def _unit_line(name: str, f: Figures) -> str:
     )
 
 
+def _dmy(iso: str) -> str:
+    """'2026-06-30' → '30/06/2026'."""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def no_data_text(fig: Figures, span: tuple[str, str] | None) -> str:
+    """What to say instead of a page of zeros: the period holds no dossier, and which days the
+    store's dossiers were received on (span), if any."""
+    where = f" của {fig.unit_name}" if fig.unit_name else ""
+    days = fig.period.range_text()
+    if fig.period.kind != "range":
+        days = f"{fig.period.label()} ({days[0].lower()}{days[1:]})"
+    head = f"{days}: kho dữ liệu chưa có hồ sơ nào{where} trong kỳ này."
+    if span is None:
+        return (head + " Kho chưa có hồ sơ nào; quản trị viên nhập danh sách hồ sơ (tệp "
+                ".xlsx hoặc .csv) thì mới có số liệu.")
+    return (head + f" Hồ sơ trong kho được tiếp nhận từ ngày {_dmy(span[0])} đến ngày "
+            f"{_dmy(span[1])}; hãy chọn một kỳ trong khoảng này.")
+
+
 def summary_text(fig: Figures, extras: Extras | None = None, max_len: int = MAX_TEXT) -> str:
     """The leader's summary: figures, then comparisons, top procedures, late dossiers by officer
     and per-unit lines while they fit in max_len characters (one Telegram message)."""
