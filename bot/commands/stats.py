@@ -33,7 +33,7 @@ def _period_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("kỳ báo cáo (mặc định: quý hiện tại)")
     g.add_argument("--quarter", type=int, metavar="Q", help="quý 1–4 (với --year)")
     g.add_argument("--month", type=int, metavar="M", help="tháng 1–12 (với --year)")
-    g.add_argument("--year", type=int, metavar="YYYY", help="năm (một mình: cả năm)")
+    g.add_argument("--year", type=int, metavar="YYYY", help="năm (chỉ ghi năm: cả năm)")
     g.add_argument("--from", dest="date_from", metavar="NGÀY",
                    help="từ ngày (yyyy-mm-dd hoặc dd/mm/yyyy)")
     g.add_argument("--to", dest="date_to", metavar="NGÀY", help="đến ngày (cùng với --from)")

@@ -126,7 +126,7 @@ async def thuhoi(req: Request) -> list[Reply]:
         return text("Gửi /thuhoi <số>, với số lấy từ /nhanvien. Ví dụ: /thuhoi 3")
     staff_id = int(req.args[0])
     if req.staff is not None and req.staff.id == staff_id:
-        return text("Bạn không thể tự thu hồi quyền của chính mình.")
+        return text("Bạn không thể tự thu hồi quyền của tài khoản đang dùng.")
     unit = req.staff.unit_id if req.staff is not None else None
     member = await staff_store.get_staff(req.ctx.db, staff_id)
     done = await staff_store.revoke(req.ctx.db, staff_id, req.ctx.now(), unit)
