@@ -43,7 +43,7 @@ def open_text(entry: StaffEntry, counts: dict[str, CodeCount]) -> str:
         return ", chưa có mã cán bộ" if entry.member.role == "officer" else ""
     found = counts.get(code)
     if found is None:
-        return ", chưa có hồ sơ nào mang mã này"
+        return ", chưa có hồ sơ nào mang mã này" if entry.member.role == "officer" else ""
     return f", {found.open} hồ sơ đang giải quyết"
 
 

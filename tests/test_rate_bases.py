@@ -1,5 +1,6 @@
 """Rates with their denominators (issue 18, item 11): shown where not obvious, in text, JSON
-and the Word report, and always the very fraction the figure is computed from."""
+and the Word report, and always the very fraction the figure is computed from; the report's
+header names the issuing commune (item 2)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,13 @@ def test_no_denominator_prints_a_dash_alone() -> None:
     fig.base.in_scope = 0
     fig.digitization.reuse_rate = None
     assert "đạt tỷ lệ —." in figures_text(fig)
+
+
+def test_report_header_from_the_issuing_center() -> None:
+    """A report over all units takes its UBND and place from MOTCUA_UNIT (a ward here)."""
+    fig = reference_figures("Tất cả đơn vị (2)")
+    doc = Document(io.BytesIO(render_docx(
+        fig, date(2026, 4, 1), issuer="Trung tâm Phục vụ hành chính công phường Hà Đông")))
+    text = "\n".join(p.text for t in doc.tables for c in t._cells for p in c.paragraphs)
+    assert "UBND PHƯỜNG HÀ ĐÔNG" in text and "Hà Đông, ngày 01 tháng 04 năm 2026" in text
+    assert "Lãnh đạo UBND phường (để báo cáo);" in text

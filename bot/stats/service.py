@@ -215,4 +215,4 @@ async def report_files(
     fig = await compute_figures(ctx, period, unit_id)
     months = await monthly_figures(ctx, period, unit_id)
     png = render_chart(fig, months)
-    return render_docx(fig, ctx.now().date(), chart=png), png
+    return render_docx(fig, ctx.now().date(), chart=png, issuer=ctx.settings.unit), png
