@@ -18,7 +18,7 @@ DEMO_DB = Path("./data/demo.db")
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the demo-data and demo sub-commands."""
     p = sub.add_parser("demo-data", help="ghi bộ dữ liệu mẫu xã Kẻ Sắt (CSV và XLSX)")
-    p.add_argument("outdir", type=Path, help="thư mục sẽ ghi")
+    p.add_argument("outdir", type=Path, metavar="THƯ_MỤC", help="thư mục sẽ ghi")
     p.set_defaults(func=_demo_data)
     p = sub.add_parser(
         "demo", help="nạp dữ liệu mẫu vào kho trống và chạy bot (cửa sổ chat khi chưa có token)"

@@ -18,23 +18,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("staff", help="nhân viên: tạo mã mời, xem danh sách, thu hồi quyền")
     actions = p.add_subparsers(dest="action", metavar="VIỆC")
     inv = actions.add_parser("invite", help="tạo nhân viên và mã mời dùng một lần (7 ngày)")
-    inv.add_argument("--role", choices=list(ROLE_NAMES),
+    inv.add_argument("--role", choices=list(ROLE_NAMES), metavar="VAI_TRÒ",
                      help="officer (cán bộ), leader (lãnh đạo) hoặc admin (quản trị)")
-    inv.add_argument("--name", help="họ tên, ví dụ \"Nguyễn Thị Hoa\"")
+    inv.add_argument("--name", metavar="HỌ_TÊN", help="họ tên, ví dụ \"Nguyễn Thị Hoa\"")
     inv.add_argument("--officer-code", metavar="MÃ",
                      help="mã cán bộ trong dữ liệu hồ sơ (cột «Cán bộ xử lý»), ví dụ CB01")
     inv.add_argument("--replace", action="store_true",
                      help="giao lại mã cán bộ đang thuộc người khác (thu hồi quyền người đó)")
-    inv.add_argument("--unit", help="tên hoặc số của đơn vị (mặc định: MOTCUA_UNIT)")
-    inv.add_argument("--staff-id", type=int,
+    inv.add_argument("--unit", metavar="ĐƠN_VỊ",
+                     help="tên hoặc số của đơn vị (mặc định: MOTCUA_UNIT)")
+    inv.add_argument("--staff-id", type=int, metavar="SỐ",
                      help="cấp mã mới cho nhân viên đã có (bỏ qua --name/--role)")
     inv.set_defaults(func=_invite)
     ls = actions.add_parser("list", help="danh sách nhân viên")
-    ls.add_argument("--unit", help="tên hoặc số của đơn vị (mặc định: tất cả)")
+    ls.add_argument("--unit", metavar="ĐƠN_VỊ", help="tên hoặc số của đơn vị (mặc định: tất cả)")
     ls.add_argument("--all", action="store_true", help="kể cả người đã bị thu hồi")
     ls.set_defaults(func=_list)
     rv = actions.add_parser("revoke", help="thu hồi quyền của một nhân viên")
-    rv.add_argument("staff_id", type=int, help="số của nhân viên (xem motcua staff list)")
+    rv.add_argument("staff_id", type=int, metavar="SỐ",
+                    help="số của nhân viên (xem motcua staff list)")
     rv.set_defaults(func=_revoke)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
