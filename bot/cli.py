@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import bot.commands
 from bot import __version__
-from bot.cli_text import vietnamese_argparse
+from bot.cli_text import scrub, vietnamese_argparse
 from bot.commands.common import CommandError
 from bot.config import SettingsError
 
@@ -61,10 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with vietnamese_argparse():  # sub-commands that print their own help
             return int(args.func(args) or 0)
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        print(scrub(str(exc)), file=sys.stderr)
         return 2
     except CommandError as exc:
-        print(exc, file=sys.stderr)
+        print(scrub(str(exc)), file=sys.stderr)
         return exc.exit_code
     except sqlite3.DatabaseError as exc:
         print(

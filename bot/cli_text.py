@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 from collections.abc import Iterator
+
+# A Python exception's class name inside a message ("(KeyError)", "ConnectError: …").
+_EXCEPTION_NAME = re.compile(
+    r"\s*\(\s*[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\s*\)"
+    r"|\b[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\b:?\s*"
+)
 
 ARGPARSE_TEXTS = {
     "usage: ": "Cách dùng: ",
@@ -54,3 +61,9 @@ def vietnamese_argparse() -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def scrub(text: str) -> str:
+    """A message for the operator without Python exception class names (what they carried,
+    e.g. a file name or a reason, stays)."""
+    return _EXCEPTION_NAME.sub("", text).strip()

@@ -131,3 +131,37 @@ def test_no_exception_name_reaches_the_operator(
     err = capsys.readouterr().err
     assert wanted in err
     assert not re.search(r"Error|Traceback|KeyError|Exception", err), err
+
+
+def test_a_word_file_renamed_xlsx_names_no_exception(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`motcua import` of a .docx saved as .xlsx: a Vietnamese refusal, no "(KeyError)"."""
+    from docx import Document
+
+    monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "m.db"))
+    fake = tmp_path / "ho-so.xlsx"
+    Document().save(fake)
+    assert main(["import", "dossiers", str(fake), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "ho-so.xlsx" in err
+    assert not re.search(r"Error|Exception|Traceback", err), err
+
+
+def test_check_lines_carry_no_exception_name() -> None:
+    """`motcua check` report lines drop a class name an exception's text carried."""
+    import io
+
+    from bot.commands.run import BAD, Report
+
+    out = io.StringIO()
+    Report(out).line(BAD, "Zalo: không kết nối được: getMe: ConnectError: [Errno 111] refused")
+    assert out.getvalue() == "✗ Zalo: không kết nối được: getMe: [Errno 111] refused\n"
+
+
+def test_scrub_keeps_the_rest_of_the_message() -> None:
+    """Only the class name goes; file names and punctuation stay as written."""
+    from bot.cli_text import scrub
+
+    assert scrub("Tệp «a.xlsx» hỏng (KeyError). Xem tệp .env, MOTCUA_UNIT.") == (
+        "Tệp «a.xlsx» hỏng. Xem tệp .env, MOTCUA_UNIT.")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from bot.cli_text import scrub
 from bot.commands.common import CommandError, run, with_context
 from bot.config import UNIT_MISSING, Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
@@ -75,7 +76,7 @@ class Report:
             self.failures += 1
         elif mark == WARN:
             self.warnings += 1
-        print(f"{mark} {self.redact.redact(text)}", file=self.out, flush=True)
+        print(f"{mark} {scrub(self.redact.redact(text))}", file=self.out, flush=True)
 
 
 def _check(args: argparse.Namespace) -> int:
