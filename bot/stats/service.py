@@ -197,6 +197,8 @@ async def leader_summary(ctx: AppContext, period: Period, unit_id: int | None = 
 async def no_data_note(ctx: AppContext, fig: Figures) -> str | None:
     """What to say instead of the figures when the period holds no dossier, or lies wholly
     before the first or after the last day the store's dossiers were received; else None."""
+    if fig.received.total > 0:  # dossiers received in P: the data covers it
+        return None
     span = await sql.received_span(ctx.db, fig.unit_id)
     start, end = fig.period.start.isoformat(), fig.period.end.isoformat()
     outside = span is None or end < span[0] or start > span[1]
