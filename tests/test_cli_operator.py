@@ -165,3 +165,20 @@ def test_scrub_keeps_the_rest_of_the_message() -> None:
 
     assert scrub("Tệp «a.xlsx» hỏng (KeyError). Xem tệp .env, MOTCUA_UNIT.") == (
         "Tệp «a.xlsx» hỏng. Xem tệp .env, MOTCUA_UNIT.")
+
+
+async def test_importer_without_any_unit_rejects_rows_not_crashes(tmp_path: Path) -> None:
+    """Called directly with no unit anywhere, the importer rejects the rows with the reason."""
+    from bot.config import Settings
+    from bot.context import AppContext
+    from storage.importer import import_dossiers
+
+    settings = Settings(db_path=tmp_path / "m.db", unit=None, _env_file=None)  # type: ignore[call-arg]
+    ctx = await AppContext.open(settings)
+    try:
+        summary = await import_dossiers(ctx, write_csv(tmp_path / "ho-so.csv", [row(1)]))
+    finally:
+        await ctx.close()
+    assert summary.rejected == 1 and summary.inserted == 0
+    rejects = Path(str(summary.rejects_path)).read_text(encoding="utf-8-sig")
+    assert "chưa đặt MOTCUA_UNIT" in rejects

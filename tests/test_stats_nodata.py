@@ -75,3 +75,12 @@ async def test_chat_quarter_without_data(ctx: AppContext) -> None:
     assert "Quý I năm 2025 (từ ngày 01/01/2025 đến ngày 31/03/2025): kho dữ liệu chưa có" in out
     assert "được tiếp nhận từ ngày 01/03/2026 đến ngày 10/04/2026" in out
     assert "Tổng số hồ sơ" not in out
+
+
+async def test_chat_report_without_data(ctx: AppContext) -> None:
+    """/baocao quy1 2025: the same note, and no Word report of zeros."""
+    world = await sample_world(ctx)
+    await staff_world(ctx, world)
+    replies = await ask(Core(ctx), "/baocao quy1 2025", user="leader")
+    assert [r.kind for r in replies] == ["text"]
+    assert "kho dữ liệu chưa có hồ sơ" in replies[0].text
