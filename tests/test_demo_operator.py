@@ -83,3 +83,47 @@ async def test_as_always_switches_and_the_demo_starts_as_citizen(ctx: AppContext
     out = io.StringIO()
     await _console(ctx, [], out)
     assert re.search(r"^Bạn đang là công dân\.$", out.getvalue(), re.M)
+
+
+def test_motcua_run_console_prints_the_push(tmp_path: Path) -> None:
+    """`motcua run` without a token, through a pipe: follow, import as admin, see the push."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    store = tmp_path / "run.db"
+    seed = textwrap.dedent(f"""
+        import asyncio
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+        from bot.config import Settings
+        from bot.context import AppContext
+        from tests.core_helpers import sample_world
+
+        async def main():
+            s = Settings(db_path={str(store)!r}, _env_file=None)
+            now = datetime(2026, 4, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+            ctx = await AppContext.open(s, clock=lambda: now)
+            await sample_world(ctx)
+            await ctx.close()
+
+        asyncio.run(main())
+    """)
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "MOTCUA_DB_PATH": str(store),
+           "MOTCUA_ADMIN_IDS": "console:local"}
+    subprocess.run([sys.executable, "-c", seed], check=True, cwd=root, env=env, timeout=120)
+    update = write_csv(tmp_path / "cap-nhat.csv", [[*row(
+        1, **{"Mã hồ sơ": D_OK, "Mã TTHC": "1.001", "Ngày tiếp nhận": "01/04/2026 08:00",
+              "Ngày hẹn trả": "20/04/2026", "Ngày kết thúc xử lý": "14/04/2026 15:00",
+              "Trạng thái": "Đã có kết quả"}), UNIT]], header=[*HEADER, "Đơn vị"])
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env, timeout=120,
+        input=f"/theodoi {D_OK} {PHONE4[D_OK]}\n/tep {update}\n", capture_output=True,
+        text=True, encoding="utf-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "🔔 Tin nhắn bot gửi tới local:" in out and "Đã có kết quả" in out
+    assert out.index("🔔 Tin nhắn bot") < out.index("Tạm biệt!")
