@@ -38,8 +38,8 @@ def _demo_data(args: argparse.Namespace) -> int:
                  "updates_csv"):
         print(f"  {getattr(files, name)}")
     print(
-        "Nạp vào kho: motcua import "
-        f"{files.procedures_csv} && motcua import {files.dossiers_csv} (sau đó "
+        f"Nạp vào kho: motcua import {files.procedures_csv} --unit \"{UNIT}\" && motcua "
+        f"import {files.dossiers_csv} (danh mục thủ tục không có cột «Đơn vị»; sau đó "
         f"{files.updates_csv.name}: một lần xuất sau, vài hồ sơ đổi trạng thái)"
     )
     return 0
