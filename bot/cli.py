@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import logging
 import os
 import pkgutil
 import sqlite3
@@ -12,8 +14,19 @@ from collections.abc import Sequence
 
 import bot.commands
 from bot import __version__
+from bot.cli_text import scrub, vietnamese_argparse
 from bot.commands.common import CommandError
 from bot.config import SettingsError
+
+_OS_ERRORS = {
+    errno.ENOENT: "không có tệp hay thư mục này",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="motcua",
         description="motcua-bot — chatbot của Trung tâm Phục vụ hành chính công.",
     )
-    parser.add_argument("--version", action="version", version=f"motcua-bot {__version__}")
+    parser.add_argument("--version", action="version", version=f"motcua-bot {__version__}",
+                        help="in số phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     for info in sorted(pkgutil.iter_modules(bot.commands.__path__), key=lambda i: i.name):
         if info.name == "common":
@@ -53,18 +67,20 @@ def _main(argv: Sequence[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    with vietnamese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
     try:
-        return int(args.func(args) or 0)
+        with vietnamese_argparse():  # sub-commands that print their own help
+            return int(args.func(args) or 0)
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        print(scrub(str(exc)), file=sys.stderr)
         return 2
     except CommandError as exc:
-        print(exc, file=sys.stderr)
+        print(scrub(str(exc)), file=sys.stderr)
         return exc.exit_code
     except sqlite3.DatabaseError as exc:
         print(
@@ -76,6 +92,35 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a failure to report here
+    except OSError as exc:
+        print(os_error_text(exc), file=sys.stderr)
+        return 1
+    except Exception:
+        return unexpected_error()
+
+
+def os_error_text(exc: OSError) -> str:
+    """One Vietnamese line for a file or system error, naming the file but no Python type."""
+    what = _OS_ERRORS.get(exc.errno or 0, "lỗi hệ thống")
+    where = f" «{exc.filename}»" if exc.filename else ""
+    return f"Không thực hiện được lệnh: lỗi đọc/ghi tệp{where} ({what})."
+
+
+def unexpected_error() -> int:
+    """Say in Vietnamese that the command failed; the traceback only in the DEBUG log."""
+    logging.getLogger("motcua.cli").debug("unexpected error", exc_info=True)
+    if os.environ.get("MOTCUA_LOG_LEVEL", "").upper() == "DEBUG":
+        import traceback
+
+        traceback.print_exc()
+    print(
+        "Lệnh gặp lỗi ngoài dự kiến và đã dừng; dữ liệu không bị thay đổi nửa chừng. "
+        "Chạy lại với MOTCUA_LOG_LEVEL=DEBUG để xem chi tiết kỹ thuật.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
 
     db_path: Path = Path("./data/motcua.db")
     timezone: str = "Asia/Ho_Chi_Minh"
-    unit: str = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
+    unit: str | None = None  # no default: a commune names its own center (issue 18)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     period_rule: Literal["calendar", "cutoff15"] = "calendar"
     extra_days_off: Annotated[list[date], NoDecode] = Field(default_factory=list)
@@ -94,6 +94,14 @@ class Settings(BaseSettings):
     # Issue 17: where the bot's web server is reachable from the internet, for chart and report
     # links on Zalo (default: the scheme and host of MOTCUA_ZALO_WEBHOOK_URL)
     public_base_url: str | None = None
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit(cls, value: object) -> object:
+        """An empty MOTCUA_UNIT is no unit at all."""
+        if isinstance(value, str):
+            value = " ".join(value.split())
+            return value or None
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -176,6 +184,12 @@ def _vietnamese(err: dict) -> str:
         return template.format(**ctx)
     except KeyError:
         return template.split(":")[0]
+
+
+UNIT_MISSING = (
+    "Chưa đặt MOTCUA_UNIT: hãy ghi tên Trung tâm của xã/phường vào tệp .env, ví dụ "
+    "MOTCUA_UNIT=Trung tâm Phục vụ hành chính công xã An Lão (hoặc nhập tệp có cột «Đơn vị»)."
+)
 
 
 class SettingsError(Exception):

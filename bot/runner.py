@@ -55,10 +55,8 @@ async def run_bot(
     core = Core(ctx)
     settings = ctx.settings
     if not _has(settings.telegram_token) and not _has(settings.zalo_token):
-        from bot.channels.console import run_console
-
         log.info("No MOTCUA_TELEGRAM_TOKEN nor MOTCUA_ZALO_TOKEN: console chat")
-        await run_console(ctx, core, demo=demo)
+        await _run_console(ctx, core, demo)
         return
 
     stop = stop or asyncio.Event()
@@ -90,6 +88,19 @@ async def run_bot(
                 log.exception("stopping a channel failed")
         _remove_signals(installed)
     log.info("Stopped cleanly.")
+
+
+async def _run_console(ctx: AppContext, core: Any, demo: bool) -> None:
+    """The terminal chat, with the delivery worker printing pushes in it (no scheduler in the
+    demo, whose clock is not the wall clock)."""
+    from bot.channels.console import ConsoleSender, run_console
+    from bot.services import start_services
+
+    services = await start_services(ctx, {"console": ConsoleSender()}, scheduler=not demo)
+    try:
+        await run_console(ctx, core, demo=demo, flush=lambda: services.worker.drain(timeout=3))
+    finally:
+        await services.stop()
 
 
 async def _start_telegram(ctx: AppContext, core: Any) -> Any:

@@ -1,8 +1,49 @@
-"""Queries the demo needs: is the demo loaded, and sample dossiers for its tour."""
+"""Queries the demo needs: is this the demo's own store, and sample dossiers for its tour."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from storage.db import Database
+
+_DATA_TABLES = ("dossiers", "procedures", "staff")
+
+
+def store_state(path: Path) -> str:
+    """'missing', 'empty', 'demo' (marked by mark_demo) or 'other', read without migrating."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return "missing"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {str(r[0]) for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "schema_version" not in tables:
+                return "empty" if not tables else "other"
+            if "store_meta" in tables and conn.execute(
+                    "SELECT 1 FROM store_meta WHERE key = 'demo'").fetchone():
+                return "demo"
+            rows = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                       for t in _DATA_TABLES if t in tables)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return "other"
+    return "empty" if rows == 0 else "other"
+
+
+async def mark_demo(db: Database) -> None:
+    """Mark the store as the demo's own (it holds only the demo data set)."""
+    async with db.transaction() as conn:
+        await conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('demo', '1')")
+
+
+async def is_demo(db: Database) -> bool:
+    """True when mark_demo marked this store as the demo's own."""
+    async with db.reader.execute("SELECT 1 FROM store_meta WHERE key = 'demo'") as cur:
+        return await cur.fetchone() is not None
 
 
 async def has_demo(db: Database, unit_name: str) -> bool:

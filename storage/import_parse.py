@@ -102,6 +102,7 @@ def parse_file(
 
 
 Seen = dict[tuple[str, str], tuple[int, str | None, int | None]]  # (unit, code) → first row
+NO_UNIT = "không rõ đơn vị: ô «Đơn vị» trống và chưa đặt MOTCUA_UNIT"
 
 
 def _dossier_chunks(
@@ -183,6 +184,9 @@ def _keep(
     raw_key: int | None,
 ) -> None:
     """Parse a row, then keep it, count it as a repeat, or reject it with the reason."""
+    if not unit_name:  # no "Đơn vị" cell, no --unit, no MOTCUA_UNIT (no default unit)
+        chunk.rejects.append((line, values, [NO_UNIT]))
+        return
     try:
         record = parse(values)
     except BadRow as bad:

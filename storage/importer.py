@@ -219,8 +219,8 @@ async def _import(
             async with ctx.db.transaction() as conn, _Writer(ctx.db, kind, summary) as writer:
                 # The parser reads the store's raw digests (storage/import_known.py) only once
                 # this transaction holds the write lock: it sees the state the import starts from.
-                rows = source(path, kind, ctx.settings.timezone, unit or ctx.settings.unit,
-                              ctx.db.path)
+                rows = source(path, kind, ctx.settings.timezone,
+                              unit or ctx.settings.unit or "", ctx.db.path)
                 header = await anext(rows)
                 assert isinstance(header, Header)
                 summary.header_line = header.line

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from storage import outbox
 from storage.db import Database
+from storage.dossiers import FINAL
 from storage.timefmt import FORMAT
 
 ROLES = ("officer", "leader", "admin")
@@ -32,6 +33,23 @@ class StaffMember:
 
 
 @dataclass
+class OfficerCodeTaken(Exception):
+    """The officer code is held by another active officer of the same unit."""
+
+    def __init__(self, holder: StaffMember) -> None:
+        super().__init__(holder.officer_code or "")
+        self.holder = holder
+
+
+@dataclass
+class CodeCount:
+    """How many dossiers of a unit carry one officer code: open ones and all."""
+
+    open: int
+    total: int
+
+
+@dataclass
 class StaffEntry:
     """A staff member as listed for admins: with link count and revocation state."""
 
@@ -49,6 +67,12 @@ def _row(r: object) -> StaffMember:
 def _stamp(now: datetime) -> str:
     """A datetime as stored local text (now is already in the settings' timezone)."""
     return now.strftime(FORMAT)
+
+
+def normalise_officer_code(code: str | None) -> str | None:
+    """An officer code as stored: stripped and uppercase; None when empty."""
+    text = unicodedata.normalize("NFKC", code or "").strip().upper()
+    return text or None
 
 
 def normalise_invite(code: str) -> str:
@@ -75,7 +99,7 @@ async def create_staff(
     if role not in ROLES:
         raise ValueError(f"vai trò không hợp lệ: {role}")
     name = unicodedata.normalize("NFC", " ".join(name.split()))
-    code = officer_code.strip().upper() if officer_code and officer_code.strip() else None
+    code = normalise_officer_code(officer_code)
     async with db.transaction() as conn:
         cur = await conn.execute(
             "INSERT INTO staff (unit_id, name, role, officer_code, created_at) VALUES (?,?,?,?,?)",
@@ -109,8 +133,18 @@ async def invite(
     officer_code: str | None,
     now: datetime,
     days: int = INVITE_DAYS,
+    replace: bool = False,
 ) -> tuple[StaffMember, str, datetime]:
-    """Create a staff member and their one-time code: (member, code, expires_at)."""
+    """Create a staff member and their one-time code: (member, code, expires_at).
+
+    An officer code already held by an active officer of the unit raises OfficerCodeTaken,
+    unless `replace`, which revokes that holder first.
+    """
+    holder = await code_holder(db, unit_id, officer_code)
+    if holder is not None:
+        if not replace:
+            raise OfficerCodeTaken(holder)
+        await revoke(db, holder.id, now, unit_id)
     member = await create_staff(
         db, unit_id=unit_id, name=name, role=role, officer_code=officer_code, now=now
     )
@@ -159,6 +193,14 @@ async def link(db: Database, staff_id: int, channel: str, user_id: str, chat_id:
             "INSERT OR REPLACE INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
             " VALUES (?,?,?,?,?)",
             (channel, user_id, chat_id, staff_id, _stamp(now)),
+        )
+
+
+async def unlink(db: Database, channel: str, user_id: str) -> None:
+    """Detach a chat account from any staff member (the demo console's `/as citizen`)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM staff_links WHERE channel = ? AND user_id = ?", (channel, user_id)
         )
 
 
@@ -265,3 +307,33 @@ async def officer_names(db: Database, unit_id: int | Sequence[int] | None) -> di
         params.extend(int(u) for u in unit_id)
     async with db.reader.execute(sql, params) as cur:
         return {str(r[0]): str(r[1]) for r in await cur.fetchall()}
+
+
+async def code_holder(db: Database, unit_id: int, officer_code: str | None) -> StaffMember | None:
+    """The active staff member of the unit holding this officer code, or None."""
+    code = normalise_officer_code(officer_code)
+    if code is None:
+        return None
+    async with db.reader.execute(
+        f"SELECT {_COLUMNS} FROM staff WHERE unit_id = ? AND officer_code = ?"
+        " AND revoked_at IS NULL ORDER BY id LIMIT 1",
+        (unit_id, code),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else _row(row)
+
+
+async def officer_code_counts(db: Database, unit_id: int | None) -> dict[str, CodeCount]:
+    """Every officer code the unit's dossiers carry (uppercase): open and total dossiers."""
+    finals = ", ".join("?" * len(FINAL))
+    sql = (
+        "SELECT UPPER(TRIM(officer)),"
+        f" SUM(finished_at IS NULL AND status NOT IN ({finals})), COUNT(*)"
+        " FROM dossiers WHERE officer IS NOT NULL AND TRIM(officer) <> ''"
+    )
+    params: list[object] = list(FINAL)
+    if unit_id is not None:
+        sql += " AND unit_id = ?"
+        params.append(unit_id)
+    async with db.reader.execute(sql + " GROUP BY 1", params) as cur:
+        return {str(r[0]): CodeCount(int(r[1] or 0), int(r[2])) for r in await cur.fetchall()}

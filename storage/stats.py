@@ -349,3 +349,24 @@ async def data_version(db: Database) -> tuple[int, ...]:
     async with db.reader.execute(sql) as cur:
         row = await cur.fetchone()
     return tuple(int(v) for v in row)
+
+
+async def received_span(db: Database, unit_id: int | None = None) -> tuple[str, str] | None:
+    """The first and last day ('YYYY-MM-DD') on which the store's dossiers (of one unit, or
+    all) were received; None when it holds none (issue 18: say so instead of zeros). Two index
+    seeks per unit on dossiers_received, whatever the store's size."""
+    ids = [unit_id] if unit_id is not None else await all_unit_ids(db)
+    first: list[str] = []
+    last: list[str] = []
+    for uid in ids:
+        for order, into in (("ASC", first), ("DESC", last)):
+            async with db.reader.execute(
+                "SELECT received_at FROM dossiers WHERE unit_id = ?"
+                f" ORDER BY received_at {order} LIMIT 1", (uid,)
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None:
+                into.append(str(row[0]))
+    if not first:
+        return None
+    return min(first)[:10], max(last)[:10]

@@ -17,6 +17,18 @@ from storage.db import Database
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+TESTS_UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_unit() -> None:
+    """MOTCUA_UNIT has no default (issue 18): the tests' center, also for fixtures wider than
+    one test (set before them; a test may still remove it)."""
+    import os
+
+    os.environ["MOTCUA_UNIT"] = TESTS_UNIT
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's MOTCUA_* variables or .env file."""
@@ -25,6 +37,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in list(os.environ):
         if key.startswith("MOTCUA_"):
             monkeypatch.delenv(key)
+    # MOTCUA_UNIT has no default (issue 18); the tests' center, unless a test removes it.
+    monkeypatch.setenv("MOTCUA_UNIT", TESTS_UNIT)
     monkeypatch.chdir(tmp_path)
 
 

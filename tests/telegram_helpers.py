@@ -212,6 +212,8 @@ def child_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     env["MOTCUA_NOW"] = E2E_NOW.isoformat(" ", "minutes")
+    if "MOTCUA_UNIT" in os.environ:  # the tests' center (conftest), required by run and check
+        env["MOTCUA_UNIT"] = os.environ["MOTCUA_UNIT"]
     env.update(extra)
     return env
 

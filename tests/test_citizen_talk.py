@@ -91,7 +91,7 @@ async def test_near_miss_gets_a_specific_hint(core: Core) -> None:
     ("giờ làm việc của trung tâm", "Sáng 7:30–11:30"),
     ("dia chi mot cua o dau", "Số 1 Trần Phú"),
     ("cho xin sdt hotline", "0235 3861 234"),
-    ("cảm ơn ad nhiều", "không có gì"),
+    ("cảm ơn ad nhiều", "Không có gì"),
     ("chào bạn", "Xin chào"),
     ("hướng dẫn sử dụng", "Hướng dẫn sử dụng"),
 ])

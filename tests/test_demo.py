@@ -93,8 +93,10 @@ def test_cli_demo_data_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "379 thủ tục" in out and "/tracuu 000.34.27.H31-" in out
     assert (tmp_path / "data" / "demo.db").exists()
+    assert "/theodoi 000.34.27.H31-" in out and "ho-so-cap-nhat.csv" in out
+    assert (tmp_path / "data" / "ho-so-cap-nhat.csv").exists()
     assert main(["demo", "--no-chat"]) == 0
-    assert "dùng lại" in capsys.readouterr().out
+    assert "Dùng lại kho dữ liệu mẫu" in capsys.readouterr().out
     # A store with other data is never touched by the demo.
     monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "real.db"))
     other = tmp_path / "other.csv"
@@ -103,5 +105,20 @@ def test_cli_demo_data_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     assert main(["import", "procedures", str(other), "--quiet"]) == 0
     assert main(["demo", "--no-chat"]) == 1
-    assert "chỉ nạp dữ liệu mẫu vào kho trống" in capsys.readouterr().err
+    assert "chỉ mở kho dữ liệu mẫu của riêng nó" in capsys.readouterr().err
     assert _rows(tmp_path / "real.db", "SELECT COUNT(*) FROM dossiers") == [(0,)]
+
+
+def test_demo_updates_file_changes_statuses(demo_dir: Path) -> None:
+    """ho-so-cap-nhat.csv holds dossiers of ho-so.csv, each with a new, final status."""
+    import csv
+
+    def rows(name: str) -> dict[str, str]:
+        """Status by dossier code in one demo CSV."""
+        with (demo_dir / name).open(encoding="utf-8-sig", newline="") as f:
+            return {r["Mã hồ sơ"]: r["Trạng thái"] for r in csv.DictReader(f)}
+
+    before, after = rows("ho-so.csv"), rows("ho-so-cap-nhat.csv")
+    assert len(after) == 2 and set(after) <= set(before)
+    assert sorted(before[c] for c in after) == ["Yêu cầu bổ sung", "Đang xử lý"]
+    assert sorted(after.values()) == ["Đã có kết quả", "Đã trả kết quả"]

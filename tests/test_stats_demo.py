@@ -26,6 +26,8 @@ async def test_demo_q1_2026_json_equals_the_reference(demo_ctx: AppContext) -> N
     """figures_to_json for Q1 2026 equals figures.md's reference numbers."""
     fig = await compute_figures(demo_ctx, q1())
     data = figures_to_json(fig)
+    assert data.pop("rate_bases")["digitization.reuse_rate"] == {
+        "numerator": 3285, "denominator": 3429, "of": "hồ sơ thuộc thẩm quyền giải quyết"}
     assert data.pop("period") == {"from": "2026-01-01", "to": "2026-03-31"}
     assert data.pop("unit") == "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
     assert data == REFERENCE_JSON

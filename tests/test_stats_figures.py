@@ -46,7 +46,7 @@ async def test_finished_on_the_due_day_is_on_time(ctx: AppContext) -> None:
     assert r.on_time_rate == 75.0
     text = figures_text(f)
     assert "trước hạn 01 hồ sơ; đúng hạn 02 hồ sơ; quá hạn 01 hồ sơ" in text
-    assert "Tỷ lệ giải quyết đúng hạn: 75%." in text
+    assert "Tỷ lệ giải quyết đúng hạn: 75% (03/04 hồ sơ đã có kết quả)." in text
 
 
 async def test_supplement_requested_after_the_end(ctx: AppContext) -> None:

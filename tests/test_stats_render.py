@@ -31,16 +31,20 @@ SEED_LINES = (
     "02 hồ sơ)",
     "Số TTHC thuộc DVCTT toàn trình: 219 thủ tục; Số DVCTT phát sinh hồ sơ: 15 DVCTT gồm 483 hồ "
     "sơ (trực tuyến: 483 hồ sơ, trực tiếp: 0 hồ sơ), Hồ sơ trực tuyến toàn trình: 454 hồ sơ",
-    "Tỷ lệ % DVCTT phát sinh hồ sơ: 8,18%.",
+    "Tỷ lệ % DVCTT phát sinh hồ sơ: 8,18% (31/379 DVCTT).",
     "Tỷ lệ % DVCTT một phần phát sinh hồ sơ: 10%.",
     "Tỷ lệ % DVCTT toàn trình phát sinh hồ sơ: 6,85%.",
-    "Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: 99,94%.",
-    "Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ: 99,94%.",
-    "Tỷ lệ % hồ sơ được số hóa đầu vào: 100%.",
-    "Tỷ lệ % hồ sơ được số hóa đầu ra: 100%.",
-    "Tỷ lệ % hồ sơ được số hóa đầu vào và số hóa đầu ra: 100%.",
+    "Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: 99,94% (3407/3409 hồ sơ của các "
+    "DVCTT).",
+    "Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ: 99,94% (3407/3409 hồ sơ của các thủ tục trong "
+    "danh mục).",
+    "Tỷ lệ % hồ sơ được số hóa đầu vào: 100% (3429/3429 hồ sơ thuộc thẩm quyền giải quyết).",
+    "Tỷ lệ % hồ sơ được số hóa đầu ra: 100% (3380/3380 hồ sơ đã có kết quả).",
+    "Tỷ lệ % hồ sơ được số hóa đầu vào và số hóa đầu ra: 100% (3380/3380 hồ sơ đã có kết "
+    "quả).",
     "Hồ sơ có lưu kho: 3314 hồ sơ.",
-    "Hồ sơ tái sử dụng dữ liệu số hóa: 3285 hồ sơ đạt tỷ lệ 95,80%.",
+    "Hồ sơ tái sử dụng dữ liệu số hóa: 3285 hồ sơ đạt tỷ lệ 95,80% (3285/3429 hồ sơ thuộc "
+    "thẩm quyền giải quyết).",
     "Tổng số hồ sơ phát sinh phí, lệ phí: 2163 hồ sơ.",
     "Số hồ sơ thanh toán phí, lệ phí trực tuyến: 2163 hồ sơ, đạt 100%.",
 )
@@ -71,13 +75,15 @@ def test_reference_text_states_every_seed_figure() -> None:
     assert order == sorted(order)
     assert "(Từ ngày 01/01/2026 đến ngày 31/03/2026)" in text
     assert "tính đến" not in text
-    assert "Tỷ lệ giải quyết đúng hạn: 99,94%." in text
+    assert "Tỷ lệ giải quyết đúng hạn: 99,94% (3378/3380 hồ sơ đã có kết quả)." in text
     assert len(text) <= 4096
 
 
 def test_reference_json() -> None:
     """The JSON of the reference figures equals figures.md's reference numbers."""
     data = figures_to_json(reference_figures())
+    assert data.pop("rate_bases")["services.online_rate"] == {
+        "numerator": 3407, "denominator": 3409, "of": "hồ sơ của các DVCTT"}
     assert data.pop("period") == {"from": "2026-01-01", "to": "2026-03-31"}
     assert data.pop("unit") == "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
     assert data == REFERENCE_JSON

@@ -182,7 +182,7 @@ async def test_leader_report_on_zalo_becomes_text_and_notes(bot, fake: FakeZalo,
         officer_code="LD01", now=ctx.now(),
     )
     await staff_store.link(ctx.db, member.id, "zalo", "L1", "L1", ctx.now())
-    fake.push_text("L1", "/baocao quy1 2026")
+    fake.push_text("L1", "/baocao quy2 2026")
     msgs = await fake.wait_for_messages("L1", 2, timeout=30)
     for _ in range(50):
         if any(m["text"].startswith("Biểu đồ") for m in msgs):
@@ -190,9 +190,9 @@ async def test_leader_report_on_zalo_becomes_text_and_notes(bot, fake: FakeZalo,
         await asyncio.sleep(0.1)
         msgs = list(fake.sent["L1"])
     texts = [m["text"] for m in msgs]
-    chart = next(i for i, t in enumerate(texts) if t.startswith("Biểu đồ Quý I năm 2026"))
+    chart = next(i for i, t in enumerate(texts) if t.startswith("Biểu đồ Quý II năm 2026"))
     report = "\n".join(texts[:chart])
-    assert "QUÝ I NĂM 2026" in report and "Báo cáo chung" in report
+    assert "QUÝ II NĂM 2026" in report and "Báo cáo chung" in report
     assert "không gửi được qua Zalo" in report and "motcua report" in report
     assert all(len(t) <= 2000 for t in texts)
     assert IMAGE_NOTE in texts[chart]

@@ -1,5 +1,6 @@
 """The console channel: a terminal chat on the same Core (line editing and history on a tty;
-buttons as numbered choices; `/as <role>` switches the simulated person in demo mode)."""
+buttons as numbered choices; `/as <role>` switches the simulated person in demo mode; pushes
+from the outbox printed in the chat as they arrive)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import contextlib
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -87,11 +88,39 @@ def render(replies: list[Reply], out: IO[str], folder: Callable[[], Path]) -> li
     return buttons
 
 
+class ConsoleSender:
+    """The console's outgoing side for the delivery worker: prints each push in the chat."""
+
+    name = CHANNEL
+    max_text = MAX_TEXT
+
+    def __init__(self, out: IO[str] | None = None) -> None:
+        """Print to `out` (stdout by default); files go to a temporary folder."""
+        self.out = out if out is not None else sys.stdout
+        self._folder: list[Path] = []
+
+    def folder(self) -> Path:
+        """The folder where pushed files are saved (created on first use)."""
+        if not self._folder:
+            self._folder.append(Path(tempfile.mkdtemp(prefix="motcua-console-")))
+        return self._folder[0]
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Print one push, naming who it is for (the simulated person in the demo)."""
+        role = ROLE_NAMES.get(chat_id.removeprefix("demo-"))
+        who = f"{role} ({chat_id})" if role else chat_id
+        print(f"\n🔔 Tin nhắn bot gửi tới {who}:", file=self.out)
+        render([Reply(text=reply.text, image=reply.image, document=reply.document,
+                      filename=reply.filename)], self.out, self.folder)
+
+
 async def _become(ctx: AppContext, role: str) -> Person:
     """The simulated person for a role (demo mode): links a console account to a staff record
-    of that role, creating a demo one when the store has none."""
+    of that role, creating a demo one when the store has none. The citizen is never staff,
+    even after a /dangky in the demo."""
     user_id = f"demo-{role}"
     if role == "citizen":
+        await staff_store.unlink(ctx.db, CHANNEL, user_id)
         return Person(user_id, role)
     now = ctx.now()
     existing = await staff_store.staff_for(ctx.db, CHANNEL, user_id)
@@ -106,7 +135,8 @@ async def _become(ctx: AppContext, role: str) -> Person:
         member = members[0]
     else:
         units = await list_units(ctx.db)
-        unit = units[0][0] if units else await ensure_unit(ctx.db, ctx.settings.unit)
+        unit = units[0][0] if units else await ensure_unit(
+            ctx.db, ctx.settings.unit or DEMO_NAMES["admin"])
         code = await busiest_officer(ctx.db, unit) if role == "officer" else None
         member = await staff_store.create_staff(
             ctx.db, unit_id=unit, name=DEMO_NAMES[role], role=role, officer_code=code, now=now)
@@ -148,9 +178,10 @@ def _image(arg: str, max_bytes: int) -> Attachment | str:
 
 async def run_console(
     ctx: AppContext, core: Any, *, demo: bool, input_stream: IO[str] | None = None,
-    output: IO[str] | None = None,
+    output: IO[str] | None = None, flush: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """Chat with the core in a terminal until /thoat or end of input."""
+    """Chat with the core in a terminal until /thoat or end of input; `flush` (the delivery
+    worker's drain) is awaited before saying goodbye, so pushes already queued are shown."""
     out = output if output is not None else sys.stdout
     reader = _Reader(input_stream, out)
     person = await _become(ctx, "citizen") if demo else Person("local", "citizen")
@@ -212,6 +243,8 @@ async def run_console(
         replies = await core.handle(incoming, MAX_TEXT)
         buttons = render(replies, out, folder)
         person.role = await core.role_of(CHANNEL, person.user_id)
+    if flush is not None:
+        await flush()
     print("Tạm biệt!", file=out)
     out.flush()
 

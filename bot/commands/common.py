@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 from bot.config import Settings, load_settings
@@ -26,10 +27,13 @@ def run(coro: Awaitable[T]) -> T:
 
 
 async def with_context(
-    body: Callable[[AppContext], Awaitable[T]], settings: Settings | None = None, demo: bool = False
+    body: Callable[[AppContext], Awaitable[T]],
+    settings: Settings | None = None,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
 ) -> T:
     """Open the store from the settings, run body(ctx), and always close the store."""
-    ctx = await AppContext.open(settings or load_settings(), demo=demo)
+    ctx = await AppContext.open(settings or load_settings(), clock=clock, demo=demo)
     try:
         return await body(ctx)
     finally:

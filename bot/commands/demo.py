@@ -8,8 +8,9 @@ from pathlib import Path
 from bot.commands.common import CommandError, run
 from bot.config import Settings, load_settings
 from bot.context import AppContext
-from bot.demo.load import DemoRefused, demo_clock, load_demo, tour
-from bot.demo.write import write_demo
+from bot.demo.load import DemoRefused, demo_clock, load_demo, refusal, tour
+from bot.demo.write import UNIT, write_demo
+from storage.dossiers_demo import store_state
 from storage.store_lock import LockError, StoreBusy, hold_store
 
 DEMO_DB = Path("./data/demo.db")
@@ -18,9 +19,9 @@ DEMO_DB = Path("./data/demo.db")
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the demo-data and demo sub-commands."""
     p = sub.add_parser("demo-data", help="ghi bộ dữ liệu mẫu xã Kẻ Sắt (CSV và XLSX)")
-    p.add_argument("outdir", type=Path, help="thư mục sẽ ghi")
     p.add_argument("--units", type=int, default=1, metavar="N",
                    help="thêm N−1 đơn vị mẫu khác (2–150) để thử xếp hạng")
+    p.add_argument("outdir", type=Path, metavar="THƯ_MỤC", help="thư mục sẽ ghi")
     p.set_defaults(func=_demo_data)
     p = sub.add_parser(
         "demo", help="nạp dữ liệu mẫu vào kho trống và chạy bot (cửa sổ chat khi chưa có token)"
@@ -39,13 +40,15 @@ def _demo_data(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"Không ghi được vào {args.outdir}: {exc.strerror}.") from None
     print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
-    for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv"):
+    for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv",
+                 "updates_csv"):
         print(f"  {getattr(files, name)}")
     for receipt in files.receipts:
         print(f"  {receipt.path}  (biên nhận, mã hồ sơ {receipt.code}; thử: /anh {receipt.path})")
     print(
-        "Nạp vào kho: motcua import procedures "
-        f"{files.procedures_csv} && motcua import dossiers {files.dossiers_csv}"
+        f"Nạp vào kho: motcua import {files.procedures_csv} --unit \"{UNIT}\" && motcua "
+        f"import {files.dossiers_csv} (danh mục thủ tục không có cột «Đơn vị»; sau đó "
+        f"{files.updates_csv.name}: một lần xuất sau, vài hồ sơ đổi trạng thái)"
     )
     if files.units_csv is not None:
         from bot.demo.units import unit_name
@@ -66,17 +69,21 @@ def _check_units(units: int) -> None:
 
 
 def demo_settings() -> Settings:
-    """The settings, with the store at ./data/demo.db unless MOTCUA_DB_PATH says otherwise."""
+    """The settings, with the store at ./data/demo.db unless MOTCUA_DB_PATH says otherwise, and
+    the demo's own commune as the unit."""
     settings = load_settings()
+    update: dict[str, object] = {"unit": UNIT}
     if "db_path" not in settings.model_fields_set:
-        settings = settings.model_copy(update={"db_path": DEMO_DB})
-    return settings
+        update["db_path"] = DEMO_DB
+    return settings.model_copy(update=update)
 
 
 def _demo(args: argparse.Namespace) -> int:
     """Load the demo (into an empty store) and start the bot on it."""
     settings = demo_settings()
     _check_units(args.units)
+    if store_state(Path(settings.db_path)) == "other":  # checked before opening: no migration
+        raise CommandError(refusal(settings.db_path))
 
     async def body() -> None:
         ctx = await AppContext.open(settings, clock=demo_clock(), demo=True)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from bot.cli_text import scrub
 from bot.commands.common import CommandError, run, with_context
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import UNIT_MISSING, Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
 from storage.store_lock import LockError, StoreBusy, hold_store
 
@@ -39,6 +40,8 @@ def _run(args: argparse.Namespace) -> int:
     from bot.runner import RunError, run_bot
 
     settings = load_settings()
+    if settings.unit is None:
+        raise CommandError(UNIT_MISSING, exit_code=2)
     console = not _has(settings.telegram_token) and not _has(settings.zalo_token)
     level = settings.log_level
     if console and level == "INFO":
@@ -81,7 +84,7 @@ class Report:
             self.failures += 1
         elif mark == WARN:
             self.warnings += 1
-        print(f"{mark} {self.redact.redact(text)}", file=self.out, flush=True)
+        print(f"{mark} {scrub(self.redact.redact(text))}", file=self.out, flush=True)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -96,7 +99,8 @@ def _check(args: argparse.Namespace) -> int:
         return _verdict(report)
     setup_logging("ERROR", secrets_of(settings))
     report.redact = RedactFilter(secrets_of(settings))
-    report.line(OK, f"Cấu hình hợp lệ (múi giờ {settings.timezone}, đơn vị «{settings.unit}»).")
+    report.line(OK, f"Cấu hình hợp lệ (múi giờ {settings.timezone}).")
+    _check_unit(settings, report)
     _check_settings(settings, report)
     run(_check_store(settings, report))
     run(_check_telegram(settings, report))
@@ -112,6 +116,24 @@ def _verdict(report: Report) -> int:
     extra = f" ({report.warnings} lưu ý)" if report.warnings else ""
     print(f"Kết quả: sẵn sàng chạy «motcua run»{extra}.", file=report.out)
     return 0
+
+
+def _check_unit(settings: Settings, report: Report) -> None:
+    """MOTCUA_UNIT: set, and the commune name the Word report's header will carry."""
+    from bot.stats.report_docx import place_of
+
+    if settings.unit is None:
+        report.line(BAD, UNIT_MISSING)
+        return
+    _, authority = place_of(settings.unit)
+    if "……" in authority:
+        report.line(
+            WARN,
+            f"Đơn vị «{settings.unit}»: tên không có xã/phường/thị trấn nên đầu báo cáo Word sẽ "
+            "để trống tên UBND; hãy ghi đủ tên, ví dụ «… xã An Lão».",
+        )
+        return
+    report.line(OK, f"Đơn vị «{settings.unit}»; đầu báo cáo Word ghi «{authority}».")
 
 
 def _check_settings(settings: Settings, report: Report) -> None:

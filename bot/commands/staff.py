@@ -6,6 +6,7 @@ import argparse
 
 from bot.commands.common import CommandError, run, with_context
 from bot.context import AppContext
+from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line
 from storage import staff as staff_store
 from storage.staff_scope import set_scope
 from storage.units import ensure_unit, find_unit, list_units
@@ -18,24 +19,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("staff", help="nhân viên: tạo mã mời, xem danh sách, thu hồi quyền")
     actions = p.add_subparsers(dest="action", metavar="VIỆC")
     inv = actions.add_parser("invite", help="tạo nhân viên và mã mời dùng một lần (7 ngày)")
-    inv.add_argument("--role", choices=list(ROLE_NAMES),
+    inv.add_argument("--role", choices=list(ROLE_NAMES), metavar="VAI_TRÒ",
                      help="officer (cán bộ), leader (lãnh đạo) hoặc admin (quản trị)")
-    inv.add_argument("--name", help="họ tên, ví dụ \"Nguyễn Thị Hoa\"")
-    inv.add_argument("--officer-code", help="mã cán bộ trong dữ liệu hồ sơ, ví dụ CB01")
-    inv.add_argument("--unit", action="append",
+    inv.add_argument("--name", metavar="HỌ_TÊN", help="họ tên, ví dụ \"Nguyễn Thị Hoa\"")
+    inv.add_argument("--officer-code", metavar="MÃ",
+                     help="mã cán bộ trong dữ liệu hồ sơ (cột «Cán bộ xử lý»), ví dụ CB01")
+    inv.add_argument("--replace", action="store_true",
+                     help="giao lại mã cán bộ đang thuộc người khác (thu hồi quyền người đó)")
+    inv.add_argument("--unit", action="append", metavar="ĐƠN_VỊ",
                      help="tên hoặc số của đơn vị (mặc định: MOTCUA_UNIT); lãnh đạo nhiều đơn vị: "
                           "lặp lại --unit A --unit B")
     inv.add_argument("--all-units", action="store_true",
                      help="lãnh đạo xem được mọi đơn vị trong kho")
-    inv.add_argument("--staff-id", type=int,
+    inv.add_argument("--staff-id", type=int, metavar="SỐ",
                      help="cấp mã mới cho nhân viên đã có (bỏ qua --name/--role)")
     inv.set_defaults(func=_invite)
     ls = actions.add_parser("list", help="danh sách nhân viên")
-    ls.add_argument("--unit", help="tên hoặc số của đơn vị (mặc định: tất cả)")
+    ls.add_argument("--unit", metavar="ĐƠN_VỊ", help="tên hoặc số của đơn vị (mặc định: tất cả)")
     ls.add_argument("--all", action="store_true", help="kể cả người đã bị thu hồi")
     ls.set_defaults(func=_list)
     rv = actions.add_parser("revoke", help="thu hồi quyền của một nhân viên")
-    rv.add_argument("staff_id", type=int, help="số của nhân viên (xem motcua staff list)")
+    rv.add_argument("staff_id", type=int, metavar="SỐ",
+                    help="số của nhân viên (xem motcua staff list)")
     rv.set_defaults(func=_revoke)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
@@ -43,7 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def _unit_id(ctx: AppContext, unit: str | None, create: bool) -> int | None:
     """The unit named (or numbered) by --unit; the settings' unit when create and no --unit."""
     if unit is None:
-        return await ensure_unit(ctx.db, ctx.settings.unit) if create else None
+        if not create:
+            return None
+        if ctx.settings.unit is None:
+            raise CommandError("Cần --unit \"Tên đơn vị\" (hoặc đặt MOTCUA_UNIT).", 2)
+        return await ensure_unit(ctx.db, ctx.settings.unit)
     if unit.isdigit():
         ids = {uid for uid, _ in await list_units(ctx.db)}
         if int(unit) in ids:
@@ -74,11 +83,23 @@ def _invite(args: argparse.Namespace) -> int:
             units = [await _unit_id(ctx, u, create=True) for u in args.unit or [None]]
             if (len(units) > 1 or args.all_units) and args.role != "leader":
                 raise CommandError("Chỉ lãnh đạo mới được xem nhiều đơn vị (--role leader).")
-            assert units[0] is not None
-            member, code, expires = await staff_store.invite(
-                ctx.db, unit_id=units[0], name=name, role=args.role,
-                officer_code=args.officer_code, now=now,
-            )
+            unit = units[0]
+            assert unit is not None
+            officer_code = staff_store.normalise_officer_code(args.officer_code)
+            holder = await staff_store.code_holder(ctx.db, unit, officer_code)
+            try:
+                member, code, expires = await staff_store.invite(
+                    ctx.db, unit_id=unit, name=name, role=args.role,
+                    officer_code=officer_code, now=now, replace=args.replace,
+                )
+            except staff_store.OfficerCodeTaken as exc:
+                raise CommandError(taken_text(
+                    str(officer_code), exc.holder,
+                    "Thêm --replace để giao mã cho người mới (người đang giữ mã bị thu hồi "
+                    "quyền), hoặc dùng mã khác.")) from None
+            if holder is not None:
+                print(f"Đã thu hồi quyền của {holder.name} (số {holder.id}), người giữ mã "
+                      f"{officer_code} trước đây.")
             if args.all_units or len(units) > 1:
                 await set_scope(ctx.db, member.id, None if args.all_units else units)
                 print("Phạm vi: mọi đơn vị trong kho." if args.all_units
@@ -88,6 +109,8 @@ def _invite(args: argparse.Namespace) -> int:
         print(f"Mã mời: {code}")
         print(f"Gửi cho bot (Telegram, Zalo hoặc console): /dangky {code}")
         print(f"Mã dùng một lần, hết hạn lúc {expires:%H:%M ngày %d/%m/%Y}.")
+        for note in await invite_notes(ctx.db, member.unit_id, member.role, member.officer_code):
+            print(note)
         return 0
 
     return run(with_context(body))
@@ -104,13 +127,20 @@ def _list(args: argparse.Namespace) -> int:
             print("Chưa có nhân viên nào. Tạo bằng: motcua staff invite --role officer --name …")
             return 0
         names = dict(await list_units(ctx.db))
+        counts = {uid: await staff_store.officer_code_counts(ctx.db, uid)
+                  for uid in {e.member.unit_id for e in entries}}
         for e in entries:
             m = e.member
             code = f" [{m.officer_code}]" if m.officer_code else ""
             state = ("đã thu hồi" if e.revoked else f"{e.links} tài khoản chat" if e.links
                      else "chờ đăng ký" if e.pending_invite else "chưa liên kết")
-            print(f"{m.id:>4}  {m.name}{code} — {ROLE_NAMES.get(m.role, m.role)} — "
+            dossiers = "" if e.revoked else open_text(e, counts[m.unit_id])
+            print(f"{m.id:>4}  {m.name}{code} — {ROLE_NAMES.get(m.role, m.role)}{dossiers} — "
                   f"{names.get(m.unit_id, m.unit_id)} — {state}")
+        for uid in sorted(counts):
+            line = unheld_line([e for e in entries if e.member.unit_id == uid], counts[uid])
+            if line:
+                print(f"{names.get(uid, uid)}: {line}" if len(counts) > 1 else line)
         return 0
 
     return run(with_context(body))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.commands.common import CommandError, run, with_context
@@ -31,7 +33,7 @@ def _period_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("kỳ báo cáo (mặc định: quý hiện tại)")
     g.add_argument("--quarter", type=int, metavar="Q", help="quý 1–4 (với --year)")
     g.add_argument("--month", type=int, metavar="M", help="tháng 1–12 (với --year)")
-    g.add_argument("--year", type=int, metavar="YYYY", help="năm (một mình: cả năm)")
+    g.add_argument("--year", type=int, metavar="YYYY", help="năm (chỉ ghi năm: cả năm)")
     g.add_argument("--from", dest="date_from", metavar="NGÀY",
                    help="từ ngày (yyyy-mm-dd hoặc dd/mm/yyyy)")
     g.add_argument("--to", dest="date_to", metavar="NGÀY", help="đến ngày (cùng với --from)")
@@ -105,21 +107,36 @@ async def resolve_unit(ctx: AppContext, text: str | None) -> int | None:
     raise CommandError(f"Không có đơn vị «{text}». Các đơn vị: {names}.")
 
 
+DEMO_STORE = Path("data/demo.db")
+
+
+def _clock(settings: Settings) -> Callable[[], datetime] | None:
+    """The demo's clock (30/06/2026 17:00) on the demo's own store, else the wall clock."""
+    from bot.demo.load import demo_clock
+    from storage.dossiers_demo import store_state
+
+    return demo_clock() if store_state(Path(settings.db_path)) == "demo" else None
+
+
 def _settings() -> Settings:
-    """The settings, refusing when the store does not exist yet."""
+    """The settings, refusing when the store does not exist yet; says which store is used."""
     settings = load_settings()
-    if not Path(settings.db_path).exists():
-        raise CommandError(
-            f"Không tìm thấy kho dữ liệu tại {settings.db_path} "
-            "(hãy nhập dữ liệu trước: motcua import …)."
-        )
+    path = Path(settings.db_path)
+    if not path.exists():
+        hint = "hãy nhập dữ liệu trước: motcua import TỆP"
+        if DEMO_STORE.exists() and path.resolve() != DEMO_STORE.resolve():
+            hint = (f"kho dữ liệu mẫu của «motcua demo» là {DEMO_STORE}: chạy "
+                    f"MOTCUA_DB_PATH={DEMO_STORE} motcua …, hoặc {hint}")
+        raise CommandError(f"Không tìm thấy kho dữ liệu tại {path} ({hint}).")
+    demo = " (kho mẫu của «motcua demo»: hôm nay là ngày 30/06/2026)" if _clock(settings) else ""
+    print(f"Kho dữ liệu: {path}{demo}", file=sys.stderr)
     return settings
 
 
 def _stats(args: argparse.Namespace) -> int:
     """Print the figures of the period (text summary or JSON)."""
     from bot.stats.render_text import summary_text
-    from bot.stats.service import compute_figures, figures_to_json, leader_summary
+    from bot.stats.service import compute_figures, figures_to_json, leader_summary, no_data_note
 
     async def body(ctx: AppContext) -> str:
         try:
@@ -133,12 +150,17 @@ def _stats(args: argparse.Namespace) -> int:
             return await index_output(ctx, period, unit_id, args.json)
         if args.json:
             fig = await compute_figures(ctx, period, unit_id)
+            note = await no_data_note(ctx, fig)
+            if note is not None:  # the JSON stays whole; the note goes to stderr
+                print(note, file=sys.stderr)
             return json.dumps(figures_to_json(fig), ensure_ascii=False, indent=2)
         if args.plain:
-            return summary_text(await compute_figures(ctx, period, unit_id))
+            fig = await compute_figures(ctx, period, unit_id)
+            return await no_data_note(ctx, fig) or summary_text(fig)
         return await leader_summary(ctx, period, unit_id)
 
-    print(run(with_context(body, _settings())))
+    settings = _settings()
+    print(run(with_context(body, settings, clock=_clock(settings))))
     return 0
 
 
@@ -161,8 +183,8 @@ async def index_output(ctx: AppContext, period: Period, unit_id: int | None,
 
 
 def _report(args: argparse.Namespace) -> int:
-    """Write the Word report (and the chart when asked)."""
-    from bot.stats.service import report_files
+    """Write the Word report (and the chart when asked); refuse a period without data."""
+    from bot.stats.service import compute_figures, no_data_note, report_files
 
     async def body(ctx: AppContext) -> tuple[bytes, bytes, str]:
         try:
@@ -170,10 +192,14 @@ def _report(args: argparse.Namespace) -> int:
         except PeriodError as exc:
             raise CommandError(str(exc), 2) from None
         unit_id = await resolve_unit(ctx, args.unit)
+        note = await no_data_note(ctx, await compute_figures(ctx, period, unit_id))
+        if note is not None:
+            raise CommandError(note)
         docx, png = await report_files(ctx, period, unit_id)
         return docx, png, period.label()
 
-    docx, png, label = run(with_context(body, _settings()))
+    settings = _settings()
+    docx, png, label = run(with_context(body, settings, clock=_clock(settings)))
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_bytes(docx)

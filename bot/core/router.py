@@ -203,13 +203,14 @@ class Core:
                 return "text", replies
         if name is None:
             if unknown is not None:
-                shown = unknown.isascii() and unknown.replace("_", "").isalpha()
+                bare = unknown.replace("_", "")
+                shown = bare.isalnum() and not bare.isdigit()  # never echo a number
                 head = f"Không có lệnh /{unknown[:40]}." if shown else "Không có lệnh này."
                 return "unknown", [Reply(text=f"{head}\n\n{self.help_text(role)}")]
             fallback = registry.find("__unknown__", role)
             if fallback is not None:
                 return "text", await fallback.handler(request("__unknown__", [text]))
-            intro = "Mình chưa hiểu tin nhắn này."
+            intro = "Bot chưa hiểu tin nhắn này."
             return "text", [Reply(text=f"{intro}\n\n{self.help_text(role)}")]
         spec = registry.find(name, role)
         if spec is None:
@@ -222,7 +223,8 @@ class Core:
         guarantee at least one reply."""
         out: list[Reply] = []
         if not any(r.kind != "text" or r.text.strip() or r.buttons for r in replies or []):
-            replies = [Reply(text="Mình chưa có gì để trả lời. Gửi /huongdan để xem cách dùng.")]
+            replies = [Reply(text="Bot chưa có nội dung để trả lời. Gửi /huongdan để xem "
+                                  "cách dùng.")]
         for reply in replies:
             if reply.kind == "text":
                 if not reply.text.strip() and not reply.buttons:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from bot.context import AppContext
 from bot.demo.generate import AS_OF, iter_staff
-from bot.demo.write import UNIT, write_demo
+from bot.demo.write import UNIT, UPDATES_NAME, write_demo
 from storage import dossiers_demo
 from storage.importer import import_dossiers, import_procedures
 from storage.units import ensure_unit
@@ -16,6 +18,19 @@ from storage.units import ensure_unit
 
 class DemoRefused(Exception):
     """The store already holds other data; the message says what to do, in Vietnamese."""
+
+
+def refusal(path: Path) -> str:
+    """The one line refusing a store that is not the demo's own."""
+    return (
+        f"«motcua demo» chỉ mở kho dữ liệu mẫu của riêng nó; kho {path} đã có dữ liệu khác nên "
+        "không được dùng (bỏ MOTCUA_DB_PATH để dùng kho mẫu ./data/demo.db)."
+    )
+
+
+def updates_path(ctx: AppContext) -> Path:
+    """Where the demo keeps its later export (ho-so-cap-nhat.csv): beside its store."""
+    return Path(ctx.settings.db_path).parent / UPDATES_NAME
 
 
 def demo_clock(start: datetime | None = None):  # type: ignore[no-untyped-def]
@@ -36,22 +51,22 @@ def demo_clock(start: datetime | None = None):  # type: ignore[no-untyped-def]
 
 
 async def load_demo(ctx: AppContext, units: int = 1) -> str:
-    """Load the demo into the store when it is empty; returns what was loaded (Vietnamese).
+    """Load the demo into the store when it is empty and mark the store as the demo's;
+    reuse a store so marked; refuse any other (DemoRefused). Returns what was done.
 
     units > 1 adds the other demo units (bot/demo/units.py) with the same catalogue."""
+    if await dossiers_demo.is_demo(ctx.db):
+        return f"Dùng lại kho dữ liệu mẫu xã Kẻ Sắt ({ctx.settings.db_path})."
     if not await ctx.db.is_empty():
-        if await dossiers_demo.has_demo(ctx.db, UNIT):
-            return "Kho đã có dữ liệu mẫu xã Kẻ Sắt — dùng lại."
-        raise DemoRefused(
-            f"Kho dữ liệu {ctx.settings.db_path} đã có dữ liệu thật; «motcua demo» chỉ nạp dữ "
-            "liệu mẫu vào kho trống. Hãy chạy với MOTCUA_DB_PATH=./data/demo.db."
-        )
+        raise DemoRefused(refusal(ctx.settings.db_path))
     with tempfile.TemporaryDirectory(prefix="motcua-demo-") as tmp:
         files = write_demo(Path(tmp), xlsx=False, receipts=False, units=units)
         procs = await import_procedures(ctx, files.procedures_csv, unit=UNIT)
         ds = await import_dossiers(ctx, files.dossiers_csv, unit=UNIT)
         others = await _load_units(ctx, files.procedures_csv, files.units_csv, units)
+        shutil.copyfile(files.updates_csv, updates_path(ctx))
     await _add_staff(ctx)
+    await dossiers_demo.mark_demo(ctx.db)
     return (
         f"Đã nạp dữ liệu mẫu «{UNIT}»: {procs.inserted} thủ tục, {ds.inserted} hồ sơ "
         f"(01/10/2025 – 30/06/2026), {len(list(iter_staff()))} cán bộ.{others}"
@@ -84,6 +99,17 @@ async def _add_staff(ctx: AppContext) -> None:
         )
 
 
+def _first_update(path: Path) -> tuple[str, str] | None:
+    """(code, phone's last 4) of the first dossier of the demo's later export, if present."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                return row["Mã hồ sơ"], row["Số điện thoại"][-4:]
+    except (OSError, KeyError):
+        return None
+    return None
+
+
 async def tour(ctx: AppContext) -> str:
     """A short Vietnamese tour with real demo codes and their last 4 digits."""
     samples = await dossiers_demo.tour_samples(ctx.db)
@@ -93,6 +119,14 @@ async def tour(ctx: AppContext) -> str:
     ]
     for label, code, last4 in samples:
         lines.append(f"    {label}: /tracuu {code} {last4}   (4 số cuối SĐT: {last4})")
+    follow = _first_update(updates_path(ctx))
+    if follow is not None:
+        lines += [
+            f"• Theo dõi: /theodoi {follow[0]} {follow[1]} — rồi /as admin và "
+            f"/tep {updates_path(ctx)} (hoặc ở cửa sổ khác: "
+            f"MOTCUA_DB_PATH={ctx.settings.db_path} motcua import {updates_path(ctx)}): "
+            "tin báo hồ sơ đổi trạng thái hiện ngay tại đây.",
+        ]
     lines += [
         "• /thutuc khai sinh — tìm thủ tục;  /huongdan — hướng dẫn",
         "• /as officer — đóng vai cán bộ: /quahan, /sapden, /hosocuatoi",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from bot.demo.catalogue import catalogue
 from bot.demo.details import details
-from bot.demo.generate import Dossier, dossiers, iter_staff
+from bot.demo.generate import AS_OF, Dossier, dossiers, iter_staff
 from bot.demo.receipts import Receipt, write_receipts
 
 UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
@@ -59,8 +59,12 @@ class DemoFiles:
     dossiers_csv: Path
     dossiers_xlsx: Path
     staff_csv: Path
+    updates_csv: Path  # a later export: a few of the same dossiers with a new status
     receipts: list[Receipt] = field(default_factory=list)  # receipt images (bien-nhan/*.png)
     units_csv: Path | None = None  # issue 17: the other units' dossiers (--units N)
+
+
+UPDATES_NAME = "ho-so-cap-nhat.csv"
 
 
 def _dmy(value: datetime | None, with_time: bool = True) -> str:
@@ -117,6 +121,22 @@ def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], ti
     book.save(path)
 
 
+def updated(ds: list[Dossier]) -> list[Dossier]:
+    """The dossiers of the later export: the newest one awaiting a supplement now has its
+    result, and the newest overdue one in process has been returned (30/06/2026 afternoon)."""
+    def newest(status: str, late: bool) -> Dossier:
+        """The most recently received dossier of this status (with a phone number)."""
+        pool = [d for d in ds if d.status == status and d.phone and (d.due < AS_OF or not late)]
+        return max(pool, key=lambda d: (d.received, d.code))
+
+    done = AS_OF - timedelta(hours=1)
+    return [
+        replace(newest("supplement", late=False), status="result", finished=done),
+        replace(newest("processing", late=True), status="returned", finished=done,
+                returned=done + timedelta(minutes=20)),
+    ]
+
+
 def write_demo(
     outdir: Path, xlsx: bool = True, receipts: bool = True, units: int = 1
 ) -> DemoFiles:
@@ -130,7 +150,7 @@ def write_demo(
     outdir.mkdir(parents=True, exist_ok=True)
     files = DemoFiles(
         outdir / "thu-tuc.csv", outdir / "thu-tuc.xlsx", outdir / "ho-so.csv",
-        outdir / "ho-so.xlsx", outdir / "can-bo.csv",
+        outdir / "ho-so.xlsx", outdir / "can-bo.csv", outdir / UPDATES_NAME,
     )
     procs = catalogue()
     proc_rows = [
@@ -151,6 +171,10 @@ def write_demo(
     if xlsx:
         rows = [_xlsx_row(n, d) for n, d in enumerate(ds, 1)]
         _save_xlsx(files.dossiers_xlsx, XLSX_HEADER, rows, "Danh sách hồ sơ")
+    with files.updates_csv.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CSV_HEADER)
+        w.writerows(_csv_row(n, d) for n, d in enumerate(updated(ds), 1))
     if receipts:
         files.receipts = write_receipts(outdir / "bien-nhan", ds, UNIT)
     with files.staff_csv.open("w", encoding="utf-8-sig", newline="") as f:

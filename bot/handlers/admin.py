@@ -8,12 +8,15 @@ import re
 import tempfile
 from pathlib import Path
 
+from bot.config import UNIT_MISSING
 from bot.core.registry import ROLE_NAMES, Request, command
 from bot.core.text import fold
 from bot.core.types import Reply
 from bot.handlers.common import own_unit, text
 from bot.handlers.scope import SCOPE_HELP, ScopeError, parse_scope, split_scope
+from bot.import_unit import unit_refusal
 from bot.imports import run_import
+from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line
 from storage import staff as staff_store
 from storage.importer import ImportRefused, detect_kind
 from storage.staff_scope import set_scope
@@ -54,11 +57,15 @@ def _parse_invite(args: list[str]) -> tuple[str, str, str | None] | None:
     return role, name, code
 
 
-async def _admin_unit(req: Request) -> int:
-    """The unit an admin manages: their own, else the settings' unit (created if needed)."""
+async def _admin_unit(req: Request) -> int | None:
+    """The unit an admin manages: their own, else the settings' unit (created if needed);
+    None when MOTCUA_UNIT is unset and the store holds no single unit."""
     unit = await own_unit(req)
     if unit is not None:
         return unit
+    if req.ctx.settings.unit is None:
+        units = await list_units(req.ctx.db)
+        return units[0][0] if len(units) == 1 else None
     return await ensure_unit(req.ctx.db, req.ctx.settings.unit)
 
 
@@ -79,20 +86,29 @@ async def moi(req: Request) -> list[Reply]:
         except ScopeError as exc:
             return text(str(exc))
     unit = await _admin_unit(req)
-    member, invite, expires = await staff_store.invite(
-        req.ctx.db, unit_id=unit, name=name, role=role, officer_code=code, now=req.ctx.now()
-    )
+    if unit is None:
+        return text(UNIT_MISSING)
+    try:
+        member, invite, expires = await staff_store.invite(
+            req.ctx.db, unit_id=unit, name=name, role=role, officer_code=code, now=req.ctx.now()
+        )
+    except staff_store.OfficerCodeTaken as exc:
+        return text(taken_text(str(code), exc.holder, (
+            f"Nếu mã này nay giao cho {name}, trước hết thu hồi quyền của {exc.holder.name} "
+            f"bằng /thuhoi {exc.holder.id}, rồi gửi lại lệnh /moi.")))
     if scope_spec is not None:
         await set_scope(req.ctx.db, member.id, scope)
+    notes = await invite_notes(req.ctx.db, unit, role, member.officer_code)
     extra = f", mã cán bộ {member.officer_code}" if member.officer_code else ""
     if scope_spec is not None:
         extra += ", xem mọi đơn vị" if scope is None else f", xem {len(set(scope))} đơn vị"
-    return text(
-        f"Đã tạo lời mời cho {member.name} (số {member.id}, {ROLE_NAMES[role]}{extra}).\n"
-        f"Mã mời: {invite}\n"
-        f"Người được mời mở bot và gửi: /dangky {invite}\n"
-        f"Mã chỉ dùng một lần, hết hạn lúc {expires:%H:%M ngày %d/%m/%Y}."
-    )
+    return text("\n".join([
+        f"Đã tạo lời mời cho {member.name} (số {member.id}, {ROLE_NAMES[role]}{extra}).",
+        f"Mã mời: {invite}",
+        f"Người được mời mở bot và gửi: /dangky {invite}",
+        f"Mã chỉ dùng một lần, hết hạn lúc {expires:%H:%M ngày %d/%m/%Y}.",
+        *notes,
+    ]))
 
 
 @command("nhanvien", "nhan_vien", roles=ADMINS, help="— Danh sách cán bộ, lãnh đạo, quản trị viên")
@@ -102,13 +118,18 @@ async def nhanvien(req: Request) -> list[Reply]:
     entries = await staff_store.list_entries(req.ctx.db, unit, req.ctx.now())
     if not entries:
         return text("Chưa có nhân viên nào. Tạo lời mời bằng /moi.")
+    counts = await staff_store.officer_code_counts(req.ctx.db, unit)
     lines = [f"Nhân viên ({len(entries)}):"]
     for e in entries:
         m = e.member
         code = f", mã {m.officer_code}" if m.officer_code else ""
         state = (f"đã liên kết {e.links} tài khoản" if e.links else
                  "chờ đăng ký" if e.pending_invite else "chưa liên kết")
-        lines.append(f"{m.id}. {m.name} — {ROLE_NAMES.get(m.role, m.role)}{code} — {state}")
+        lines.append(f"{m.id}. {m.name} — {ROLE_NAMES.get(m.role, m.role)}{code}"
+                     f"{open_text(e, counts)} — {state}")
+    unheld = unheld_line(entries, counts)
+    if unheld:
+        lines.append(unheld)
     lines.append("Thu hồi quyền: /thuhoi <số>")
     return text("\n".join(lines))
 
@@ -120,7 +141,7 @@ async def thuhoi(req: Request) -> list[Reply]:
         return text("Gửi /thuhoi <số>, với số lấy từ /nhanvien. Ví dụ: /thuhoi 3")
     staff_id = int(req.args[0])
     if req.staff is not None and req.staff.id == staff_id:
-        return text("Bạn không thể tự thu hồi quyền của chính mình.")
+        return text("Bạn không thể tự thu hồi quyền của tài khoản đang dùng.")
     unit = req.staff.unit_id if req.staff is not None else None
     member = await staff_store.get_staff(req.ctx.db, staff_id)
     done = await staff_store.revoke(req.ctx.db, staff_id, req.ctx.now(), unit)
@@ -164,6 +185,9 @@ async def import_attachment(req: Request) -> list[Reply]:
     with tempfile.TemporaryDirectory(prefix="motcua-import-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(att.data)
+        refusal = unit_refusal(req.ctx.settings, path, unit)
+        if refusal is not None:
+            return text(refusal)
         try:
             summary = await run_import(req.ctx, path, detect_kind(path), unit=unit)
         except ImportRefused as exc:

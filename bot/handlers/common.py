@@ -52,13 +52,15 @@ async def own_unit(req: Request) -> int | None:
     exists, else None (every unit)."""
     if req.staff is not None:
         return req.staff.unit_id
+    if req.ctx.settings.unit is None:
+        return None
     return await find_unit(req.ctx.db, req.ctx.settings.unit)
 
 
 @command("start", "batdau", help="— Giới thiệu bot và các lệnh bạn dùng được")
 async def start(req: Request) -> list[Reply]:
     """Who the bot serves and what this person can do."""
-    unit = req.ctx.settings.unit
+    unit = req.ctx.settings.unit or "Trung tâm Phục vụ hành chính công"
     who = ROLE_NAMES.get(req.role, req.role)
     greeting = f"Xin chào! Đây là trợ lý tự động của {unit}."
     if req.staff is not None:
@@ -84,8 +86,8 @@ _GUIDE_CITIZEN = """Hướng dẫn sử dụng
 3. Theo dõi: /theodoi <mã> <4 số cuối> — bot nhắn cho bạn mỗi khi hồ sơ đổi trạng thái.
    /theodoi — xem danh sách đang theo dõi; /huytheodoi <mã> — thôi theo dõi.
 4. Thủ tục: /thutuc <từ khóa>, ví dụ /thutuc khai sinh (gõ có dấu hay không dấu đều được).
-Để bảo vệ thông tin, mỗi người chỉ được tra cứu một số lần mỗi phút và mỗi ngày; bot không bao
-giờ hiển thị số điện thoại, số giấy tờ hay tên cán bộ."""
+Để bảo vệ thông tin, mỗi người chỉ được tra cứu một số lần mỗi phút và mỗi ngày.
+Bot không bao giờ hiển thị số điện thoại, số giấy tờ hay tên cán bộ."""
 
 _GUIDE_STAFF = {
     "officer": "Cán bộ: /quahan — hồ sơ quá hạn của bạn; /sapden [n] — hồ sơ đến hạn trong n ngày "

@@ -198,6 +198,10 @@ async def baocao(req: Request) -> list[Reply]:
         return text(f"Kỳ báo cáo không hợp lệ: {exc}")
     unit = await leader_scope(req)
     try:
+        empty = await service.no_data_note(req.ctx, await service.compute_figures(
+            req.ctx, period, unit))
+        if empty is not None:  # no report of zeros (issue 18)
+            return [Reply(text=empty, buttons=_nav_report(period, req.ctx.now().date()))]
         docx, png = await service.report_files(req.ctx, period, unit)
         summary = await service.leader_summary(req.ctx, period, unit)
     except periods.PeriodError as exc:

@@ -31,7 +31,7 @@ async def quahan(req: Request) -> list[Reply]:
     unit = await own_unit(req)
     rows = await officer_overdue(req.ctx.db, req.staff.officer_code, today, unit, LIST_CAP + 1)
     if not rows:
-        return text("Bạn không có hồ sơ quá hạn. Tốt lắm!")
+        return text("Bạn không có hồ sơ quá hạn.")
     shown = rows[:LIST_CAP]
     lines = [officer_line(d, today, req.ctx.calendar) for d in shown]
     header = f"Hồ sơ quá hạn của bạn ({len(shown)}):"

@@ -38,7 +38,7 @@ async def xephang(req: Request) -> list[Reply]:
     units = await leader_units(req)
     if units is not None and len(units) < 2:
         return text("Xếp hạng dành cho lãnh đạo phụ trách nhiều đơn vị; bạn đang xem số liệu của "
-                    "một đơn vị. Xin dùng /chiso để xem chỉ số của đơn vị mình.")
+                    "một đơn vị. Xin dùng /chiso để xem chỉ số của đơn vị.")
     words, key = split_metric(req)
     metric = next(m for m in METRICS if m.key == (key or "chiso"))
     today = req.ctx.now().date()

@@ -26,10 +26,10 @@ FACTOR_TYPO = (
     "4 số cuối chỉ gồm chữ số; có lẽ bạn đã gõ chữ O thay cho số 0. Xin vui lòng gửi lại mã hồ sơ "
     f"kèm 4 chữ số, ví dụ: {EXAMPLE_CODE} 5678"
 )
-THANKS = ("Dạ, không có gì ạ. Chúc bạn một ngày tốt lành! Khi cần tra cứu hồ sơ, bạn chỉ cần gửi "
+THANKS = ("Không có gì ạ. Chúc bạn một ngày tốt lành. Khi cần tra cứu hồ sơ, bạn chỉ cần gửi "
           "mã hồ sơ cho bot.")
 GREETING = (
-    "Xin chào bạn! Đây là trợ lý tự động của {unit}. Bạn có thể gửi mã hồ sơ để tra cứu, hỏi về "
+    "Xin chào bạn. Đây là trợ lý tự động của {unit}. Bạn có thể gửi mã hồ sơ để tra cứu, hỏi về "
     "thủ tục (ví dụ «làm giấy khai sinh cần gì»), hoặc hỏi giờ làm việc, địa chỉ."
 )
 NOT_UNDERSTOOD = "Xin lỗi, bot chưa hiểu ý bạn. Bạn muốn làm việc nào dưới đây?"

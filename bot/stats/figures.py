@@ -141,6 +141,7 @@ class Base:
     results: int = 0
     digitized_output: int = 0
     digitized_both: int = 0
+    none_online: int = 0  # online dossiers of level-`khong` procedures (services.online_rate_all)
 
 
 @dataclass
@@ -231,7 +232,7 @@ def figures_from_counts(
         fees=Fees(g["fees_charged"], g["fees_paid_online"],
                   rate(g["fees_paid_online"], g["fees_charged"])),
         base=Base(g["in_scope"], g["digitized_input"], g["results"], g["digitized_output"],
-                  g["digitized_both"]),
+                  g["digitized_both"], g["none_online"]),
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.stats.figures import Figures, fmt_count, fmt_rate, rate
 from bot.stats.periods import fmt_day
+from bot.stats.render_bases import rate_bases, with_base
 
 MAX_TEXT = 4096
 
@@ -76,7 +77,8 @@ def general_lines(fig: Figures) -> list[str]:
         f"Tổng số hồ sơ: {_n(fig.total)}. (tiếp nhận trong kỳ: {_n(r.total)} gồm {channels}, "
         f"tồn từ kỳ trước: {_n(fig.carried_over)}).",
         f"Số hồ sơ đã giải quyết: {_n(res.total)}. ({'; '.join(outcome)}).",
-        f"Tỷ lệ giải quyết đúng hạn: {fmt_rate(res.on_time_rate)}.",
+        f"Tỷ lệ giải quyết đúng hạn: "
+        f"{with_base(res.on_time_rate, rate_bases(fig)['resolved.on_time_rate'])}.",
         f"Số hồ sơ đang giải quyết: {_n(p.total)} ({'; '.join(pending)}).",
     ]
 
@@ -85,6 +87,7 @@ def services_lines(fig: Figures) -> list[str]:
     """Thống kê mức độ theo thủ tục (online public services by level)."""
     s = fig.services
     pa, fu = s.partial, s.full
+    bases = rate_bases(fig)
     return [
         "* Thống kê mức độ theo thủ tục (Cung cấp dịch vụ công trực tuyến):",
         f"Tổng số thủ tục hành chính: {fmt_count(s.procedures)} TTHC. Trong đó:",
@@ -97,24 +100,32 @@ def services_lines(fig: Figures) -> list[str]:
         f"hồ sơ: {fmt_count(fu.active)} DVCTT gồm {_n(fu.dossiers)} (trực tuyến: "
         f"{_n(fu.online)}, trực tiếp: {_n(fu.direct)}), Hồ sơ trực tuyến toàn trình: "
         f"{_n(fu.fully_online)}.",
-        f"Tỷ lệ % DVCTT phát sinh hồ sơ: {fmt_rate(s.active_rate)}.",
+        f"Tỷ lệ % DVCTT phát sinh hồ sơ: "
+        f"{with_base(s.active_rate, bases['services.active_rate'])}.",
         f"Tỷ lệ % DVCTT một phần phát sinh hồ sơ: {fmt_rate(pa.active_rate)}.",
         f"Tỷ lệ % DVCTT toàn trình phát sinh hồ sơ: {fmt_rate(fu.active_rate)}.",
-        f"Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: {fmt_rate(s.online_rate)}.",
-        f"Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ: {fmt_rate(s.online_rate_all)}.",
+        f"Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: "
+        f"{with_base(s.online_rate, bases['services.online_rate'])}.",
+        f"Tỷ lệ % hồ sơ trực tuyến trên tổng hồ sơ: "
+        f"{with_base(s.online_rate_all, bases['services.online_rate_all'])}.",
     ]
 
 
 def digitization_lines(fig: Figures) -> list[str]:
     """Số hóa hồ sơ."""
     d = fig.digitization
+    bases = rate_bases(fig)
     return [
         "* Số hóa hồ sơ:",
-        f"Tỷ lệ % hồ sơ được số hóa đầu vào: {fmt_rate(d.input_rate)}.",
-        f"Tỷ lệ % hồ sơ được số hóa đầu ra: {fmt_rate(d.output_rate)}.",
-        f"Tỷ lệ % hồ sơ được số hóa đầu vào và số hóa đầu ra: {fmt_rate(d.both_rate)}.",
+        f"Tỷ lệ % hồ sơ được số hóa đầu vào: "
+        f"{with_base(d.input_rate, bases['digitization.input_rate'])}.",
+        f"Tỷ lệ % hồ sơ được số hóa đầu ra: "
+        f"{with_base(d.output_rate, bases['digitization.output_rate'])}.",
+        f"Tỷ lệ % hồ sơ được số hóa đầu vào và số hóa đầu ra: "
+        f"{with_base(d.both_rate, bases['digitization.both_rate'])}.",
         f"Hồ sơ có lưu kho: {_n(d.stored)}.",
-        f"Hồ sơ tái sử dụng dữ liệu số hóa: {_n(d.reused)} đạt tỷ lệ {fmt_rate(d.reuse_rate)}.",
+        f"Hồ sơ tái sử dụng dữ liệu số hóa: {_n(d.reused)} đạt tỷ lệ "
+        f"{with_base(d.reuse_rate, bases['digitization.reuse_rate'])}.",
     ]
 
 
@@ -156,6 +167,27 @@ def _unit_line(name: str, f: Figures) -> str:
         f"{fmt_count(f.resolved.total)}, đang giải quyết {fmt_count(f.pending.total)}, "
         f"đúng hạn {fmt_rate(f.resolved.on_time_rate)}"
     )
+
+
+def _dmy(iso: str) -> str:
+    """'2026-06-30' → '30/06/2026'."""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def no_data_text(fig: Figures, span: tuple[str, str] | None) -> str:
+    """What to say instead of a page of zeros: the period holds no dossier, and which days the
+    store's dossiers were received on (span), if any."""
+    where = f" của {fig.unit_name}" if fig.unit_name else ""
+    days = fig.period.range_text()
+    if fig.period.kind != "range":
+        days = f"{fig.period.label()} ({days[0].lower()}{days[1:]})"
+    head = f"{days}: kho dữ liệu chưa có hồ sơ nào{where} trong kỳ này."
+    if span is None:
+        return (head + " Kho chưa có hồ sơ nào; quản trị viên nhập danh sách hồ sơ (tệp "
+                ".xlsx hoặc .csv) thì mới có số liệu.")
+    return (head + f" Hồ sơ trong kho được tiếp nhận từ ngày {_dmy(span[0])} đến ngày "
+            f"{_dmy(span[1])}; hãy chọn một kỳ trong khoảng này.")
 
 
 def summary_text(fig: Figures, extras: Extras | None = None, max_len: int = MAX_TEXT) -> str:

@@ -45,6 +45,16 @@ def place_of(unit_name: str | None) -> tuple[str, str]:
     return place, f"UBND {kind.upper()} {place.upper()}"
 
 
+def _recipient(line: str, fig: Figures, issuer: str | None) -> str:
+    """A "Nơi nhận" line with the commune's kind (xã, phường…) of the issuing unit."""
+    authority = issuing_place(fig, issuer)[1]
+    kind = authority.removeprefix("UBND ").split(" ")[0].lower()
+    if "……" in authority or kind == "xã":
+        return line
+    word = "thị trấn" if kind == "thị" else kind
+    return line.replace("UBND xã", f"UBND {word}").replace("chuyên môn xã", f"chuyên môn {word}")
+
+
 def _font(run, size: float = 14, bold: bool = False, italic: bool = False) -> None:
     """Times New Roman at size pt (also for the East Asian font slot)."""
     run.font.name = FONT
@@ -95,9 +105,16 @@ def _setup(doc) -> None:
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
-def _header(doc, fig: Figures, today: date) -> None:
-    """The two-column header: issuing body and number; national motto and place/date."""
+def issuing_place(fig: Figures, issuer: str | None) -> tuple[str, str]:
+    """(place, authority) from the report's unit, else from the issuing center (MOTCUA_UNIT),
+    e.g. for a report over all units."""
     place, authority = place_of(fig.unit_name)
+    return place_of(issuer) if "……" in authority and issuer else (place, authority)
+
+
+def _header(doc, fig: Figures, today: date, issuer: str | None) -> None:
+    """The two-column header: issuing body and number; national motto and place/date."""
+    place, authority = issuing_place(fig, issuer)
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
@@ -119,11 +136,14 @@ def _header(doc, fig: Figures, today: date) -> None:
     ], center)  # fmt: skip
 
 
-def render_docx(fig: Figures, today: date, chart: bytes | None = None) -> bytes:
-    """The report as .docx bytes; `today` is the report's date, `chart` an optional PNG."""
+def render_docx(
+    fig: Figures, today: date, chart: bytes | None = None, issuer: str | None = None
+) -> bytes:
+    """The report as .docx bytes; `today` is the report's date, `chart` an optional PNG,
+    `issuer` the issuing center's name (MOTCUA_UNIT) when the figures' unit names no commune."""
     doc = Document()
     _setup(doc)
-    _header(doc, fig, today)
+    _header(doc, fig, today, issuer)
     center = WD_ALIGN_PARAGRAPH.CENTER
     label = fig.period.label()
     _para(doc, "", after=0)
@@ -167,7 +187,8 @@ def render_docx(fig: Figures, today: date, chart: bytes | None = None) -> bytes:
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     _cell_lines(left, [("Nơi nhận:", True, True, 13)]
-                + [(r, False, False, 13) for r in RECIPIENTS], WD_ALIGN_PARAGRAPH.LEFT)
+                + [(_recipient(r, fig, issuer), False, False, 13) for r in RECIPIENTS],
+                WD_ALIGN_PARAGRAPH.LEFT)
     _cell_lines(right, [
         ("TM. TRUNG TÂM PVHCC", True, False, 14),
         ("GIÁM ĐỐC", True, False, 14),

@@ -17,7 +17,7 @@ from bot.stats.compare import comparison_lines
 from bot.stats.figures import Figures, figures_from_counts, sum_counts
 from bot.stats.periods import Period, PeriodError, check_not_future, current_quarter
 from bot.stats.render_json import figures_to_json
-from bot.stats.render_text import Extras, summary_text
+from bot.stats.render_text import Extras, no_data_text, summary_text
 from storage import stats as sql
 from storage.ratings import rating_counts
 from storage.timefmt import FORMAT, day_start
@@ -211,9 +211,24 @@ async def leader_summary(ctx: AppContext, period: Period, unit_id: Units = None)
     if isinstance(cached, str):
         return cached
     fig, per_unit = await compute_by_unit(ctx, period, unit_id)
-    text = summary_text(fig, await leader_extras(ctx, fig, per_unit, unit_id))
+    text = await no_data_note(ctx, fig)  # no page of zeros for a period the data misses
+    if text is None:
+        text = summary_text(fig, await leader_extras(ctx, fig, per_unit, unit_id))
     ctx.remember(key, text)
     return text
+
+
+async def no_data_note(ctx: AppContext, fig: Figures) -> str | None:
+    """What to say instead of the figures when the period holds no dossier, or lies wholly
+    before the first or after the last day the store's dossiers were received; else None."""
+    if fig.received.total > 0:  # dossiers received in P: the data covers it
+        return None
+    span = await sql.received_span(ctx.db, fig.unit_id)
+    start, end = fig.period.start.isoformat(), fig.period.end.isoformat()
+    outside = span is None or end < span[0] or start > span[1]
+    if fig.has_data and not outside:
+        return None
+    return no_data_text(fig, span)
 
 
 async def report_files(
@@ -226,7 +241,7 @@ async def report_files(
     fig = await compute_figures(ctx, period, unit_id)
     months = await monthly_figures(ctx, period, unit_id)
     png = render_chart(fig, months)
-    docx = render_docx(fig, ctx.now().date(), chart=png)
+    docx = render_docx(fig, ctx.now().date(), chart=png, issuer=ctx.settings.unit)
     return await _with_index(ctx, period, unit_id, docx), png
 
 
