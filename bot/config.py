@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     quarterly_time: time = time(8, 0)
     due_soon_working_days: int = Field(1, ge=0, le=30)
 
+    # Import caps (issue 14, import memory): a bigger upload is refused, nothing stored
+    import_max_rows: int = Field(500_000, ge=1)
+    import_max_sheet_mb: int = Field(600, ge=1)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
