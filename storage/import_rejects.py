@@ -138,6 +138,15 @@ class Rejects:
             text = mask_long_numbers(text)
         return neutralise(text)
 
+    def discard(self) -> None:
+        """Close and remove what was written (the import was refused: nothing stored)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            if self.path is not None:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+
     def close(self) -> Path | None:
         """Close the file; its path when something was written (a stale one is removed)."""
         if self._file is not None:

@@ -31,6 +31,8 @@ def ascii_text(text: str, what: str = "giá trị") -> str:
 
 def fold(text: str) -> str:
     """Lowercase, accents dropped, đ → d, whitespace collapsed (for matching, not storing)."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().split())

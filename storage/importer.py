@@ -96,7 +96,7 @@ class ImportSummary:
             lines.append(f"• Dòng tiêu đề ở dòng {self.header_line}; các dòng trên nó bị bỏ qua")
         if self.unknown_columns:
             more = self.unknown_count - len(self.unknown_columns)
-            rest = f" và {more} cột khác" if more > 0 else ""
+            rest = f" và {more:,} cột khác".replace(",", ".") if more > 0 else ""
             lines.append("• Cột không dùng đến: " + ", ".join(self.unknown_columns) + rest)
         return "\n".join(lines)
 
@@ -237,6 +237,11 @@ async def _import(
             summary.inserted = summary.updated = summary.unchanged = 0
             summary.status_changes = 0
             summary.run_id = 0
+        except BaseException:
+            if rejects is not None:  # nothing was stored: no half-written list of bad rows
+                rejects.discard()
+                rejects = None
+            raise
         finally:
             if bar is not None:
                 bar.close()
@@ -269,7 +274,7 @@ async def _vietnamese_errors(
 
 def _data_folder(ctx: AppContext) -> Path | None:
     """The store's folder, where a rejects file goes when the input's folder refuses it."""
-    db_path = str(ctx.settings.db_path)
+    db_path = str(ctx.db.path)
     return None if db_path == ":memory:" else Path(db_path).resolve().parent
 
 
