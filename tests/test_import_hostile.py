@@ -31,6 +31,17 @@ def chunks_of(path: Path) -> list[Chunk]:
     return [c for c in items if isinstance(c, Chunk)]
 
 
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """A streamed (write-only) workbook: the header, then the rows."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Hồ sơ")
+    sheet.append(HEADER)
+    for cells in rows:
+        sheet.append(cells)
+    book.save(path)
+    return path
+
+
 async def limited_ctx(ctx: AppContext, **caps: int) -> AppContext:
     """The test's context with some import caps lowered."""
     settings = ctx.settings.model_copy(update=caps)
@@ -79,12 +90,8 @@ async def test_a_sheet_bigger_than_the_cap_is_refused_before_reading(
 ) -> None:
     """The uncompressed size of an XLSX sheet (from the zip's directory) and of a CSV is capped."""
     small = await limited_ctx(ctx, import_max_sheet_mb=1)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Hồ sơ")
-    sheet.append(HEADER)
-    for n in range(1, 4001):  # about 2 MB of sheet XML, a few hundred KB zipped
-        sheet.append(row(n))
-    book.save(tmp_path / "lon.xlsx")
+    # about 2 MB of sheet XML, a few hundred KB zipped
+    write_xlsx(tmp_path / "lon.xlsx", [row(n) for n in range(1, 4001)])
     with pytest.raises(ImportRefused, match=r"khi giải nén khoảng \d+ MB.*MOTCUA_IMPORT_MAX_SHEET"):
         await import_dossiers(small, tmp_path / "lon.xlsx")
     big_csv = write_csv(tmp_path / "lon.csv", [row(n) for n in range(1, 6001)])
@@ -99,12 +106,7 @@ async def test_an_xlsx_of_junk_rows_past_the_cap_is_refused(
 ) -> None:
     """Rows are counted as they stream, whatever the sheet declares."""
     small = await limited_ctx(ctx, import_max_rows=100)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Hồ sơ")
-    sheet.append(HEADER)
-    for n in range(300):
-        sheet.append(["rác", n])
-    book.save(tmp_path / "rac.xlsx")
+    write_xlsx(tmp_path / "rac.xlsx", [["rác", n] for n in range(300)])
     with pytest.raises(ImportRefused, match="hơn 100 dòng"):
         await import_dossiers(small, tmp_path / "rac.xlsx")
     assert await count(ctx, "dossiers") == 0
