@@ -38,6 +38,7 @@ class Header:
     unknown_count: int = 0  # how many unknown columns there are in all
     private: tuple[int, ...] = ()  # the cells of phone and ID numbers (masked in rejects)
     keys: tuple[int, ...] = ()  # the cells of codes (never masked in rejects)
+    parsed: tuple[int, ...] = ()  # every cell the parser reads (dates are not masked there)
 
 
 def _named(unknown: list[str]) -> list[str]:
@@ -118,7 +119,7 @@ def parse_file(
         private = tuple(index[c] for c in ("phone", "id_number") if c in index)
         keys = tuple(index[c] for c in ("code", "procedure_code") if c in index)
         yield Header(line, cells, _named(unknown), raw.total, raw.kind, len(unknown), private,
-                     keys)
+                     keys, tuple(index.values()))
         if kind == "dossiers":
             dossier = DossierRow(columns, ZoneInfo(tz_name), today)
             yield from _dossier_chunks(raw, columns, dossier, cells, tz_name, default_unit,

@@ -3,8 +3,10 @@
 Rows are written as the parser finds them (nothing piles up in memory). The file is sent to
 admins and opened in spreadsheet programs, so:
 - phone and ID numbers keep only their last 4 digits (what the store keeps; the line number,
-  the reason and those digits are what an officer needs to find and fix the row), and any other
-  long run of digits (a phone number in a note column, in a reason) is masked the same way;
+  the reason and those digits are what an officer needs to find and fix the row); in the columns
+  the importer ignores, any run of 9 digits or more, perhaps split by spaces, dots or dashes (a
+  phone number in a note) is masked the same way, and in the others and the reasons any 9 digits
+  in a row (dates and codes stay readable);
 - a cell that a spreadsheet would run as a formula (beginning with `=`, `+`, `-`, `@`, tab or
   carriage return) gets a leading `'`, as OWASP advises against CSV injection.
 It is written beside the input; when that is impossible (a read-only folder, a directory of that
@@ -81,6 +83,7 @@ class Rejects:
         fallback_dir: Path | None,
         private: tuple[int, ...] = (),
         keys: tuple[int, ...] = (),
+        parsed: tuple[int, ...] = (),
     ) -> None:
         name = source.name + ".rejects.csv"
         self.beside = source.with_name(name)
@@ -89,6 +92,7 @@ class Rejects:
         self.header = header
         self.private = frozenset(private)
         self.keys = frozenset(keys)
+        self.parsed = frozenset(parsed)
         self.count = 0
         self.lost = False  # no place would take the file (the rows are still counted)
         self._file: IO[str] | None = None
@@ -134,7 +138,10 @@ class Rejects:
         text = raw_text(value)
         if i in self.private:
             text = mask_number(text)
-        elif i not in self.keys:
+        elif i in self.parsed:  # dates like 05.01.2026 08:00 stay readable; codes untouched
+            if i not in self.keys:
+                text = mask_long_numbers(text, _LONG_RUN)
+        else:
             text = mask_long_numbers(text)
         return neutralise(text)
 

@@ -214,7 +214,7 @@ async def _import(
                 summary.unknown_columns = header.unknown
                 summary.unknown_count = header.unknown_count
                 rejects = Rejects(path, header.cells, _data_folder(ctx), header.private,
-                                  header.keys)
+                                  header.keys, header.parsed)
                 bar = _progress_bar(path, header, progress)
                 summary.run_id = await _start_run(conn, kind, path, strict)
                 async for chunk in rows:

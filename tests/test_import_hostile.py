@@ -151,7 +151,8 @@ async def test_the_rejects_file_masks_numbers_and_neutralises_formulas(
     rows = [
         row(1, **{"Trạng thái": "0987654321", "Ghi chú": "=HYPERLINK(\"http://x\")"}),
         row(2, **{"Hình thức nộp": "rác", "Ghi chú": "gọi 091 234 5678", "Chủ hồ sơ": "@SUM(1)"}),
-        row(3, **{"Hình thức nộp": "rác", "Ghi chú": "\tx", "Tên thủ tục": "+1"}),
+        row(3, **{"Hình thức nộp": "rác", "Ghi chú": "\tx", "Tên thủ tục": "+1",
+                  "Ngày hẹn trả": "06.01.2026 17:00"}),
     ]
     s = await import_dossiers(ctx, write_csv(tmp_path / "a.csv", rows))
     assert s.rejected == 3 and s.rejects_path is not None
@@ -168,6 +169,7 @@ async def test_the_rejects_file_masks_numbers_and_neutralises_formulas(
     assert got[1][HEADER.index("Chủ hồ sơ")] == "'@SUM(1)"
     assert got[2][HEADER.index("Ghi chú")] == "'\tx"
     assert got[2][HEADER.index("Tên thủ tục")] == "'+1"
+    assert got[2][HEADER.index("Ngày hẹn trả")] == "06.01.2026 17:00"  # a date stays readable
     assert got[0][HEADER.index("Mã hồ sơ")] == row(1)[1]  # codes are never masked
 
 
