@@ -65,6 +65,22 @@ def _too_big(name: str, size: int, limits: Limits) -> FileRefused:
     )
 
 
+# The shared strings are held in memory whole by the reader (about 1.6 bytes per byte of XML,
+# measured): they may take at most this fraction of the sheet cap (100 MB of 600).
+_STRINGS_SHARE = 6
+
+
+def _too_many_strings(name: str, size: int, limits: Limits) -> FileRefused:
+    """The refusal of a workbook whose shared strings would not fit in memory under the cap."""
+    mb, cap = -(-size // (1 << 20)), (limits.max_sheet_bytes // _STRINGS_SHARE) >> 20
+    return FileRefused(
+        f"Tệp «{name}» quá lớn: bảng chữ dùng chung của tệp Excel khi giải nén khoảng "
+        f"{_thousands(mb)} MB, quá giới hạn {_thousands(cap)} MB (một phần sáu của "
+        "MOTCUA_IMPORT_MAX_SHEET_MB, vì phần này phải nằm trọn trong bộ nhớ). Hãy chia tệp thành "
+        "nhiều phần, hoặc lưu dạng CSV UTF-8, rồi nhập lại. Không lưu dòng nào."
+    )
+
+
 def _counted(
     rows: Iterator[tuple[int, list[object]]], name: str, limits: Limits
 ) -> Iterator[tuple[int, list[object]]]:
@@ -215,6 +231,8 @@ def _sheet_size(path: Path, limits: Limits) -> int:
         unpacked = sheet_bytes + (strings.file_size if strings else 0)
         if unpacked > limits.max_sheet_bytes:
             raise _too_big(path.name, unpacked, limits)
+        if strings and strings.file_size > limits.max_sheet_bytes // _STRINGS_SHARE:
+            raise _too_many_strings(path.name, strings.file_size, limits)
         with zf.open(name) as sheet:
             sample = sheet.read(_SAMPLE_BYTES)
     m = _DIMENSION.search(sample[:4096])

@@ -116,7 +116,7 @@ class ImportSummary:
 
 def detect_kind(path: Path) -> str:
     """'dossiers' or 'procedures', told apart by the header row; ImportRefused otherwise."""
-    raw = _open(Path(path))
+    raw = _open(Path(path), Limits(1 << 62, 1 << 62))  # the import itself checks the caps
     try:
         for _, values in _first_rows(raw):
             kind = guess_kind(values)
@@ -165,10 +165,10 @@ async def import_procedures(
     return await _import(ctx, Path(path), "procedures", unit, strict, progress)
 
 
-def _open(path: Path) -> RawRows:
+def _open(path: Path, limits: Limits) -> RawRows:
     """Open the file's rows, turning a read refusal into ImportRefused."""
     try:
-        return open_rows(path)
+        return open_rows(path, limits)
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
 

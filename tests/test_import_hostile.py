@@ -101,6 +101,19 @@ async def test_a_sheet_bigger_than_the_cap_is_refused_before_reading(
     assert await count(ctx, "dossiers") == 0
 
 
+async def test_shared_strings_past_their_share_of_the_cap_are_refused(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """The reader holds shared strings whole: they may use a sixth of the sheet cap."""
+    small = await limited_ctx(ctx, import_max_sheet_mb=6)
+    path = write_xlsx(tmp_path / "chuoi.xlsx", [row(1)])
+    with zipfile.ZipFile(path, "a") as z:  # 1.2 MB of strings (no sheet points at them)
+        z.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>x</t></si>" * 70_000 + "</sst>")
+    with pytest.raises(ImportRefused, match="bảng chữ dùng chung"):
+        await import_dossiers(small, path)
+    assert (await import_dossiers(ctx, path)).inserted == 1  # under the default cap
+
+
 async def test_an_xlsx_of_junk_rows_past_the_cap_is_refused(
     ctx: AppContext, tmp_path: Path
 ) -> None:
