@@ -159,13 +159,17 @@ def _sample(pid: int, seen: dict[int, tuple[str, float]]) -> None:
         stack += _children(p)
 
 
-def run_import(path: Path, store: Path, env: dict[str, str]) -> tuple[str, float, dict]:
+def run_import(
+    path: Path, store: Path, env: dict[str, str], src: Path | None = None
+) -> tuple[str, float, dict]:
     """`motcua import dossiers FILE` into a fresh store: what it said, seconds, peaks."""
     for old in store.parent.glob(store.name + "*"):
         old.unlink()
     command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())",
                "import", "dossiers", str(path), "--quiet"]
     env = {**os.environ, "MOTCUA_DB_PATH": str(store), **env}
+    if src is not None:  # another version of the code (the peer: e.g. before the fix)
+        env["PYTHONPATH"] = str(src)
     seen: dict[int, tuple[str, float]] = {}
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -190,6 +194,8 @@ def main() -> None:
     parser.add_argument("--mixed-rows", type=int, default=200_000)
     parser.add_argument("--cap-rows", type=int, default=500_000)
     parser.add_argument("--cases", default="junk.xlsx,junk.csv,mixed.xlsx")
+    parser.add_argument("--peer", type=Path, help="another source tree, run after each case "
+                        "(e.g. `git archive 5000b39 | tar -x -C /tmp/old`: before the fix)")
     args = parser.parse_args()
     names = [c.strip() for c in args.cases.split(",") if c.strip()]
     t = time.perf_counter()
@@ -200,12 +206,17 @@ def main() -> None:
     cases = [(n.rstrip("+"), raised if n.endswith("+") else {}) for n in names]
     worst = 0.0
     for name, env in cases:
-        said, secs, peaks = run_import(files[name], args.dir / "bench.db", env)
-        worst = max(worst, *peaks.values())
-        caps = "caps raised" if env else "default caps"
-        per = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(peaks.items()))
-        print(f"{name:11s} {caps:12s} {secs:6.1f} s  peak RSS: {per}\n    → {said[:150]}")
-    print(f"worst peak of any process: {worst:.0f} MB (goal ≤ 300 MB)")
+        for label, src in (("this", None), ("peer", args.peer)):
+            if label == "peer" and src is None:
+                continue
+            said, secs, peaks = run_import(files[name], args.dir / "bench.db", env, src)
+            if label == "this":
+                worst = max(worst, *peaks.values())
+            caps = "caps raised" if env else "default caps"
+            per = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(peaks.items()))
+            print(f"{label} {name:11s} {caps:12s} {secs:6.1f} s  peak RSS: {per}\n"
+                  f"    → {said[:150]}")
+    print(f"worst peak of any process of this version: {worst:.0f} MB (goal ≤ 300 MB)")
 
 
 if __name__ == "__main__":
