@@ -50,6 +50,12 @@ def clean(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def _label_key(value: object) -> str:
+    """A label cell for lookup: NFKC (a fullwidth code '２' is '2'), then folded."""
+    text = clean(value)
+    return fold(text if text.isascii() else nfkc(text))
+
+
 FINAL_STATUSES = frozenset({"result", "returned", "rejected", "stopped", "withdrawn"})
 
 _STATUS_LABELS = {
@@ -94,7 +100,7 @@ _FALSE = {fold(x) for x in ("0", "false", "không", "", "no", "sai")}
 @lru_cache(maxsize=1024)
 def parse_status(value: object) -> str:
     """The canonical status of a label, national code or canonical name."""
-    key = fold(clean(value))
+    key = _label_key(value)
     if key in _NOT_RECEIVED:
         raise BadValue("trạng thái «Mới đăng ký» (mã 1): hồ sơ chưa được tiếp nhận")
     try:
@@ -107,7 +113,7 @@ def parse_status(value: object) -> str:
 def parse_channel(value: object) -> str:
     """The canonical channel (truc_tiep, truc_tuyen, buu_chinh)."""
     try:
-        return CHANNEL_BY_KEY[fold(clean(value))]
+        return CHANNEL_BY_KEY[_label_key(value)]
     except KeyError:
         raise BadValue(f"hình thức nộp không rõ «{clean(value)}»") from None
 
@@ -115,7 +121,7 @@ def parse_channel(value: object) -> str:
 def parse_level(value: object) -> str:
     """The canonical online-service level (toan_trinh, mot_phan, khong)."""
     try:
-        return LEVEL_BY_KEY[fold(clean(value))]
+        return LEVEL_BY_KEY[_label_key(value)]
     except KeyError:
         raise BadValue(f"mức độ DVCTT không rõ «{clean(value)}»") from None
 
@@ -125,7 +131,7 @@ def parse_bool(value: object) -> bool:
     """1/0, true/false, có/không, x/empty (and Excel's own booleans)."""
     if isinstance(value, bool):
         return value
-    key = fold(clean(value))
+    key = _label_key(value)
     if key in _TRUE:
         return True
     if key in _FALSE:

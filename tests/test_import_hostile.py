@@ -275,7 +275,7 @@ async def test_dates_and_numbers_are_stored_with_ascii_digits(
                   "SĐT": "０９１２３４５６７８"}),
         row(2, **{"Ngày tiếp nhận": "05/01/2026 ٠٨:٠٠"}),
         row(3, **{"SĐT": "٠٩١٢٣٤٥٦٧٨"}),
-        row(4, **{"Phí, lệ phí": "１０.０００"}),
+        row(4, **{"Phí, lệ phí": "１０.０００", "Trạng thái": "１０", "Hình thức nộp": "２"}),
     ]
     s = await import_dossiers(ctx, write_csv(tmp_path / "so.csv", rows))
     assert (s.inserted, s.rejected) == (2, 2)
