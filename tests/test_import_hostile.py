@@ -332,3 +332,32 @@ def test_any_unexpected_read_error_becomes_a_vietnamese_refusal() -> None:
         message = str(refusal("a.xlsx", exc))
         assert "«a.xlsx»" in message and not EXCEPTION_NAME.search(message)
         assert "boom" not in message and "Permission" not in message
+
+
+def test_the_cli_says_what_a_renamed_file_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`motcua import` of a .docx renamed .xlsx: one Vietnamese line, no exception name."""
+    from bot.cli import main
+
+    monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "cli.db"))
+    _docx(tmp_path / "ho-so.xlsx")
+    assert main(["import", "dossiers", str(tmp_path / "ho-so.xlsx"), "--quiet"]) == 1
+    said = capsys.readouterr()
+    assert "là tài liệu Word (.docx)" in said.err
+    assert not EXCEPTION_NAME.search(said.err + said.out)
+
+
+async def test_a_big_file_refused_in_the_parser_process_says_why(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser process's refusals (here the row cap) reach the importer as the same text."""
+    from storage import import_parallel
+
+    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
+    small = await limited_ctx(ctx, import_max_rows=30)
+    path = write_csv(tmp_path / "dai.csv", [row(n) for n in range(1, 80)])
+    with pytest.raises(ImportRefused, match="hơn 30 dòng") as refused:
+        await import_dossiers(small, path)
+    assert not EXCEPTION_NAME.search(str(refused.value))
+    assert await count(ctx, "dossiers") == 0
