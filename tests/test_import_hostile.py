@@ -361,3 +361,27 @@ async def test_a_big_file_refused_in_the_parser_process_says_why(
         await import_dossiers(small, path)
     assert not EXCEPTION_NAME.search(str(refused.value))
     assert await count(ctx, "dossiers") == 0
+
+
+async def test_an_admin_in_chat_gets_plain_answers_and_a_masked_rejects_file(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """Through the chat core: renamed files said plainly; the rejects document is masked."""
+    from bot.core.router import Core
+    from bot.core.types import Attachment
+    from tests.core_helpers import ask, sample_world, staff_world
+
+    await staff_world(ctx, await sample_world(ctx))
+    core = Core(ctx)
+    _docx(tmp_path / "d.xlsx")
+    cases = [("ho-so.xlsx", (tmp_path / "d.xlsx").read_bytes(), "là tài liệu Word"),
+             ("ho-so.csv", b"\x89PNG\r\n\x1a\n" + b"\x01\x02\x03" * 300, "là ảnh PNG")]
+    for name, data, says in cases:
+        replies = await ask(core, "", user="admin", attachment=Attachment(name, data))
+        assert says in replies[0].text and not EXCEPTION_NAME.search(replies[0].text)
+    bad = write_csv(tmp_path / "b.csv", [row(1, **{"Trạng thái": "rác"})]).read_bytes()
+    replies = await ask(core, "", user="admin", attachment=Attachment("b.csv", bad))
+    document = next(r for r in replies if r.kind == "document")
+    assert document.document is not None
+    text = document.document.decode("utf-8-sig")
+    assert "******5678" in text and "0912345678" not in text and "030201001234" not in text
