@@ -30,7 +30,7 @@ _spec.loader.exec_module(bench_import)
 SWAP_PARSER = f"""
 import sys
 import storage.import_parallel as _ip
-def _replayed(path, kind, tz_name, unit, db_path):
+def _replayed(path, kind, tz_name, unit, db_path, limits, today):
     return _ip.helper_items([sys.executable, {str(HERE)!r}, "--replay", str(path), sys.argv[3]])
 _ip.parse_in_helper = _replayed
 """
@@ -40,10 +40,11 @@ def record(path: Path, cache: Path) -> None:
     """Parse the file for real, as the importer would into a fresh store; keep each item pickled."""
     from bot.config import Settings
     from storage.import_parallel import _parse
+    from storage.import_read import Limits
 
     unit = Settings(_env_file=None).unit
     items = [pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-             for item in _parse(path, "dossiers", "Asia/Ho_Chi_Minh", unit, None)]
+             for item in _parse(path, "dossiers", "Asia/Ho_Chi_Minh", unit, None, Limits(), None)]
     items.append(pickle.dumps("end", protocol=pickle.HIGHEST_PROTOCOL))
     cache.write_bytes(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     # Issue 17: where the bot's web server is reachable from the internet, for chart and report
     # links on Zalo (default: the scheme and host of MOTCUA_ZALO_WEBHOOK_URL)
     public_base_url: str | None = None
+    # Import caps (issue 14, import memory): a bigger upload is refused, nothing stored
+    import_max_rows: int = Field(500_000, ge=1)
+    import_max_sheet_mb: int = Field(600, ge=1)
+
     @field_validator("unit", mode="before")
     @classmethod
     def _unit(cls, value: object) -> object:

@@ -207,16 +207,19 @@ class Database:
         return int(row[0])
 
     async def migrate(self) -> list[str]:
-        """Apply every migration newer than the store's version; returns the names applied."""
+        """Apply every shipped migration the store has not recorded; returns the names applied.
+
+        By the recorded set, not the highest number: a migration numbered below one already
+        applied (work merged from a branch) still runs once."""
         async with self._write_lock:
             await self._in_turn(lambda: self.writer.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             ))
-        current = await self.schema_version()
+        done = await self._applied_versions()
         applied = []
         for version, name, sql in migrations():
-            if version <= current:
+            if version in done:
                 continue
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
             script = (
@@ -233,6 +236,11 @@ class Database:
                     raise
             applied.append(name)
         return applied
+
+    async def _applied_versions(self) -> set[int]:
+        """The versions recorded in schema_version."""
+        async with self.reader.execute("SELECT version FROM schema_version") as cur:
+            return {int(r[0]) for r in await cur.fetchall()}
 
     async def is_empty(self) -> bool:
         """True when the store holds no dossier and no procedure."""

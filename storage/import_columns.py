@@ -61,6 +61,10 @@ PROCEDURE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 PROCEDURE_REQUIRED = ("code", "name", "level")
 
+# A header cell longer than this is no alias of ours (the longest has 26 characters): it is
+# named unknown without being folded, which keeps a header of very many long cells quick.
+_LONGEST_ALIAS = 64
+
 # Columns exports carry that are not data: ignored without a warning.
 _SILENT = {"stt", "tt", "so thu tu"}
 
@@ -99,6 +103,9 @@ def match_header(cells: list[object], kind: str) -> ColumnMap:
     index: dict[str, int] = {}
     unknown = []
     for i, cell in enumerate(cells):
+        if type(cell) is str and len(cell) > _LONGEST_ALIAS:
+            unknown.append(clean(cell))
+            continue
         key = header_key(cell)
         if not key or key in _SILENT_KEYS:
             continue

@@ -1,9 +1,12 @@
 """What the store already holds of an import's rows, so unchanged rows need no parsing.
 
-Each stored dossier keeps `raw_digest`, a 64-bit digest of its row exactly as it stood in the
-file (every cell), seeded with the file's header, the time zone and PARSE_VERSION: the same raw
-row under the same header always parses to the same record, so a re-imported row whose digest
-is already stored for its unit is counted unchanged without being parsed. The importer begins
+Each stored dossier keeps `raw_digest`, a 64-bit digest of its row as it stood in the file,
+seeded with the file's header, the time zone and PARSE_VERSION: the same raw row under the same
+header always parses to the same record, so a re-imported row whose digest is already stored for
+its unit is counted unchanged without being parsed. Only the cells the parser reads are digested,
+and the phone and ID numbers only as what the store keeps of them (their last 4 digits): the
+digest is made of what the store already holds, so trying candidate rows against it can reveal
+nothing the store does not (a full phone number cannot be recovered from it). The importer begins
 its write transaction before anything here reads the store, so what is read is exactly the
 state the import starts from (WAL: readers see the last commit, and only the import writes).
 """
@@ -13,37 +16,71 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from pathlib import Path
 
+from storage.import_columns import ColumnMap
+from storage.import_values import BadValue, last4
 from storage.units import normalise_unit_name
 
 # Bump whenever parsing a row can give a different record for the same cells (a new date
 # form, a changed status label...): every stored digest then stops matching, once.
-PARSE_VERSION = 1
+# 2: personal fields digested as stored (last 4 digits), dates ASCII only and checked.
+PARSE_VERSION = 2
+_PRIVATE = ("phone", "id_number")  # digested only as their last 4 digits, as stored
 
 
-def raw_digester(file_kind: str, header: Sequence[object], tz_name: str) -> Callable[
-    [list[object]], int
-]:
-    """A function row → signed 64-bit digest of its raw cells, for this file's header."""
+def _as_stored(value: object) -> str:
+    """A phone or ID cell reduced to what the store keeps of it (its last 4 digits, or '')."""
+    if type(value) is str and value.isascii() and value.isdigit():  # the common cell, quickly
+        return value[-4:] if len(value) >= 4 else ""
+    try:
+        return last4(value) or ""
+    except BadValue:  # the parser rejects such a row: it is never stored, so never matched
+        return "?"
+
+
+def raw_digester(
+    file_kind: str, header: Sequence[object], tz_name: str, columns: ColumnMap
+) -> Callable[[list[object]], int]:
+    """A function row → signed 64-bit digest of the cells the parser reads, for this header.
+
+    Phone and ID cells enter the digest reduced to their last 4 digits (see the module's
+    docstring): every row that differs from another only in what the store drops of those
+    numbers has the same digest, and parses to the same record.
+    """
     seed = hashlib.blake2b(
         repr((PARSE_VERSION, file_kind, tz_name, list(header))).encode("utf-8"), digest_size=16
     ).digest()
     blake = hashlib.blake2b
     from_bytes = int.from_bytes
+    used = sorted(set(columns.index.values()))
+    width = used[-1] + 1
+    take = itemgetter(*used) if len(used) > 1 else (lambda row: (row[used[0]],))
+    private = [used.index(columns.index[name]) for name in _PRIVATE if name in columns.index]
+    join = "\x1f".join
+
+    def reduced(values: list[object]) -> list[object]:
+        """The cells the parser reads, personal numbers as stored ('' when none is kept)."""
+        if len(values) < width:
+            values = [*values, *([""] * (width - len(values)))]
+        cells = list(take(values))
+        for i in private:
+            cells[i] = _as_stored(cells[i])
+        return cells
 
     if file_kind == "csv":  # every cell is text: joining is cheaper than repr
 
         def digest(values: list[object]) -> int:
             """The digest of a CSV row (cells joined by the unit separator)."""
-            data = "\x1f".join(values).encode("utf-8")  # type: ignore[arg-type]
+            data = join(reduced(values)).encode("utf-8")  # type: ignore[arg-type]
             return from_bytes(blake(data, digest_size=8, key=seed).digest(), "big", signed=True)
 
         return digest
 
     def digest_any(values: list[object]) -> int:
         """The digest of a spreadsheet row (typed cells, through repr)."""
-        data = repr(values).encode("utf-8")
+        data = repr(reduced(values)).encode("utf-8")
         return from_bytes(blake(data, digest_size=8, key=seed).digest(), "big", signed=True)
 
     return digest_any

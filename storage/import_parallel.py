@@ -18,41 +18,45 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+from storage.import_errors import refusal
 from storage.import_known import KnownRows
 from storage.import_parse import Chunk, Header, parse_file
-from storage.import_read import FileRefused
+from storage.import_read import FileRefused, Limits
 
 PARALLEL_MIN_BYTES = 4_000_000  # below this, parsing in-process is faster
 _LENGTH = struct.Struct("!I")
 
 
 def _parse(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: Limits,
+    today: str | None,
 ) -> Iterator[Header | Chunk]:
     """parse_file with the store's raw digests when there is a store file to read."""
     known = KnownRows.open(db_path) if kind == "dossiers" else None
     try:
-        yield from parse_file(path, kind, tz_name, unit, known=known)
+        yield from parse_file(path, kind, tz_name, unit, known=known, limits=limits, today=today)
     finally:
         if known is not None:
             known.close()
 
 
 async def parse_inline(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: Limits,
+    today: str | None,
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in this process, yielding to the event loop between chunks."""
-    for item in _parse(path, kind, tz_name, unit, db_path):
+    for item in _parse(path, kind, tz_name, unit, db_path, limits, today):
         yield item
         await asyncio.sleep(0)
 
 
 def parse_in_helper(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: Limits,
+    today: str | None,
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
     return helper_items([sys.executable, "-m", "storage.import_parallel", str(path), kind,
-                         tz_name, unit, db_path or ""])
+                         tz_name, unit, db_path or "", *limits.args(), today or ""])
 
 
 async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
@@ -68,13 +72,14 @@ async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
                 item = pickle.loads(await proc.stdout.readexactly(size))
             except asyncio.IncompleteReadError:
                 code = await proc.wait()
-                raise RuntimeError(f"tiến trình đọc tệp dừng bất thường (mã {code})") from None
+                raise FileRefused(
+                    f"Việc đọc tệp bị dừng giữa chừng (tiến trình đọc kết thúc với mã {code}, có "
+                    "thể do thiếu bộ nhớ). Không lưu dòng nào; hãy thử lại hoặc chia tệp nhỏ hơn."
+                ) from None
             if item == "end":
                 return
             if isinstance(item, tuple):
-                if item[0] == "refused":
-                    raise FileRefused(item[1])
-                raise RuntimeError(f"lỗi khi đọc tệp: {item[1]}")
+                raise FileRefused(item[1])  # already in Vietnamese (storage/import_errors.py)
             yield item
     finally:
         if proc.returncode is None:
@@ -84,19 +89,22 @@ async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
 
 
 def source(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: Path | str | None = None
+    path: Path, kind: str, tz_name: str, unit: str, db_path: Path | str | None = None,
+    limits: Limits | None = None, today: str | None = None,
 ) -> AsyncIterator[Header | Chunk]:
     """The parsed file, from a helper process when the file is big.
 
     db_path: the store, read (read-only) for the raw digests of stored dossiers, so rows
     unchanged since they were stored are not parsed again (storage/import_known.py).
+    limits: the caps of rows and sheet size; today: the import's local now (ISO text).
     """
     try:
         big = path.stat().st_size >= PARALLEL_MIN_BYTES
     except OSError:
         big = False
     reader = parse_in_helper if big else parse_inline
-    return reader(path, kind, tz_name, unit, str(db_path) if db_path else None)
+    return reader(path, kind, tz_name, unit, str(db_path) if db_path else None,
+                  limits or Limits(), today)
 
 
 def _send(out: object, item: object) -> None:
@@ -110,20 +118,20 @@ def send_pickled(out: object, data: bytes) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """The helper process: parse FILE KIND TZ UNIT STORE and stream the items on stdout."""
-    path, kind, tz_name, unit, db_path = argv
+    """The helper process: parse FILE KIND TZ UNIT STORE ROWS BYTES TODAY, items on stdout."""
+    path, kind, tz_name, unit, db_path, max_rows, max_bytes, today = argv
+    limits = Limits(int(max_rows), int(max_bytes))
     # A short-lived process that allocates millions of small objects and frees none until the
     # end: the cyclic collector would only re-scan them again and again.
     gc.disable()
     out = sys.stdout.buffer
     try:
-        for item in _parse(Path(path), kind, tz_name, unit, db_path or None):
+        for item in _parse(Path(path), kind, tz_name, unit, db_path or None, limits,
+                           today or None):
             _send(out, item)
         _send(out, "end")
-    except FileRefused as exc:
-        _send(out, ("refused", str(exc)))
     except Exception as exc:  # reported to the importing process, which stores nothing
-        _send(out, ("error", f"{type(exc).__name__}: {exc}"))
+        _send(out, ("refused", str(refusal(Path(path).name, exc))))
     out.flush()
     return 0
 

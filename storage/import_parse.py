@@ -14,12 +14,15 @@ from zoneinfo import ZoneInfo
 
 from storage.import_columns import ColumnMap, display_name, guess_kind, match_header
 from storage.import_known import KnownRows, raw_digester
-from storage.import_read import FileRefused, RawRows, is_blank, open_rows
+from storage.import_read import FileRefused, Limits, RawRows, is_blank, open_rows
 from storage.import_rows import BadRow, DossierRow, ProcedureRow, normalise_code, row_hash
 from storage.import_values import clean
 
-BATCH = 2000
+BATCH = 2000  # rows (valid or rejected) per chunk
+CHUNK_CELLS = 200_000  # raw cells of rejected rows per chunk, whatever the rows' width
 HEADER_SEARCH_ROWS = 20
+UNKNOWN_NAMED = 5  # unknown columns named in the summary; the rest are counted
+_NAME_CHARS = 40  # an unknown column's name is cut to this many characters
 KIND_VI = {"dossiers": "hồ sơ", "procedures": "danh mục thủ tục"}
 
 
@@ -29,9 +32,21 @@ class Header:
 
     line: int
     cells: list[object]
-    unknown: list[str]
+    unknown: list[str]  # the first UNKNOWN_NAMED unknown columns' names, cut short
     total: int
     file_kind: str  # "csv" | "xlsx"
+    unknown_count: int = 0  # how many unknown columns there are in all
+    private: tuple[int, ...] = ()  # the cells of phone and ID numbers (masked in rejects)
+    keys: tuple[int, ...] = ()  # the cells of codes (never masked in rejects)
+    parsed: tuple[int, ...] = ()  # every cell the parser reads (dates are not masked there)
+
+
+def _named(unknown: list[str]) -> list[str]:
+    """The first few unknown column names, each cut to a readable length."""
+    return [
+        name if len(name) <= _NAME_CHARS else name[: _NAME_CHARS - 1] + "…"
+        for name in unknown[:UNKNOWN_NAMED]
+    ]
 
 
 @dataclass
@@ -41,6 +56,7 @@ class Chunk:
     records: list[tuple[str, tuple[object, ...], str, int | None]] = field(default_factory=list)
     rejects: list[tuple[int, list[object], list[str]]] = field(default_factory=list)
     rows_read: int = 0
+    odd: int = 0  # rows stored but flagged (odd dates)
     repeats: int = 0  # rows identical to an earlier row of the file (counted unchanged)
     known: int = 0  # rows identical to the stored ones, not parsed (counted unchanged)
     position: int = 0
@@ -82,21 +98,34 @@ def parse_file(
     default_unit: str,
     batch: int = BATCH,
     known: KnownRows | None = None,
+    limits: Limits | None = None,
+    today: str | None = None,
 ) -> Iterator[Header | Chunk]:
-    """Yield the Header, then Chunks of at most `batch` valid records; FileRefused on a bad file.
+    """Yield the Header, then Chunks of at most `batch` rows; FileRefused on a bad file.
+
+    Chunks are bounded in rows, valid and rejected together, and in the cells of rejected rows,
+    so memory stays bounded whatever the mix of good and bad rows. `today`: the import's local
+    "now" (ISO text) that impossible dates are judged against (the wall clock when None).
 
     A code seen twice in the file: an identical row counts as a repeat, a different one is
     rejected naming the line of the first. With `known` (the store's raw digests), a dossier
     row identical to the stored one is counted unchanged without being parsed.
     """
-    raw = open_rows(path)
+    raw = open_rows(path, limits)
     try:
         line, cells, columns = find_header(raw, kind, path.name)
-        yield Header(line, cells, columns.unknown, raw.total, raw.kind)
+        unknown = columns.unknown
+        index = columns.index
+        private = tuple(index[c] for c in ("phone", "id_number") if c in index)
+        keys = tuple(index[c] for c in ("code", "procedure_code") if c in index)
+        yield Header(line, cells, _named(unknown), raw.total, raw.kind, len(unknown), private,
+                     keys, tuple(index.values()))
         if kind == "dossiers":
-            yield from _dossier_chunks(raw, columns, cells, tz_name, default_unit, batch, known)
+            dossier = DossierRow(columns, ZoneInfo(tz_name), today)
+            yield from _dossier_chunks(raw, columns, dossier, cells, tz_name, default_unit,
+                                       batch, known)
         else:
-            yield from _procedure_chunks(raw, columns, default_unit, batch)
+            yield from _procedure_chunks(raw, columns, default_unit, batch, len(cells))
     finally:
         raw.rows.close()  # type: ignore[attr-defined]
 
@@ -108,6 +137,7 @@ NO_UNIT = "không rõ đơn vị: ô «Đơn vị» trống và chưa đặt MOT
 def _dossier_chunks(
     raw: RawRows,
     columns: ColumnMap,
+    dossier: DossierRow,
     header: list[object],
     tz_name: str,
     default_unit: str,
@@ -115,9 +145,8 @@ def _dossier_chunks(
     known: KnownRows | None,
 ) -> Iterator[Chunk]:
     """The dossier rows in chunks: skipped when known, else parsed, deduplicated, digested."""
-    dossier = DossierRow(columns, ZoneInfo(tz_name))
     parse, unit_of = dossier.parse, dossier.unit
-    digest_raw = raw_digester(raw.kind, header, tz_name)
+    digest_raw = raw_digester(raw.kind, header, tz_name, columns)
     code_at = columns.index["code"]
     seen: Seen = {}
 
@@ -137,12 +166,15 @@ def _dossier_chunks(
                 chunk.repeats += 1
                 return
         _keep(chunk, seen, known, line, values, unit_name, parse, raw_key)
+        if dossier.odd:
+            dossier.odd = False
+            chunk.odd += 1
 
-    return _chunked(raw, handle, batch)
+    return _chunked(raw, handle, batch, len(header))
 
 
 def _procedure_chunks(
-    raw: RawRows, columns: ColumnMap, default_unit: str, batch: int
+    raw: RawRows, columns: ColumnMap, default_unit: str, batch: int, width: int
 ) -> Iterator[Chunk]:
     """The catalogue rows in chunks: parsed, deduplicated by code, digested."""
     parse = ProcedureRow(columns).parse
@@ -152,23 +184,35 @@ def _procedure_chunks(
         """Keep a catalogue row (no raw digests: the catalogue is small)."""
         _keep(chunk, seen, None, line, values, default_unit, parse, None)
 
-    return _chunked(raw, handle, batch)
+    return _chunked(raw, handle, batch, width)
 
 
 def _chunked(
-    raw: RawRows, handle: Callable[[Chunk, int, list[object]], None], batch: int
+    raw: RawRows, handle: Callable[[Chunk, int, list[object]], None], batch: int, width: int
 ) -> Iterator[Chunk]:
-    """Hand each non-blank row to handle; yield Chunks of at most `batch` records."""
+    """Hand each non-blank row to handle; yield Chunks of at most `batch` rows, good or bad.
+
+    A rejected row keeps only the cells under the header (`width`): what lies beyond is no
+    column of the file. A chunk is also handed on once its rejected rows hold CHUNK_CELLS cells.
+    """
     chunk = Chunk()
+    cells = 0
     for line, values in raw.rows:
         if is_blank(values):
             continue
         chunk.rows_read += 1
+        bad = len(chunk.rejects)
         handle(chunk, line, values)
-        if len(chunk.records) >= batch:
+        if len(chunk.rejects) > bad:
+            at, kept, reasons = chunk.rejects[-1]
+            if len(kept) > width:
+                chunk.rejects[-1] = (at, kept[:width], reasons)
+            cells += min(len(kept), width)
+        if chunk.rows_read >= batch or cells >= CHUNK_CELLS:
             chunk.position = int(raw.position())  # type: ignore[operator]
             yield chunk
             chunk = Chunk()
+            cells = 0
     chunk.position = raw.total or int(raw.position())  # type: ignore[operator]
     yield chunk  # (a sheet that declares no size counts its rows for the progress bar)
 

@@ -14,12 +14,87 @@ from xml.etree import ElementTree
 
 import python_calamine_plus
 
+from storage.import_errors import (
+    FileRefused,
+    binary_kind,
+    broken_xlsx,
+    not_a_table,
+    not_readable,
+    refusal,
+    zip_kind,
+)
 from storage.import_formulas import FormulaScan, NoSheet, first_sheet_xml
 from storage.import_values import clean
 
+__all__ = ["FileRefused", "Limits", "RawRows", "is_blank", "open_rows"]
 
-class FileRefused(Exception):
-    """The file as a whole cannot be read; the message is Vietnamese."""
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps of one import: rows read and uncompressed size of the sheet (bounded memory)."""
+
+    max_rows: int = 500_000
+    max_sheet_bytes: int = 600 << 20
+
+    def args(self) -> list[str]:
+        """The caps as command-line arguments of the parser process."""
+        return [str(self.max_rows), str(self.max_sheet_bytes)]
+
+
+def _thousands(n: int) -> str:
+    """A count written the Vietnamese way: 500.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_many_rows(name: str, limits: Limits) -> FileRefused:
+    """The refusal of a file with more rows than one import may read."""
+    return FileRefused(
+        f"Tệp «{name}» có hơn {_thousands(limits.max_rows)} dòng, quá giới hạn của một lần nhập "
+        "(MOTCUA_IMPORT_MAX_ROWS). Hãy chia tệp thành nhiều phần rồi nhập từng phần. "
+        "Không lưu dòng nào."
+    )
+
+
+def _too_big(name: str, size: int, limits: Limits) -> FileRefused:
+    """The refusal of a sheet larger, uncompressed, than one import may read."""
+    mb, cap = -(-size // (1 << 20)), limits.max_sheet_bytes >> 20
+    return FileRefused(
+        f"Tệp «{name}» quá lớn: bảng tính khi giải nén khoảng {_thousands(mb)} MB, quá giới hạn "
+        f"{_thousands(cap)} MB của một lần nhập (MOTCUA_IMPORT_MAX_SHEET_MB). Hãy chia tệp thành "
+        "nhiều phần rồi nhập từng phần. Không lưu dòng nào."
+    )
+
+
+# The shared strings are held in memory whole by the reader (about 1.6 bytes per byte of XML,
+# measured): they may take at most this fraction of the sheet cap (100 MB of 600).
+_STRINGS_SHARE = 6
+
+
+def _too_many_strings(name: str, size: int, limits: Limits) -> FileRefused:
+    """The refusal of a workbook whose shared strings would not fit in memory under the cap."""
+    mb, cap = -(-size // (1 << 20)), (limits.max_sheet_bytes // _STRINGS_SHARE) >> 20
+    return FileRefused(
+        f"Tệp «{name}» quá lớn: bảng chữ dùng chung của tệp Excel khi giải nén khoảng "
+        f"{_thousands(mb)} MB, quá giới hạn {_thousands(cap)} MB (một phần sáu của "
+        "MOTCUA_IMPORT_MAX_SHEET_MB, vì phần này phải nằm trọn trong bộ nhớ). Hãy chia tệp thành "
+        "nhiều phần, hoặc lưu dạng CSV UTF-8, rồi nhập lại. Không lưu dòng nào."
+    )
+
+
+def _counted(
+    rows: Iterator[tuple[int, list[object]]], name: str, limits: Limits
+) -> Iterator[tuple[int, list[object]]]:
+    """The rows, refusing the file once it has more than the cap (header and titles allowed)."""
+    allowed = limits.max_rows + 20  # the header and the title lines above it
+    count = 0
+    try:
+        for item in rows:
+            count += 1
+            if count > allowed:
+                raise _too_many_rows(name, limits)
+            yield item
+    finally:
+        rows.close()  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -36,8 +111,9 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def open_rows(path: Path) -> RawRows:
+def open_rows(path: Path, limits: Limits | None = None) -> RawRows:
     """Open a .csv or .xlsx file for row reading, refusing anything else with a reason."""
+    limits = limits or Limits()
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -45,7 +121,7 @@ def open_rows(path: Path) -> RawRows:
     except FileNotFoundError:
         raise FileRefused(f"Không tìm thấy tệp «{path}».") from None
     except OSError as exc:
-        raise FileRefused(f"Không đọc được tệp «{path.name}»: {exc.strerror}.") from None
+        raise not_readable(path.name, exc) from None
     if size == 0 or not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileRefused(f"Tệp «{path.name}» rỗng: không có dòng nào để nhập.")
     if head.startswith(_OLE_MAGIC):
@@ -54,18 +130,23 @@ def open_rows(path: Path) -> RawRows:
             ".xlsx (Excel Workbook) hoặc CSV UTF-8 rồi nhập lại."
         )
     if head.startswith(_XLSX_MAGIC):
-        return _xlsx_rows(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        raise FileRefused(
-            f"Tệp «{path.name}» không phải tệp Excel .xlsx hợp lệ (có thể bị hỏng hoặc tải về "
-            "chưa xong)."
-        )
-    if b"\x00" in head or path.suffix.lower() in {".pdf", ".doc", ".docx", ".zip", ".png"}:
-        raise FileRefused(
-            f"Tệp «{path.name}» không phải CSV hay Excel (.xlsx). Chỉ nhận tệp .csv (UTF-8) "
-            "hoặc .xlsx."
-        )
-    return _csv_rows(path, head, size)
+        raw = _xlsx_rows(path, limits)
+    else:
+        what = binary_kind(head)
+        if what is not None:
+            raise not_a_table(path.name, what)
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            raise FileRefused(
+                f"Tệp «{path.name}» không phải tệp Excel .xlsx hợp lệ (có thể bị hỏng hoặc tải "
+                "về chưa xong)."
+            )
+        if path.suffix.lower() in {".pdf", ".doc", ".docx", ".zip", ".png"}:
+            raise not_a_table(path.name, f"tệp {path.suffix.lower()}")
+        if size > limits.max_sheet_bytes:
+            raise _too_big(path.name, size, limits)
+        raw = _csv_rows(path, head, size)
+    raw.rows = _counted(raw.rows, path.name, limits)
+    return raw
 
 
 def _check_utf8(head: bytes, name: str) -> None:
@@ -114,10 +195,13 @@ def _csv_rows(path: Path, head: bytes, size: int) -> RawRows:
                     return
                 except UnicodeDecodeError:
                     raise FileRefused(_not_utf8(path.name, reader.line_num + 1)) from None
-                except csv.Error as exc:
+                except csv.Error:
                     raise FileRefused(
-                        f"Tệp «{path.name}» hỏng ở dòng {reader.line_num}: {exc}."
+                        f"Tệp «{path.name}» hỏng ở dòng {reader.line_num}: một ô quá dài hoặc "
+                        "có dấu ngoặc kép không đóng. Hãy xuất lại tệp dạng CSV UTF-8."
                     ) from None
+                except OSError as exc:
+                    raise not_readable(path.name, exc) from None
                 yield reader.line_num, list(values)
         finally:
             text.close()
@@ -127,21 +211,37 @@ def _csv_rows(path: Path, head: bytes, size: int) -> RawRows:
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 _FORMULA_CHECK_ROWS = 4096  # how often the streaming rows look at the formula scan
+_SAMPLE_BYTES = 256 << 10  # the start of the sheet read to find its size in rows
 
 
-def _declared_rows(path: Path) -> int:
-    """The last row the sheet's <dimension> declares (0 when the writer left it out)."""
-    with zipfile.ZipFile(path) as zf, zf.open(first_sheet_xml(zf)) as sheet:
-        m = _DIMENSION.search(sheet.read(4096))
-    return int(m[1]) if m else 0
+def _sheet_size(path: Path, limits: Limits) -> int:
+    """The sheet's rows: declared by <dimension>, else estimated from its size; refuses caps.
 
-
-def _broken(path: Path, detail: str) -> FileRefused:
-    """The refusal of an XLSX file that cannot be read to its end."""
-    return FileRefused(
-        f"Tệp Excel «{path.name}» bị hỏng hoặc không đầy đủ ({detail}). Hãy xuất lại tệp từ phần "
-        "mềm một cửa."
-    )
+    The uncompressed sizes of the sheet and of its shared strings (which the reader holds in
+    memory) are read from the zip's directory, before anything is decompressed.
+    """
+    with zipfile.ZipFile(path) as zf:
+        what = zip_kind(zf)
+        if what is not None:
+            raise not_a_table(path.name, what)
+        name = first_sheet_xml(zf)
+        infos = {i.filename: i for i in zf.infolist()}
+        sheet_bytes = infos[name].file_size
+        strings = infos.get("xl/sharedStrings.xml")
+        unpacked = sheet_bytes + (strings.file_size if strings else 0)
+        if unpacked > limits.max_sheet_bytes:
+            raise _too_big(path.name, unpacked, limits)
+        if strings and strings.file_size > limits.max_sheet_bytes // _STRINGS_SHARE:
+            raise _too_many_strings(path.name, strings.file_size, limits)
+        with zf.open(name) as sheet:
+            sample = sheet.read(_SAMPLE_BYTES)
+    m = _DIMENSION.search(sample[:4096])
+    if m:
+        return int(m[1])
+    rows = sample.count(b"<row")  # no dimension (or just "A1"): rows × sheet size / sample
+    if not rows or not sample:
+        return 0
+    return rows if len(sample) >= sheet_bytes else max(rows, sheet_bytes * rows // len(sample))
 
 
 def _formula_refusal(path: Path, cell: str) -> FileRefused:
@@ -152,7 +252,7 @@ def _formula_refusal(path: Path, cell: str) -> FileRefused:
     )
 
 
-def _xlsx_rows(path: Path) -> RawRows:
+def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
     """The first sheet's rows, streamed (python-calamine-plus: native dates, constant memory).
 
     A formula cell refuses the file: the scan for one (storage/import_formulas.py) runs beside
@@ -160,16 +260,20 @@ def _xlsx_rows(path: Path) -> RawRows:
     after rows were handed on; the importer's single transaction then stores none of them.
     """
     try:
-        total = _declared_rows(path)
+        total = _sheet_size(path, limits)
+    except FileRefused:
+        raise
     except NoSheet:
         raise FileRefused(f"Tệp Excel «{path.name}» không có trang tính nào.") from None
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError) as exc:
-        raise _broken(path, type(exc).__name__) from None
+        raise broken_xlsx(path.name, exc) from None
+    except OSError as exc:
+        raise not_readable(path.name, exc) from None
     try:
         book = python_calamine_plus.CalamineWorkbook.from_path(str(path))
         stream = book.stream_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types
-        raise _broken(path, str(exc)) from None
+        raise broken_xlsx(path.name, exc) from None
     state = {"done": 0}
 
     def check(scan: FormulaScan, wait: bool) -> None:
@@ -178,7 +282,7 @@ def _xlsx_rows(path: Path) -> RawRows:
             return
         found = scan.result()
         if found.startswith("broken:"):
-            raise _broken(path, found.removeprefix("broken:"))
+            raise broken_xlsx(path.name, found)
         if found:
             raise _formula_refusal(path, found)
 
@@ -196,7 +300,8 @@ def _xlsx_rows(path: Path) -> RawRows:
         except FileRefused:
             raise
         except Exception as exc:  # a sheet cut short or malformed part-way through
-            raise _broken(path, str(exc)) from None
+            raise refusal(path.name, exc) if isinstance(exc, OSError) else broken_xlsx(
+                path.name, exc) from None
         finally:
             scan.stop()
 

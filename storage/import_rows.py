@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from datetime import time
+from datetime import datetime, time, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -86,6 +86,16 @@ _FAST = (
     "supplement_note",
 )
 _MEMO_MAX = 4096  # entries per memo of one file's parser
+_EARLIEST = "2000-01-01"  # a date before this is no dossier's
+_DATE_LABELS = (
+    "ngày tiếp nhận", "ngày hẹn trả", "ngày kết thúc xử lý", "ngày trả kết quả",
+    "ngày cập nhật trạng thái",
+)
+_AHEAD_DAYS = 365  # received or finished more than this many days after today is impossible
+_RECEIVED = DOSSIER_FIELDS.index("received_at")
+_STATUS = DOSSIER_FIELDS.index("status")
+_STATUS_AT = DOSSIER_FIELDS.index("status_at")
+_OFFICER = DOSSIER_FIELDS.index("officer")
 _DATES = (
     ("received_at", _MIDNIGHT),
     ("due_at", _DUE_DEFAULT),
@@ -107,8 +117,15 @@ def row_hash(values: tuple[object, ...]) -> str:
     return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=12).hexdigest()
 
 
+def _dmy(iso: str) -> str:
+    """A stored date 'YYYY-MM-DD…' as dd/mm/yyyy, for a reason."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
 def normalise_code(text: str) -> str:
-    """A dossier or procedure code as stored: no spaces, upper case."""
+    """A dossier or procedure code as stored: NFKC (fullwidth → ASCII), no spaces, upper case."""
+    if not text.isascii():
+        text = _normalize("NFKC", text)
     if " " in text or "\t" in text:
         text = "".join(text.split())
     return text.upper()
@@ -124,9 +141,15 @@ class DossierRow:
     row goes through `_parse_slow`, the reference parse, which gives the record or every reason.
     """
 
-    def __init__(self, columns: ColumnMap, tz: ZoneInfo) -> None:
+    def __init__(self, columns: ColumnMap, tz: ZoneInfo, today: str | None = None) -> None:
         self.index = columns.index
         self.tz = tz
+        # `today`: the import's local now (ISO); the wall clock only when no caller gave one.
+        now = datetime.fromisoformat(today) if today else datetime.now(tz).replace(tzinfo=None)
+        self.today = now.date().isoformat()
+        self.horizon = (now.date() + timedelta(days=_AHEAD_DAYS)).isoformat()
+        self._today_end = self.today + "T23:59:59"
+        self.odd = False  # the last row parsed is stored but flagged (odd dates)
         self.width = max(columns.index.values(), default=0) + 1
         # A column the file lacks reads from an always-empty extra cell.
         self.pos = {name: columns.index.get(name, self.width) for name in _ALL}
@@ -159,7 +182,64 @@ class DossierRow:
             record = self._parse_fast(values)
         except Exception:  # whatever went wrong, the reference parse decides (and says why)
             record = None
-        return self._parse_slow(values) if record is None else record
+        if record is None:
+            return self._parse_slow(values)
+        received, _, finished, returned, _, status_at = record[_RECEIVED:_OFFICER]
+        end = self._today_end
+        if (  # the common row: every date between 2000 and today, in order (no more to check)
+            _EARLIEST <= received <= end  # type: ignore[operator]
+            and received[:10] <= status_at <= end  # type: ignore[index,operator]
+            and (finished is None or received <= finished <= end)  # type: ignore[operator]
+            and (returned is None or _EARLIEST <= returned <= end)  # type: ignore[operator]
+            and (returned is None or finished is None or finished <= returned)  # type: ignore[operator]
+        ):
+            self.odd = False
+            return record
+        reasons, self.odd = self.check_dates(*record[_RECEIVED:_STATUS], status_at)
+        if reasons:
+            raise BadRow(reasons)
+        return record
+
+    def check_dates(
+        self,
+        received: object,
+        due: object,
+        finished: object,
+        returned: object,
+        status_at: object,
+    ) -> tuple[list[str], bool]:
+        """(reasons a row's dates are impossible, whether they are merely odd).
+
+        Impossible: any date before 2000, received or any end date more than a year after
+        today, finished on a day before the day received. Odd (stored, counted in the summary):
+        received or an end date after today, finished earlier the same day than received,
+        returned before finished, the status dated before received.
+        """
+        reasons: list[str] = []
+        named = [(label, d) for label, d in zip(
+            _DATE_LABELS, (received, due, finished, returned, status_at), strict=True
+        ) if isinstance(d, str)]
+        horizon, today = self.horizon, self.today
+        for label, d in named:
+            if d < _EARLIEST:
+                reasons.append(f"{label} {_dmy(d)} trước năm 2000")
+            elif d[:10] > horizon and label != _DATE_LABELS[1]:  # a due date may lie far ahead
+                reasons.append(f"{label} {_dmy(d)} quá một năm sau hôm nay")
+        if isinstance(finished, str) and isinstance(received, str) and (
+            finished[:10] < received[:10]
+        ):
+            reasons.append("ngày kết thúc xử lý trước ngày tiếp nhận")
+        if reasons:
+            return reasons, False
+        ends = [d for d in (received, finished, returned, status_at) if isinstance(d, str)]
+        odd = any(d[:10] > today for d in ends) or (
+            isinstance(received, str)
+            and (
+                (isinstance(finished, str) and finished < received)
+                or (isinstance(status_at, str) and status_at[:10] < received[:10])
+            )
+        ) or (isinstance(returned, str) and isinstance(finished, str) and returned < finished)
+        return reasons, odd
 
     def _parse_fast(self, values: list[object]) -> tuple[object, ...] | None:
         """The record of a row the common way, or None when the reference parse must decide."""
@@ -191,7 +271,7 @@ class DossierRow:
         if type(code) is str:
             code = code.strip()
             if not code.isascii():
-                code = _normalize("NFC", code)
+                code = _normalize("NFKC", code)
         else:
             code = clean(code)
         if not code:
@@ -259,11 +339,15 @@ class DossierRow:
             if status_at is None:
                 status_at = received
 
-        if type(phone) is str and (digits := phone.strip()).isdigit():
+        if type(phone) is str and (digits := phone.strip()).isascii() and digits.isdigit():
             phone = digits[-4:] if len(digits) >= 4 else None
         else:
             phone = last4(phone)
-        if type(id_number) is str and (digits := id_number.strip()).isdigit():
+        if (
+            type(id_number) is str
+            and (digits := id_number.strip()).isascii()
+            and digits.isdigit()
+        ):
             id_number = digits[-4:] if len(digits) >= 4 else None
         else:
             id_number = last4(id_number)
@@ -347,24 +431,33 @@ class DossierRow:
             fee = parse_fee(cells[pos["fee"]])
         except BadValue as exc:
             reasons.append(str(exc))
+        private: list[str | None] = []
+        for name in ("phone", "id_number"):
+            try:
+                private.append(last4(cells[pos[name]]))
+            except BadValue as exc:
+                reasons.append(str(exc))
         if received and due and due < received:
             reasons.append("ngày hẹn trả trước ngày tiếp nhận")
         final = status in FINAL_STATUSES
         if final and finished is None and not clean(cells[pos["finished_at"]]):
             reasons.append("trạng thái đã kết thúc nhưng thiếu «Ngày kết thúc xử lý»")
-        if reasons:
-            raise BadRow(reasons)
         if not final:
             finished = None  # finished_at means "reached a final status" (figures.md)
         if status_at is None:
             status_at = finished if final else received
+        date_reasons, odd = self.check_dates(received, due, finished, returned, status_at)
+        reasons += date_reasons
+        if reasons:
+            raise BadRow(reasons)
+        self.odd = odd
         return (
             normalise_code(code),
             normalise_code(proc),
             clean(cells[pos["procedure_name"]]) or None,
             applicant,
-            last4(cells[pos["phone"]]),
-            last4(cells[pos["id_number"]]),
+            private[0],
+            private[1],
             channel,
             received,
             due,

@@ -8,13 +8,31 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from storage.normalize import nfkc
+
 
 class BadValue(ValueError):
     """A cell that cannot be read; the message is a short Vietnamese reason."""
 
 
+def ascii_text(text: str, what: str = "giá trị") -> str:
+    """Text NFKC-normalised (fullwidth '９' → '9'); BadValue if digits other than 0-9 remain.
+
+    Dates and numbers are stored with ASCII digits only: Arabic-Indic or other scripts' digits,
+    which int() and the regexes' \\d would accept, are refused with a reason instead.
+    """
+    if text.isascii():
+        return text
+    text = nfkc(text)
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise BadValue(f"{what} có chữ số không phải 0–9")
+    return text
+
+
 def fold(text: str) -> str:
     """Lowercase, accents dropped, đ → d, whitespace collapsed (for matching, not storing)."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().split())
@@ -30,6 +48,12 @@ def clean(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _label_key(value: object) -> str:
+    """A label cell for lookup: NFKC (a fullwidth code '２' is '2'), then folded."""
+    text = clean(value)
+    return fold(text if text.isascii() else nfkc(text))
 
 
 FINAL_STATUSES = frozenset({"result", "returned", "rejected", "stopped", "withdrawn"})
@@ -76,7 +100,7 @@ _FALSE = {fold(x) for x in ("0", "false", "không", "", "no", "sai")}
 @lru_cache(maxsize=1024)
 def parse_status(value: object) -> str:
     """The canonical status of a label, national code or canonical name."""
-    key = fold(clean(value))
+    key = _label_key(value)
     if key in _NOT_RECEIVED:
         raise BadValue("trạng thái «Mới đăng ký» (mã 1): hồ sơ chưa được tiếp nhận")
     try:
@@ -89,7 +113,7 @@ def parse_status(value: object) -> str:
 def parse_channel(value: object) -> str:
     """The canonical channel (truc_tiep, truc_tuyen, buu_chinh)."""
     try:
-        return CHANNEL_BY_KEY[fold(clean(value))]
+        return CHANNEL_BY_KEY[_label_key(value)]
     except KeyError:
         raise BadValue(f"hình thức nộp không rõ «{clean(value)}»") from None
 
@@ -97,7 +121,7 @@ def parse_channel(value: object) -> str:
 def parse_level(value: object) -> str:
     """The canonical online-service level (toan_trinh, mot_phan, khong)."""
     try:
-        return LEVEL_BY_KEY[fold(clean(value))]
+        return LEVEL_BY_KEY[_label_key(value)]
     except KeyError:
         raise BadValue(f"mức độ DVCTT không rõ «{clean(value)}»") from None
 
@@ -107,7 +131,7 @@ def parse_bool(value: object) -> bool:
     """1/0, true/false, có/không, x/empty (and Excel's own booleans)."""
     if isinstance(value, bool):
         return value
-    key = fold(clean(value))
+    key = _label_key(value)
     if key in _TRUE:
         return True
     if key in _FALSE:
@@ -122,7 +146,7 @@ def parse_fee(value: object) -> int:
     """A fee in VND: `50.000`, `50000`, `50,000 đ` all read 50000; negative is refused."""
     if isinstance(value, bool):
         raise BadValue("phí, lệ phí không hợp lệ")
-    if type(value) is str and value.isdigit():
+    if type(value) is str and value.isascii() and value.isdigit():
         return int(value)
     if isinstance(value, int | float):
         if value < 0:
@@ -130,16 +154,16 @@ def parse_fee(value: object) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise BadValue(f"phí, lệ phí không phải số nguyên đồng «{value}»")
         return int(value)
-    text = clean(value)
+    text = ascii_text(clean(value), "phí, lệ phí")
     if not text:
         return 0
     negative = text.startswith("-")
     body = _FEE_UNITS.sub("", text.lstrip("-").strip()).strip()
-    if re.fullmatch(r"\d+", body):
+    if re.fullmatch(r"\d+", body, re.ASCII):
         amount = int(body)
-    elif re.fullmatch(r"\d{1,3}([.,\s]\d{3})+", body):
+    elif re.fullmatch(r"\d{1,3}([.,\s]\d{3})+", body, re.ASCII):
         amount = int(re.sub(r"[.,\s]", "", body))
-    elif re.fullmatch(r"\d+[.,]0+", body):
+    elif re.fullmatch(r"\d+[.,]0+", body, re.ASCII):
         amount = int(re.split(r"[.,]", body)[0])
     else:
         raise BadValue(f"phí, lệ phí không đọc được «{text}»")
@@ -150,26 +174,33 @@ def parse_fee(value: object) -> int:
 
 def parse_days(value: object) -> int | None:
     """A time limit in working days (integer ≥ 0), or None when empty."""
-    text = clean(value)
+    text = ascii_text(clean(value), "thời hạn giải quyết")
     if not text:
         return None
-    m = re.fullmatch(r"(\d+)(\s*ngày.*)?", text, flags=re.IGNORECASE)
+    m = re.fullmatch(r"([0-9]+)(\s*ngày.*)?", text, flags=re.IGNORECASE)
     if not m:
         raise BadValue(f"thời hạn giải quyết không phải số ngày «{text}»")
     return int(m[1])
 
 
 def last4(value: object) -> str | None:
-    """Only the last 4 digits of a phone or ID number (None when it has fewer than 4)."""
+    """Only the last 4 digits of a phone or ID number (None when it has fewer than 4).
+
+    BadValue when it holds digits other than 0-9 (the message does not repeat the number).
+    """
     text = value.strip() if type(value) is str else clean(value)
-    digits = text if text.isdigit() else re.sub(r"\D", "", text)
+    text = ascii_text(text, "số điện thoại hoặc số giấy tờ")
+    digits = text if text.isdigit() else re.sub(r"[^0-9]", "", text)
     return digits[-4:] if len(digits) >= 4 else None
 
 
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_DMY = re.compile(
+    r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII
+)
 _ISO = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?)?",
+    re.ASCII,
 )
 
 
@@ -203,6 +234,8 @@ def parse_datetime(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> d
     if isinstance(value, date):
         return datetime.combine(value, default)
     text = clean(value)
+    if not text.isascii():
+        text = ascii_text(text, f"ngày giờ «{text}»")
     if not text:
         return None
     if len(text) == 19 and text[2] == "/" and text[5] == "/" and text[13] == ":":
@@ -234,6 +267,8 @@ def to_iso(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> str | Non
     more than one datetime: this runs five times per row on exports of 200,000 rows.
     """
     if type(value) is str:
+        if not value.isascii():  # NFKC, then digits 0-9 only (BadValue otherwise)
+            value = ascii_text(value, f"ngày giờ «{value.strip()}»")
         n = len(value)
         if n == 19 and value[13] == ":" and value[16] == ":":
             head = value[:10]
@@ -254,7 +289,7 @@ def to_iso(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> str | Non
     return None if parsed is None else parsed.isoformat(timespec="seconds")
 
 
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d", re.ASCII)
 # The same clocks as _CLOCK with ASCII digits, as 'HH:MM' and 'SS' parts.
 _HHMM = frozenset(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
 _SECONDS = frozenset(f"{s:02d}" for s in range(60))

@@ -98,7 +98,7 @@ class WriteState:
 # 15 % of the writing time on 200,000 rows). Inside the import's transaction, so a refused or
 # failed import gets them back with the rollback.
 _BULK_TABLES = ("dossiers", "status_events")
-BULK_MIN_ROWS = 2000
+BULK_MIN_ROWS = 1000  # a first chunk of 2,000 rows may hold a few rejected ones
 
 
 def _drop_indexes_for_a_first_load(conn: sqlite3.Connection, state: WriteState) -> None:

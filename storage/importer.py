@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import gc
 import sys
 import time as _time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +21,11 @@ import aiosqlite
 from tqdm import tqdm
 
 from storage.import_columns import guess_kind
+from storage.import_errors import refusal
 from storage.import_parallel import source
 from storage.import_parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
-from storage.import_read import FileRefused, RawRows, is_blank, open_rows
-from storage.import_values import clean
+from storage.import_read import FileRefused, Limits, RawRows, is_blank, open_rows
+from storage.import_rejects import Rejects
 from storage.import_write import WriteState, finish_writes, stamp, write_batch
 
 if TYPE_CHECKING:
@@ -58,16 +57,21 @@ class ImportSummary:
     status_changes: int = 0
     seconds: float = 0.0
     rejects_path: Path | None = None
-    unknown_columns: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)  # the first few, named
     stored: bool = True
     header_line: int = 1
     strict: bool = False
+    unknown_count: int = 0  # all unknown columns (more than are named)
+    odd_dates: int = 0  # rows stored whose dates look odd (flagged, not refused)
+    rejects_moved: bool = False  # the rejects file went to the data folder
+    rejects_lost: bool = False  # no folder would take the rejects file
 
     def text(self) -> str:
-        """The Vietnamese summary shown to the operator or the admin in chat."""
+        """The Vietnamese summary shown to the operator or the admin in chat (bounded)."""
         what = KIND_VI[self.kind]
         secs = f"{self.seconds:.1f}".replace(".", ",")
-        lines = [f"Nhập {what} từ «{self.file_name}» ({secs} giây):"]
+        name = self.file_name if len(self.file_name) <= 80 else self.file_name[:79] + "…"
+        lines = [f"Nhập {what} từ «{name}» ({secs} giây):"]
         lines.append(f"• Đọc {self.rows_read} dòng dữ liệu")
         if self.stored:
             lines.append(
@@ -76,9 +80,13 @@ class ImportSummary:
             )
         if self.kind == "dossiers" and self.stored:
             lines.append(f"• Ghi nhận {self.status_changes} lần thay đổi trạng thái")
+        if self.odd_dates and self.stored:
+            lines.append(
+                f"• {self.odd_dates} dòng có ngày bất thường (ngày sau hôm nay, ngày trả trước "
+                "ngày kết thúc…) — vẫn được lưu, đề nghị kiểm tra lại"
+            )
         if self.rejected:
-            where = f" — xem tệp «{self.rejects_path.name}»" if self.rejects_path else ""
-            lines.append(f"• Bị loại {self.rejected} dòng{where}")
+            lines.append(f"• Bị loại {self.rejected} dòng{self._rejects_where()}")
         if not self.stored:
             lines.append(
                 f"• Chế độ nghiêm ngặt (--strict): KHÔNG lưu dòng nào vì có {self.rejected} "
@@ -87,13 +95,28 @@ class ImportSummary:
         if self.header_line > 1:
             lines.append(f"• Dòng tiêu đề ở dòng {self.header_line}; các dòng trên nó bị bỏ qua")
         if self.unknown_columns:
-            lines.append("• Cột không dùng đến: " + ", ".join(self.unknown_columns))
+            more = self.unknown_count - len(self.unknown_columns)
+            rest = f" và {more:,} cột khác".replace(",", ".") if more > 0 else ""
+            lines.append("• Cột không dùng đến: " + ", ".join(self.unknown_columns) + rest)
         return "\n".join(lines)
+
+    def _rejects_where(self) -> str:
+        """Where the rejected rows were written, for the summary."""
+        if self.rejects_lost:
+            return " — không ghi được tệp các dòng bị loại (thư mục không cho ghi)"
+        if self.rejects_path is None:
+            return ""
+        if self.rejects_moved:
+            return (
+                f" — thư mục của tệp nhập không cho ghi, các dòng bị loại được ghi vào tệp "
+                f"«{self.rejects_path}»"
+            )
+        return f" — xem tệp «{self.rejects_path.name}»"
 
 
 def detect_kind(path: Path) -> str:
     """'dossiers' or 'procedures', told apart by the header row; ImportRefused otherwise."""
-    raw = _open(Path(path))
+    raw = _open(Path(path), Limits(1 << 62, 1 << 62))  # the import itself checks the caps
     try:
         for _, values in _first_rows(raw):
             kind = guess_kind(values)
@@ -142,10 +165,10 @@ async def import_procedures(
     return await _import(ctx, Path(path), "procedures", unit, strict, progress)
 
 
-def _open(path: Path) -> RawRows:
+def _open(path: Path, limits: Limits) -> RawRows:
     """Open the file's rows, turning a read refusal into ImportRefused."""
     try:
-        return open_rows(path)
+        return open_rows(path, limits)
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
 
@@ -161,48 +184,6 @@ def _first_rows(raw: RawRows) -> list[tuple[int, list[object]]]:
     return out
 
 
-class _Rejects:
-    """Writes rejected rows, unchanged plus a `reason` column, beside the input file."""
-
-    def __init__(self, source: Path, header: list[object]) -> None:
-        self.path = source.with_name(source.name + ".rejects.csv")
-        self.header = header
-        self.count = 0
-        self._file = None
-        self._writer = None
-
-    def add(self, line: int, values: list[object], reasons: list[str]) -> None:
-        """Record one bad row."""
-        if self._writer is None:
-            self._file = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._file)
-            self._writer.writerow([clean(h) for h in self.header] + ["reason"])
-        width = len(self.header)
-        cells = [_raw_text(v) for v in values] + [""] * max(0, width - len(values))
-        self._writer.writerow([*cells, f"dòng {line}: " + "; ".join(reasons)])
-        self.count += 1
-
-    def close(self) -> Path | None:
-        """Close the file; returns its path when something was written."""
-        if self._file is not None:
-            self._file.close()
-            return self.path
-        if self.path.exists():
-            self.path.unlink()  # a stale rejects file from an earlier run of this input
-        return None
-
-
-def _raw_text(value: object) -> str:
-    """A raw cell as text for the rejects file."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M:%S")
-    return str(value)
-
-
 async def _import(
     ctx: AppContext, path: Path, kind: str, unit: str | None, strict: bool, progress: bool
 ) -> ImportSummary:
@@ -210,7 +191,7 @@ async def _import(
     started = _time.perf_counter()
     summary = ImportSummary(kind, path.name, strict=strict)
     rows: AsyncIterator[Header | Chunk] | None = None
-    rejects: _Rejects | None = None
+    rejects: Rejects | None = None
     bar: tqdm | None = None
     collecting = gc.isenabled()
     gc.disable()  # the batches are millions of small objects freed by reference counting
@@ -219,19 +200,28 @@ async def _import(
             async with ctx.db.transaction() as conn, _Writer(ctx.db, kind, summary) as writer:
                 # The parser reads the store's raw digests (storage/import_known.py) only once
                 # this transaction holds the write lock: it sees the state the import starts from.
-                rows = source(path, kind, ctx.settings.timezone,
-                              unit or ctx.settings.unit or "", ctx.db.path)
+                limits = Limits(
+                    ctx.settings.import_max_rows, ctx.settings.import_max_sheet_mb << 20
+                )
+                today = ctx.now().replace(tzinfo=None).isoformat(timespec="seconds")
+                rows = _vietnamese_errors(path, source(
+                    path, kind, ctx.settings.timezone, unit or ctx.settings.unit or "", ctx.db.path,
+                    limits, today,
+                ))
                 header = await anext(rows)
                 assert isinstance(header, Header)
                 summary.header_line = header.line
                 summary.unknown_columns = header.unknown
-                rejects = _Rejects(path, header.cells)
+                summary.unknown_count = header.unknown_count
+                rejects = Rejects(path, header.cells, _data_folder(ctx), header.private,
+                                  header.keys, header.parsed)
                 bar = _progress_bar(path, header, progress)
                 summary.run_id = await _start_run(conn, kind, path, strict)
                 async for chunk in rows:
                     assert isinstance(chunk, Chunk)
                     summary.rows_read += chunk.rows_read
                     summary.unchanged += chunk.repeats + chunk.known
+                    summary.odd_dates += chunk.odd
                     for line, values, reasons in chunk.rejects:
                         rejects.add(line, values, reasons)
                     await writer.write(chunk.records)
@@ -247,11 +237,17 @@ async def _import(
             summary.inserted = summary.updated = summary.unchanged = 0
             summary.status_changes = 0
             summary.run_id = 0
+        except BaseException:
+            if rejects is not None:  # nothing was stored: no half-written list of bad rows
+                rejects.discard()
+                rejects = None
+            raise
         finally:
             if bar is not None:
                 bar.close()
             if rejects is not None:
                 summary.rejects_path = rejects.close()
+                summary.rejects_moved, summary.rejects_lost = rejects.moved, rejects.lost
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
     finally:
@@ -261,6 +257,25 @@ async def _import(
             gc.enable()
     summary.seconds = _time.perf_counter() - started
     return summary
+
+
+async def _vietnamese_errors(
+    path: Path, rows: AsyncIterator[Header | Chunk]
+) -> AsyncIterator[Header | Chunk]:
+    """The parsed items; any error met reading the file becomes its Vietnamese refusal."""
+    try:
+        async for item in rows:
+            yield item
+    except Exception as exc:
+        raise refusal(path.name, exc) from None
+    finally:
+        await rows.aclose()  # type: ignore[attr-defined]
+
+
+def _data_folder(ctx: AppContext) -> Path | None:
+    """The store's folder, where a rejects file goes when the input's folder refuses it."""
+    db_path = str(ctx.db.path)
+    return None if db_path == ":memory:" else Path(db_path).resolve().parent
 
 
 def _progress_bar(path: Path, header: Header, progress: bool) -> tqdm:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.context import AppContext
 from storage import import_parallel
+from storage.import_columns import match_header
 from storage.import_known import KnownRows, raw_digester
 from storage.import_rows import BadRow, DossierRow
 from storage.importer import import_dossiers
@@ -117,10 +118,14 @@ def test_known_rows_without_a_store_file(tmp_path: Path) -> None:
     """No store file, no digests to read; digests differ by header and by time zone."""
     assert KnownRows.open(None) is None and KnownRows.open(tmp_path / "none.db") is None
     values = row(1)
-    a = raw_digester("csv", HEADER, "Asia/Ho_Chi_Minh")(values)
-    assert a == raw_digester("csv", HEADER, "Asia/Ho_Chi_Minh")(list(values))
-    assert a != raw_digester("csv", HEADER, "Asia/Bangkok")(values)
-    assert a != raw_digester("csv", [*HEADER[:-1], "Ghi chú khác"], "Asia/Ho_Chi_Minh")(values)
+    columns = match_header(HEADER, "dossiers")
+    a = raw_digester("csv", HEADER, "Asia/Ho_Chi_Minh", columns)(values)
+    assert a == raw_digester("csv", HEADER, "Asia/Ho_Chi_Minh", columns)(list(values))
+    assert a != raw_digester("csv", HEADER, "Asia/Bangkok", columns)(values)
+    other = [*HEADER[:-1], "Ghi chú khác"]
+    assert a != raw_digester("csv", other, "Asia/Ho_Chi_Minh", match_header(other, "dossiers"))(
+        values
+    )
     assert -(2**63) <= a < 2**63  # fits SQLite's INTEGER
 
 

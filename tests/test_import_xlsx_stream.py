@@ -56,16 +56,27 @@ async def test_a_sheet_cut_part_way_is_refused(ctx: AppContext, tmp_path: Path) 
 
 
 async def test_rows_stream_with_their_line_numbers(tmp_path: Path) -> None:
-    """Line numbers are the sheet's own; a sheet without <dimension> has no declared size."""
+    """Line numbers are the sheet's own; a sheet without <dimension> is counted from its XML."""
     path = big_sheet(tmp_path / "a.xlsx", 5)
     raw = open_rows(path)
     lines = [line for line, _ in raw.rows]
-    assert lines == [1, 2, 3, 4, 5, 6] and raw.total == 0 and raw.position() == 6  # type: ignore[operator]
+    assert lines == [1, 2, 3, 4, 5, 6] and raw.total == 6 and raw.position() == 6  # type: ignore[operator]
     book = Workbook()
     for r in [HEADER, row(1), row(2)]:
         book.active.append(r)
     book.save(tmp_path / "b.xlsx")
     assert open_rows(tmp_path / "b.xlsx").total == 3
+
+
+def test_a_long_sheet_without_dimension_gets_an_estimated_total(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No <dimension>: the progress bar's total is estimated from the sheet's size (issue 18)."""
+    monkeypatch.setattr(import_read, "_SAMPLE_BYTES", 16 << 10)  # the sample: a few rows only
+    path = big_sheet(tmp_path / "dai.xlsx", 3000)
+    raw = open_rows(path)
+    assert 0.8 * 3001 <= raw.total <= 1.2 * 3001
+    raw.rows.close()  # type: ignore[attr-defined]
 
 
 async def test_the_scan_in_its_own_process_finds_the_formula(

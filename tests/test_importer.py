@@ -134,7 +134,9 @@ async def test_bad_rows_go_to_the_rejects_file_and_good_rows_are_stored(
         rejects = list(csv.reader(f))
     assert rejects[0] == [*HEADER, "reason"]
     reasons = [r[-1] for r in rejects[1:]]
-    assert rejects[1][:-1] == row(2, **{"Mã hồ sơ": ""})  # the row, unchanged
+    masked = {"SĐT": "******5678", "CCCD": "********1234"}  # only the last 4 digits
+    assert rejects[1][:-1] == row(2, **{"Mã hồ sơ": "", **masked})  # the row, numbers masked
+    assert rejects[8][12] == "'-10000"  # would start a formula in a spreadsheet: neutralised
     expected = [
         "dòng 3: thiếu «Mã hồ sơ»",
         "dòng 4: ngày giờ không đọc được",
@@ -214,7 +216,9 @@ async def test_only_the_last_four_digits_are_stored(ctx: AppContext, tmp_path: P
     [
         ("rong.csv", b"", "rỗng"),
         ("trong.csv", b"\n\n  \n", "rỗng"),
-        ("anh.png", b"\x89PNG\r\n\x1a\n\x00\x00", "không phải CSV hay Excel"),
+        ("anh.png", b"\x89PNG\r\n\x1a\n\x00\x00", "là ảnh PNG, không phải bảng tính"),
+        ("anh.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(1, 200)) * 3, "là ảnh PNG"),
+        ("rac.csv", bytes(range(1, 32)) * 40 + "Mã hồ sơ".encode(), "là tệp nhị phân"),
         ("cu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
         ("hong.xlsx", b"not a zip", "không phải tệp Excel"),
         ("w1258.csv", unicodedata.normalize("NFD", "Mã hồ sơ,Chủ hồ sơ\n1,Ngô\n").encode(

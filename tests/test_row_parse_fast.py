@@ -13,6 +13,8 @@ from storage.import_rows import BadRow, DossierRow, row_hash
 from storage.import_values import to_iso
 from tests.conftest import TZ
 
+TODAY = "2026-04-15T09:00:00"  # the fixed "now" the parser judges dates against
+
 HEADER = [
     "STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Chủ hồ sơ", "Số điện thoại", "Số giấy tờ",
     "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý", "Trạng thái",
@@ -91,7 +93,7 @@ def mutated(base: list[object], rnd: random.Random) -> list[object]:
 
 def test_the_common_rows_take_the_fast_path() -> None:
     """An export's ordinary CSV and XLSX rows are read by the fast path, to the same record."""
-    parser = DossierRow(match_header(HEADER, "dossiers"), TZ)
+    parser = DossierRow(match_header(HEADER, "dossiers"), TZ, TODAY)
     for values in (ROW, XLSX_ROW):
         assert parser._parse_fast(values) is not None
         same(parser, values)
@@ -107,7 +109,7 @@ def test_the_common_rows_take_the_fast_path() -> None:
 @pytest.mark.parametrize("column", range(1, len(HEADER)))
 def test_one_tricky_cell(column: int, value: object) -> None:
     """Any one cell replaced by a tricky value: the same record or the same reasons."""
-    parser = DossierRow(match_header(HEADER, "dossiers"), TZ)
+    parser = DossierRow(match_header(HEADER, "dossiers"), TZ, TODAY)
     values = list(ROW)
     values[column] = value
     same(parser, values)
@@ -119,7 +121,7 @@ def test_one_tricky_cell(column: int, value: object) -> None:
 def test_random_rows_with_warm_memos(header: list[str]) -> None:
     """Thousands of mutated rows through one parser (memos shared): always the reference's."""
     rnd = random.Random(20260105)
-    parser = DossierRow(match_header(header, "dossiers"), TZ)
+    parser = DossierRow(match_header(header, "dossiers"), TZ, TODAY)
     extra = ["Phường 1", "", "", ""][: len(header) - len(HEADER)]
     bases: list[list[object]] = [[*ROW, *extra], [*XLSX_ROW, *extra]]
     for _ in range(3000):
@@ -131,7 +133,7 @@ def test_reordered_columns_and_short_rows() -> None:
     rnd = random.Random(7)
     order = list(range(len(FULL_HEADER)))
     rnd.shuffle(order)
-    parser = DossierRow(match_header([FULL_HEADER[i] for i in order], "dossiers"), TZ)
+    parser = DossierRow(match_header([FULL_HEADER[i] for i in order], "dossiers"), TZ, TODAY)
     base = [*ROW, "Phường 1", "09/01/2026 08:00:00", "", "thiếu bản sao"]
     for _ in range(1500):
         values = mutated([base[i] for i in order], rnd)
@@ -141,7 +143,7 @@ def test_reordered_columns_and_short_rows() -> None:
 
 def test_an_empty_code_stays_missing_after_it_was_remembered() -> None:
     """A blank procedure code is refused every time, not only the first (the memo keeps '')."""
-    parser = DossierRow(match_header(HEADER, "dossiers"), TZ)
+    parser = DossierRow(match_header(HEADER, "dossiers"), TZ, TODAY)
     values = list(ROW)
     values[2] = "  "
     for _ in range(2):
@@ -152,7 +154,7 @@ def test_an_empty_code_stays_missing_after_it_was_remembered() -> None:
 
 def test_reasons_keep_their_order() -> None:
     """A row with many faults gives every reason, in the reference order."""
-    parser = DossierRow(match_header(HEADER, "dossiers"), TZ)
+    parser = DossierRow(match_header(HEADER, "dossiers"), TZ, TODAY)
     values = list(ROW)
     values[1], values[7], values[9], values[11] = "", "Fax", "31/02/2026", "Không rõ"
     values[13], values[18] = "maybe", "-10000"
@@ -172,8 +174,11 @@ def test_to_iso_shortcuts() -> None:
     """The shortcuts for export dates and native datetimes give the general answer."""
     assert to_iso("05/01/2026 07:30:00", TZ) == "2026-01-05T07:30:00"
     assert to_iso("05/01/2026", TZ, time(17)) == "2026-01-05T17:00:00"
-    assert to_iso("05/01/2026 ٠٧:٣٠:٠٠", TZ) == "2026-01-05T07:30:00"  # through parse_datetime
-    assert to_iso("05/01/2026 0٧:30:00", TZ) == "2026-01-05T0٧:30:00"  # as the clock regex did
+    # NFKC: fullwidth digits are ASCII ones
+    assert to_iso("０５/０１/２０２６ ０７:３０:００", TZ) == "2026-01-05T07:30:00"
+    for arabic_indic in ("05/01/2026 ٠٧:٣٠:٠٠", "05/01/2026 0٧:30:00", "٠٥/٠١/٢٠٢٦"):
+        with pytest.raises(ValueError, match="chữ số không phải 0–9"):
+            to_iso(arabic_indic, TZ)  # stored datetimes hold ASCII digits only
     assert to_iso(datetime(2026, 1, 5, 7, 30, 0, 500000), TZ) == "2026-01-05T07:30:00"
     assert to_iso(datetime(999, 1, 5, 7, 30), TZ) == "0999-01-05T07:30:00"
     with pytest.raises(ValueError, match="không tồn tại"):

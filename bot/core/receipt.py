@@ -18,13 +18,21 @@ IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"II*\x00",
 FORMATS = zxingcpp.barcode_formats_from_str("QRCode,MicroQRCode,DataMatrix,Code128,Code39")
 IMAGE_NAMES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic")
 
+SHEET_NAMES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+
 
 def looks_like_image(filename: str | None, mime: str | None, data: bytes) -> bool:
-    """True when a file was sent as a picture (MIME, name) or its first bytes are a picture's."""
+    """True when a file was sent as a picture (MIME, name) or its first bytes are a picture's.
+
+    A file named as a spreadsheet is never a picture, whatever its bytes: it goes to the import,
+    which tells an admin plainly what the file really is."""
     if mime and mime.lower().startswith("image/"):
         return True
-    if filename and filename.lower().endswith(IMAGE_NAMES):
+    name = (filename or "").lower()
+    if name.endswith(IMAGE_NAMES):
         return True
+    if name.endswith(SHEET_NAMES):
+        return False
     return data[:12].startswith(IMAGE_MAGIC)
 
 
