@@ -123,7 +123,7 @@ class Core:
                 return name, words[n:], None
         if parse_code(text) is not None:
             return "tracuu", words, None
-        if _CODE_LIKE.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 6:
+        if _CODE_LIKE.fullmatch(text) and sum("0" <= ch <= "9" for ch in text) >= 6:
             return "tracuu", words, None
         return None, [], None
 

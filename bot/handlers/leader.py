@@ -30,15 +30,15 @@ def _year(arg: str | None, today: date) -> int:
     """A year argument (default: this year)."""
     if arg is None:
         return today.year
-    if not re.fullmatch(r"\d{4}", arg) or not 2000 <= int(arg) <= 2100:
+    if not re.fullmatch(r"\d{4}", arg, re.ASCII) or not 2000 <= int(arg) <= 2100:
         raise _BadPeriod(f"Năm không hợp lệ. Ví dụ đúng: {today.year}.")
     return int(arg)
 
 
 def _day(arg: str) -> date:
     """A day typed dd/mm/yyyy (or d-m-yyyy, yyyy-mm-dd)."""
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", arg)
-    n = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", arg)
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", arg, re.ASCII)
+    n = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", arg, re.ASCII)
     try:
         if m:
             return date(int(m[3]), int(m[2]), int(m[1]))
@@ -61,7 +61,7 @@ def _month(req: Request, args: list[str]) -> Any:
     joined = " ".join(args)
     if not joined:
         return periods.month(today.year, today.month)
-    m = re.fullmatch(r"(\d{1,2})(?:\s*[/.\-\s]\s*(\d{4}))?", joined)
+    m = re.fullmatch(r"(\d{1,2})(?:\s*[/.\-\s]\s*(\d{4}))?", joined, re.ASCII)
     if not m or not 1 <= int(m[1]) <= 12:
         raise _BadPeriod("Tháng không hợp lệ. Ví dụ: /thang 03/2026")
     return periods.month(_year(m[2], today), int(m[1]))
