@@ -9,7 +9,6 @@ is given, replays included. This small aiohttp server puts updates on the same
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import time
@@ -21,6 +20,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, ExtBot, SimpleUpdateProcessor
 
+from bot.channels.intake import MAX_BODY, checked_body, refuse
 from bot.context import AppContext
 from storage import updates_seen
 
@@ -28,7 +28,6 @@ log = logging.getLogger("motcua.telegram")
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1024 * 1024  # bytes; Telegram's updates are a few kB
 MAX_WAITING = 500  # updates queued and not yet handled; above this Telegram is told to retry
 SEEN_KEPT = timedelta(days=3)  # Telegram retries an update for 24 hours at most
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the seen ids
@@ -102,21 +101,14 @@ class TelegramWebhook:
             self._runner = None
 
     def _refuse(self, status: int, reason: str) -> web.Response:
-        """One WARNING line (never the body: it may hold personal data) and the status."""
-        log.warning("Telegram webhook: refused a request (%s), HTTP %d", reason, status)
-        return web.Response(status=status, text=reason)
+        """Refuse a webhook request with one WARNING line."""
+        return refuse(log, "Telegram", status, reason)
 
     async def on_post(self, request: web.Request) -> web.Response:
         """Take one update in: 403 wrong secret, 413 too big, 400 junk, 503 too busy."""
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            return self._refuse(403, "wrong or missing secret token")
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return self._refuse(413, "body over 1 MB")
-        try:
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return self._refuse(413, "body over 1 MB")
+        body, (status, reason) = await checked_body(request, SECRET_HEADER, self.secret)
+        if body is None:
+            return self._refuse(status, reason)
         data, problem = parse_update(body)
         if data is None:
             return self._refuse(400, problem)
