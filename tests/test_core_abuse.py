@@ -4,13 +4,16 @@ limits that hold under real concurrency (one person in many chats, many processe
 from __future__ import annotations
 
 import asyncio
+import io
+import re
+import zipfile
 from datetime import datetime
 
 import pytest
 
 from bot.context import AppContext
-from bot.core.router import ERROR, Core
-from bot.core.types import Incoming, Reply
+from bot.core.router import ERROR, Core, scrub_exception_names
+from bot.core.types import Attachment, Incoming, Reply
 from storage import ratelimit
 from storage import staff as staff_store
 from storage.db import Database
@@ -213,3 +216,27 @@ async def test_citizen_rate_limit_clock_is_fixed(fixed_now: datetime, ctx: AppCo
         await ratelimit.take(ctx.db, "t", "u", "lookup", fixed_now, 3, 50)
     limit = await ratelimit.take(ctx.db, "t", "u", "lookup", fixed_now, 3, 50)
     assert not limit.allowed and limit.retry_at == fixed_now.replace(minute=1)
+
+
+# ---- no exception name reaches a person ------------------------------------------------------
+
+
+async def test_broken_uploads_get_no_exception_name(core: Core) -> None:
+    """A .docx renamed .xlsx and a broken zip: a Vietnamese answer without KeyError/BadZipFile."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    for name, data in (("a.xlsx", buf.getvalue()), ("b.xlsx", b"PK\x03\x04junk")):
+        text = no_crash(await ask(core, "", user="admin",
+                                  attachment=Attachment(name, data)))
+        assert "Tệp" in text
+        assert not re.search(r"Error|Exception|BadZipFile|\(\w+\)", text), text
+
+
+def test_exception_names_are_scrubbed() -> None:
+    """The core's last net: exception names and tracebacks never leave in a reply."""
+    assert scrub_exception_names("Tệp hỏng (KeyError). Xuất lại.") == "Tệp hỏng. Xuất lại."
+    assert scrub_exception_names("Lỗi (BadZipFile)") == "Lỗi"
+    assert "Unicode" not in scrub_exception_names("UnicodeDecodeError: 'utf-8' codec")
+    kept = "Tệp «b.csv» không phải CSV hay Excel (.xlsx), mã 000.00.12.H31-260101-0001 (UTF-8)."
+    assert scrub_exception_names(kept) == kept

@@ -22,6 +22,10 @@ LIST_CAP = 300
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
+BAD_PERIOD = ("Kỳ báo cáo không hợp lệ. Ví dụ: /quy1 2026, /thang 03/2026, /nam 2026 hoặc "
+              "/thongke 01/01/2026 31/03/2026.")
+
+
 class _BadPeriod(Exception):
     """A period argument the leader typed wrongly; the message is Vietnamese."""
 
@@ -137,8 +141,8 @@ async def _summary(req: Request, build: Any) -> list[Reply]:
         period = build()
     except _BadPeriod as exc:
         return text(str(exc))
-    except ValueError as exc:
-        return text(f"Kỳ báo cáo không hợp lệ: {exc}")
+    except ValueError:  # Python's own message is English and internal: never shown
+        return text(BAD_PERIOD)
     unit = await own_unit(req)
     try:
         body = await service.leader_summary(req.ctx, period, unit)
@@ -193,8 +197,8 @@ async def baocao(req: Request) -> list[Reply]:
         period = _from_words(req, req.args)
     except _BadPeriod as exc:
         return text(str(exc))
-    except ValueError as exc:
-        return text(f"Kỳ báo cáo không hợp lệ: {exc}")
+    except ValueError:  # Python's own message is English and internal: never shown
+        return text(BAD_PERIOD)
     unit = await own_unit(req)
     try:
         docx, png = await service.report_files(req.ctx, period, unit)
