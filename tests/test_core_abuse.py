@@ -240,3 +240,12 @@ def test_exception_names_are_scrubbed() -> None:
     assert "Unicode" not in scrub_exception_names("UnicodeDecodeError: 'utf-8' codec")
     kept = "Tệp «b.csv» không phải CSV hay Excel (.xlsx), mã 000.00.12.H31-260101-0001 (UTF-8)."
     assert scrub_exception_names(kept) == kept
+
+
+def test_typed_days_accept_ascii_digits_only() -> None:
+    """A day typed with a superscript or Arabic-Indic digit is refused in Vietnamese."""
+    from bot.stats.periods import PeriodError, parse_day
+
+    for typed in ("²/01/2026", "٠١/٠١/٢٠٢٦"):
+        with pytest.raises(PeriodError, match="không đúng dạng"):
+            parse_day(typed)

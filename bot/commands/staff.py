@@ -6,6 +6,7 @@ import argparse
 
 from bot.commands.common import CommandError, run, with_context
 from bot.context import AppContext
+from bot.core.numbers import number_arg
 from storage import staff as staff_store
 from storage.units import ensure_unit, find_unit, list_units
 
@@ -39,10 +40,9 @@ async def _unit_id(ctx: AppContext, unit: str | None, create: bool) -> int | Non
     """The unit named (or numbered) by --unit; the settings' unit when create and no --unit."""
     if unit is None:
         return await ensure_unit(ctx.db, ctx.settings.unit) if create else None
-    if unit.isdigit():
-        ids = {uid for uid, _ in await list_units(ctx.db)}
-        if int(unit) in ids:
-            return int(unit)
+    number = number_arg(unit)
+    if number is not None and number in {uid for uid, _ in await list_units(ctx.db)}:
+        return number
     found = await find_unit(ctx.db, unit)
     if found is not None:
         return found
