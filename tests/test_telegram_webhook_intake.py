@@ -150,3 +150,18 @@ async def test_command_for_another_bot_is_ignored(fake: FakeTelegram,
     assert await fake.post_webhook(fake.text_update(USER, mine), SECRET) == 200
     [sent] = await fake.wait_for_messages(USER, 1)
     assert "Đang xử lý" in sent.text
+
+
+async def test_seen_ids_are_per_channel_and_pruned(ctx: AppContext) -> None:
+    """An update id is new once per channel; pruning forgets only that channel's old ids."""
+    from datetime import timedelta
+
+    from storage import updates_seen
+
+    now = ctx.now()
+    assert await updates_seen.mark_seen(ctx.db, "telegram", "1", now - timedelta(days=4))
+    assert not await updates_seen.mark_seen(ctx.db, "telegram", "1", now)
+    assert await updates_seen.mark_seen(ctx.db, "zalo", "1", now - timedelta(days=4))
+    assert await updates_seen.prune_seen(ctx.db, now - timedelta(days=3), "telegram") == 1
+    assert await updates_seen.mark_seen(ctx.db, "telegram", "1", now)
+    assert not await updates_seen.mark_seen(ctx.db, "zalo", "1", now)
