@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -92,3 +93,31 @@ async def test_thousands_of_updates_in_one_post_do_not_delay_others(
     [answer] = await fake.wait_for_messages("z2", 1)
     assert "Xin chào" in answer["text"] and time.monotonic() - started < 5
     assert not any(fake.texts(f"f{i}") for i in range(2000))
+
+
+async def test_zalo_ids_seen_before_the_upgrade_stay_seen(tmp_path: Path) -> None:
+    """Migration 0015 moves the ids of zalo_seen into updates_seen: no old message re-answered."""
+    import sqlite3
+    from datetime import datetime
+
+    from storage import zalo_seen
+    from storage.db import Database, migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                 " applied_at TEXT NOT NULL)")
+    for version, name, sql in migrations():
+        if version < 15:
+            conn.executescript(sql)
+            conn.execute("INSERT INTO schema_version VALUES (?, ?, 'x')", (version, name))
+    conn.execute("INSERT INTO zalo_seen VALUES ('msg-old', 'c1', '2026-04-15T08:00:00')")
+    conn.commit()
+    conn.close()
+    db = await Database.open(path)
+    try:
+        now = datetime(2026, 4, 15, 9, 0)
+        assert not await zalo_seen.mark_seen(db, "msg-old", "c1", now)
+        assert await zalo_seen.mark_seen(db, "msg-new", "c1", now)
+    finally:
+        await db.close()
