@@ -83,3 +83,28 @@ def test_every_library_is_held_at_info(debug_log: io.StringIO) -> None:
     assert "2468" not in text and "Nguyễn" not in text
     assert "library info line" in text
     assert "own debug line" in text and "own zalo debug line" in text
+
+
+async def test_debug_lookup_through_zalo_logs_no_personal_data(
+    ctx: AppContext, debug_log: io.StringIO
+) -> None:
+    """The same lookup through the Zalo channel (httpx, aiohttp, aiosqlite) at DEBUG."""
+    from bot.channels.zalo import ZaloChannel
+    from tests.zalo_helpers import running_fake
+    from tests.zalo_helpers import use_fake as use_zalo
+
+    await sample_world(ctx)
+    async with running_fake() as zalo:
+        use_zalo(ctx, zalo)
+        channel = ZaloChannel(ctx, Core(ctx), poll_timeout=1, retry_base=0.01)
+        await channel.start()
+        try:
+            zalo.push_text("z-user", f"/tracuu {D_OK} {PHONE4[D_OK]}", display_name=SENDER)
+            [answer] = await zalo.wait_for_messages("z-user", 1)
+            assert "Nguyễn V** A*" in answer["text"]
+        finally:
+            await channel.stop()
+    text = debug_log.getvalue()
+    assert "motcua.core" in text
+    assert APPLICANT[D_OK] not in text and SENDER not in text
+    assert not _appears(PHONE4[D_OK], text) and not _appears(ID4[D_OK], text)
