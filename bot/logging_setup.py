@@ -1,15 +1,33 @@
-"""Process logging: one stderr handler at MOTCUA_LOG_LEVEL, secrets redacted from every line."""
+"""Process logging: one stderr handler at MOTCUA_LOG_LEVEL, secrets redacted, libraries ≥ INFO."""
 
 from __future__ import annotations
 
 import logging
 import sys
 from collections.abc import Iterable
+from typing import IO
 
 REDACTED = "<token>"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries that log request URLs (which hold the bot token) or chatter at INFO.
 _NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "aiohttp.access")
+# The bot's own loggers: the only ones whose DEBUG lines are written. Libraries' DEBUG lines carry
+# whole updates (names, texts with the 4 digits), SQL parameters and rows, request bodies:
+# nothing a redaction could know to remove, so they never pass below INFO.
+OWN = ("motcua", "bot", "storage")
+# Libraries known to log personal data at DEBUG: held at INFO so they do not even build the lines.
+_LIBRARIES = ("telegram", "httpx", "httpcore", "aiosqlite", "aiohttp", "apscheduler", "asyncio",
+              "hpack", "tornado", "urllib3", "openpyxl", "PIL", "matplotlib")
+
+
+class LibraryFloor(logging.Filter):
+    """Drop every record below INFO that does not come from one of the bot's own loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep INFO and above from anyone, DEBUG only from the bot's own loggers."""
+        if record.levelno >= logging.INFO:
+            return True
+        return record.name.split(".", 1)[0] in OWN
 
 
 class RedactFilter(logging.Filter):
@@ -51,19 +69,24 @@ class RedactFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> RedactFilter:
-    """Log to stderr at `level`, quiet the URL-logging libraries, and redact `secrets`."""
+def setup_logging(level: str = "INFO", secrets: Iterable[str] = (),
+                  stream: IO[str] | None = None) -> RedactFilter:
+    """Log to stderr (or `stream`) at `level`, quiet the URL-logging libraries, keep every
+    library at INFO or above, and redact `secrets`."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_motcua", False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler._motcua = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter(_FORMAT))
     redact = RedactFilter(secrets)
+    handler.addFilter(LibraryFloor())
     handler.addFilter(redact)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in _LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
     for name in _NOISY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     return redact

@@ -1,4 +1,4 @@
-"""Per-user lookup limits in fixed windows (a minute and a day), kept in the store."""
+"""Per-person lookup limits in fixed windows (a minute and a day), checked and spent atomically."""
 
 from __future__ import annotations
 
@@ -23,36 +23,58 @@ def _windows(now: datetime) -> tuple[str, str]:
     return f"m:{now:%Y-%m-%dT%H:%M}", f"d:{now:%Y-%m-%d}"
 
 
-async def check(
+def _refusal(now: datetime, per_day: bool) -> Limit:
+    """The Limit refusing a person until the next day or the next minute."""
+    if per_day:
+        tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return Limit(False, tomorrow, per_day=True)
+    return Limit(False, now.replace(second=0, microsecond=0) + timedelta(minutes=1))
+
+
+async def take(
     db: Database, channel: str, user_id: str, bucket: str, now: datetime,
-    per_minute: int, per_day: int,
+    per_minute: int, per_day: int, cost: int = 1,
 ) -> Limit:
-    """Whether this person is still under both limits (reads only)."""
+    """Check both limits and spend `cost` in ONE write transaction (BEGIN IMMEDIATE).
+
+    Refused (nothing spent) when the person already used their minute's or day's lookups.
+    Concurrent calls are serialised by SQLite's write lock, so at most the limit get through,
+    whatever the number of chats, tasks or processes asking at once.
+    """
     minute, day = _windows(now)
-    async with db.reader.execute(
+    refused = await db.write_in_one_hop(
+        _take, channel, user_id, bucket, minute, day, cost, per_minute, per_day
+    )
+    return Limit(True) if refused is None else _refusal(now, refused == "day")
+
+
+def _take(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
+          day: str, cost: int, per_minute: int, per_day: int) -> str | None:
+    """take's statements on the writer thread: 'day' or 'minute' when refused, else None."""
+    rows = conn.execute(
         "SELECT window, used FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
         " AND window IN (?, ?)",
         (channel, user_id, bucket, minute, day),
-    ) as cur:
-        used = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+    ).fetchall()
+    used = {str(r[0]): int(r[1]) for r in rows}
     if used.get(day, 0) >= per_day:
-        tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        return Limit(False, tomorrow, per_day=True)
+        return "day"
     if used.get(minute, 0) >= per_minute:
-        return Limit(False, now.replace(second=0, microsecond=0) + timedelta(minutes=1))
-    return Limit(True)
+        return "minute"
+    _spend(conn, channel, user_id, bucket, minute, day, cost)
+    return None
 
 
 async def spend(db: Database, channel: str, user_id: str, bucket: str, now: datetime,
                 cost: int = 1) -> None:
-    """Count `cost` lookups in both windows; drops this person's windows of earlier days."""
+    """Count `cost` more lookups in both windows (a miss's extra cost, after take)."""
     minute, day = _windows(now)
     await db.write_in_one_hop(_spend, channel, user_id, bucket, minute, day, cost)
 
 
 def _spend(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
            day: str, cost: int) -> None:
-    """spend's statements, run on the writer thread inside its transaction."""
+    """Add cost to both windows; drops this person's windows of earlier minutes and days."""
     for window in (minute, day):
         conn.execute(
             "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
@@ -65,6 +87,18 @@ def _spend(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, mi
         " AND window NOT IN (?, ?)",
         (channel, user_id, bucket, minute, day),
     )
+
+
+async def used(db: Database, channel: str, user_id: str, bucket: str, now: datetime) -> int:
+    """Lookups counted today for this person and bucket (for tests and the benchmark)."""
+    _, day = _windows(now)
+    async with db.reader.execute(
+        "SELECT used FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
+        " AND window = ?",
+        (channel, user_id, bucket, day),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def prune(db: Database, now: datetime) -> int:

@@ -5,30 +5,22 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from storage import updates_seen
 from storage.db import Database
 from storage.timefmt import to_db
 
+CHANNEL = "zalo"
 CHOICES_VALID = timedelta(days=1)  # "Gửi 1 …" older than this no longer means a choice
 
 
 async def mark_seen(db: Database, message_id: str, chat_id: str, now: datetime) -> bool:
-    """Record a Zalo message id; True when it is new, False when it was already taken in."""
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT OR IGNORE INTO zalo_seen (message_id, chat_id, seen_at) VALUES (?, ?, ?)",
-            (message_id, chat_id, to_db(now, now.tzinfo)),  # type: ignore[arg-type]
-        )
-        return cur.rowcount == 1
+    """Record a Zalo message id (in updates_seen); True when new, False when already taken in."""
+    return await updates_seen.mark_seen(db, CHANNEL, message_id, now)
 
 
 async def prune_seen(db: Database, older_than: datetime) -> int:
-    """Forget message ids taken in before `older_than`; returns how many were removed."""
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "DELETE FROM zalo_seen WHERE seen_at < ?",
-            (to_db(older_than, older_than.tzinfo),),  # type: ignore[arg-type]
-        )
-        return cur.rowcount
+    """Forget Zalo message ids taken in before `older_than`; returns how many were removed."""
+    return await updates_seen.prune_seen(db, older_than, CHANNEL)
 
 
 async def save_choices(db: Database, chat_id: str, choices: list[str], now: datetime) -> None:

@@ -1,5 +1,6 @@
-"""Fuzzing Core.handle: arbitrary unicode, control characters, 100 kB messages, every command
-with every role — never an exception or an apology, always ≥ 1 reply within the limit."""
+"""Fuzzing Core.handle: 10,000 generated hostile messages per role, arbitrary unicode, control
+characters, 100 kB messages, every command with every role — never an exception or an apology,
+always ≥ 1 reply within the limit, no personal data without the 4 digits."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.core.types import Attachment, Reply
 from bot.workdays import WorkCalendar
 from storage.db import Database
 from tests.core_helpers import D_OK, PHONE4, msg, sample_world, staff_world
+from tests.fuzz_messages import fuzz
 
 USERS = ["citizen", "officer", "leader", "admin"]
 ODD_ARGS = ["", "0", "-1", "99999999999999999999", "quy9", "13/2026", "31/02/2026 01/01/2026",
@@ -76,9 +78,20 @@ def world(tmp_path: Path) -> Iterator[World]:
     w.close()
 
 
-FUZZ = settings(max_examples=150, deadline=None,
+GENERATED = 10_000  # messages per role from tests/fuzz_messages.py (100,000: bench/chat_fuzz.py)
+FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_ten_thousand_generated_messages(world: World, role: str) -> None:
+    """10,000 hostile messages (digits of 8 scripts, invisible and RTL marks, odd separators,
+    button data): no exception, no apology, no exception name, no data without the 4 digits."""
+    crashes, found = world.loop.run_until_complete(
+        fuzz(world.core, role, GENERATED, seed=14 + USERS.index(role)))
+    assert crashes == 0
+    assert found == []
 
 
 @FUZZ

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.context import AppContext
+from bot.core.numbers import number_arg
 from bot.core.types import Attachment, Button, Incoming, Reply
 from storage import staff as staff_store
 from storage.dossiers import busiest_officer
@@ -235,9 +236,10 @@ async def run_console(
                 print(got + "\n", file=out)
                 continue
             attachment, text = got, ""
-        is_button = text.isdigit() and 1 <= int(text) <= len(buttons) if len(text) < 4 else False
-        if is_button:
-            text = buttons[int(text) - 1].data
+        choice = number_arg(text, 3)
+        is_button = choice is not None and 1 <= choice <= len(buttons)
+        if choice is not None and is_button:
+            text = buttons[choice - 1].data
         incoming = Incoming(channel=CHANNEL, user_id=person.user_id, chat_id=person.user_id,
                             text=text, attachment=attachment, is_button=is_button)
         replies = await core.handle(incoming, MAX_TEXT)

@@ -64,6 +64,7 @@ from bot.channels.base import (
     RetryLater,
     TransientError,
 )
+from bot.channels.telegram_webhook import CountingProcessor, TelegramWebhook
 from bot.context import AppContext
 from bot.core.text import split_text
 from bot.core.types import Attachment, Incoming, Reply
@@ -266,6 +267,15 @@ def webhook_secret(settings: Any) -> str:
     return value
 
 
+def addressed_elsewhere(text: str, username: str | None) -> bool:
+    """True when text is a command addressed to another bot ('/tracuu@other_bot')."""
+    if not text.startswith("/"):
+        return False
+    first = text.split(maxsplit=1)[0] if text.strip() else text
+    _, at, target = first.partition("@")
+    return bool(at) and target.lower() != (username or "").lower()
+
+
 def _label(text: str, *, button: bool = False, document: bool = False) -> str:
     """What the log line says was asked: the command name only, never its arguments."""
     if button:
@@ -307,6 +317,7 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.stop_timeout = STOP_TIMEOUT
         self.webhook_url = settings.telegram_webhook_url or None
+        self.processor = CountingProcessor(concurrency)
         self.secret = webhook_secret(settings) if self.webhook_url else None
         self.application: Application = (
             Application.builder()
@@ -321,7 +332,7 @@ class TelegramChannel:
                     max_retries=0,
                 )
             )
-            .concurrent_updates(concurrency)
+            .concurrent_updates(self.processor)
             .get_updates_read_timeout(poll_timeout + 10)
             .post_init(self._post_init)
             .post_shutdown(self._post_shutdown)
@@ -344,6 +355,7 @@ class TelegramChannel:
         self._initialized = False
         self._post_init_done = False
         self.username: str | None = None
+        self.webhook: TelegramWebhook | None = None
 
     # -- life cycle
 
@@ -358,15 +370,12 @@ class TelegramChannel:
         if self.webhook_url:
             settings = self.ctx.settings
             path = urlsplit(self.webhook_url).path.strip("/")
-            await app.updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=path,
-                webhook_url=self.webhook_url,
-                secret_token=self.secret,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-            )
+            assert self.secret is not None
+            self.webhook = TelegramWebhook(self.ctx, app, self.secret, path,
+                                           held=lambda: self.processor.held)
+            await self.webhook.start(settings.telegram_webhook_listen,
+                                     settings.telegram_webhook_port)
+            await self._set_webhook()
             log.info(
                 "Telegram: webhook mode, @%s, listening on %s:%s/%s",
                 self.username, settings.telegram_webhook_listen,
@@ -382,6 +391,20 @@ class TelegramChannel:
             log.info("Telegram: long polling, @%s", self.username)
         await app.start()
 
+    async def _set_webhook(self, tries: int = 3) -> None:
+        """setWebhook with the secret token, retried a few times on network errors."""
+        for attempt in range(tries):
+            try:
+                await self.application.bot.set_webhook(
+                    url=self.webhook_url or "", secret_token=self.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                return
+            except (NetworkError, TimedOut):
+                if attempt + 1 == tries:
+                    raise
+                await asyncio.sleep(1.0 + attempt)
+
     async def stop(self) -> None:
         """Stop receiving, let the answers in progress finish, close the HTTP clients."""
         app = self.application
@@ -394,6 +417,9 @@ class TelegramChannel:
                 except TimeoutError:
                     log.warning("Telegram: the updater did not stop in %.0f s; going on",
                                 self.stop_timeout)
+            if self.webhook is not None:
+                await self.webhook.stop()
+                self.webhook = None
             if app.running:
                 await app.stop()
             await self._post_shutdown(app)
@@ -477,6 +503,9 @@ class TelegramChannel:
             return
         chat_id = str(chat.id)
         text = message.text or message.caption or ""
+        if addressed_elsewhere(text, self.username):
+            log.debug("Telegram: a command addressed to another bot, ignored")
+            return
         attachment = None
         if message.photo or _is_image_document(message.document):
             async with self._lock(chat_id):

@@ -6,6 +6,7 @@ import argparse
 
 from bot.commands.common import CommandError, run, with_context
 from bot.context import AppContext
+from bot.core.numbers import number_arg
 from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line
 from storage import staff as staff_store
 from storage.staff_scope import set_scope
@@ -53,10 +54,9 @@ async def _unit_id(ctx: AppContext, unit: str | None, create: bool) -> int | Non
         if ctx.settings.unit is None:
             raise CommandError("Cần --unit \"Tên đơn vị\" (hoặc đặt MOTCUA_UNIT).", 2)
         return await ensure_unit(ctx.db, ctx.settings.unit)
-    if unit.isdigit():
-        ids = {uid for uid, _ in await list_units(ctx.db)}
-        if int(unit) in ids:
-            return int(unit)
+    number = number_arg(unit)
+    if number is not None and number in {uid for uid, _ in await list_units(ctx.db)}:
+        return number
     found = await find_unit(ctx.db, unit)
     if found is not None:
         return found

@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.commands.common import CommandError, run, with_context
 from bot.config import Settings, load_settings
 from bot.context import AppContext
+from bot.core.numbers import number_arg
 from bot.stats.periods import (
     Period,
     PeriodError,
@@ -92,10 +93,9 @@ async def resolve_unit(ctx: AppContext, text: str | None) -> int | None:
     if text is None:
         return None
     units = await list_units(ctx.db)
-    if text.strip().isdigit():
-        ids = {u for u, _ in units}
-        if int(text) in ids:
-            return int(text)
+    number = number_arg(text)
+    if number is not None and number in {u for u, _ in units}:
+        return number
     wanted = fold(text)
     exact = [u for u, name in units if fold(name) == wanted]
     partial = [u for u, name in units if wanted in fold(name)]

@@ -55,8 +55,22 @@ _WHOLE_ALIASES = {
     "tro giup toi": "huongdan", "qua han": "quahan", "ho so qua han": "quahan",
     "ho so cua toi": "hosocuatoi", "danh sach theo doi": "theodoi",
 }
+# A Python exception's name, or a traceback, in a text meant for a person: "(KeyError)",
+# "BadZipFile", "UnicodeDecodeError: …". Replies never carry them (see Core._fit).
+_EXCEPTION_NAME = re.compile(
+    r"\s*\((?:[A-Z][a-z0-9]+){2,}\)|\b[A-Z]\w*(?:Error|Exception|Warning)\b:?|"
+    r"\bBadZipFile\b|Traceback \(most recent call last\):?"
+)
 _COMMAND_NAME = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@\S*)?$")
 _CODE_LIKE = re.compile(r"[\w.\-–— ]{6,60}")
+
+
+def scrub_exception_names(text: str) -> str:
+    """The text without Python exception names or tracebacks (logged when one was there)."""
+    if not text or _EXCEPTION_NAME.search(text) is None:
+        return text
+    log.warning("an exception name was dropped from a reply (a handler leaked it)")
+    return _EXCEPTION_NAME.sub("", text)
 
 
 def _words(text: str) -> list[str]:
@@ -124,7 +138,7 @@ class Core:
                 return name, words[n:], None
         if parse_code(text) is not None:
             return "tracuu", words, None
-        if _CODE_LIKE.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 6:
+        if _CODE_LIKE.fullmatch(text) and sum("0" <= ch <= "9" for ch in text) >= 6:
             return "tracuu", words, None
         return None, [], None
 
@@ -220,8 +234,9 @@ class Core:
 
     def _fit(self, replies: list[Reply], max_text: int) -> list[Reply]:
         """Split long texts at line boundaries; move long captions to their own message;
-        guarantee at least one reply."""
+        drop Python exception names; guarantee at least one reply."""
         out: list[Reply] = []
+        replies = [replace(r, text=scrub_exception_names(r.text)) for r in replies or []]
         if not any(r.kind != "text" or r.text.strip() or r.buttons for r in replies or []):
             replies = [Reply(text="Bot chưa có nội dung để trả lời. Gửi /huongdan để xem "
                                   "cách dùng.")]

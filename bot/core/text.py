@@ -7,8 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from storage.normalize import nfkc
+
 EXAMPLE_CODE = "000.00.12.H31-260101-0001"
-STRICT_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")
+STRICT_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$", re.ASCII)
 MAX_CODE_INPUT = 120  # longer text is never taken as a code (and never fed to the regex)
 
 _DASHES = dict.fromkeys(
@@ -24,7 +26,8 @@ _CODE_INPUT = re.compile(
     r"^(?:(?:(?:(?P<a>\d{3})" + _DOT + r")?(?P<b>\d{2})" + _DOT + r")?(?P<c>\d{2})" + _DOT + r")?"
     r"(?:(?P<m>[A-Z]\d{2})" + _DASH + r")?"
     r"(?P<day>\d{6})" + _DASH + r"(?P<n>\d{4})"
-    r"(?:\s+(?P<factor>\d{4}))?$"
+    r"(?:\s+(?P<factor>\d{4}))?$",
+    re.ASCII,  # digits are ASCII only: the text went through NFKC first (storage.normalize)
 )
 
 
@@ -34,8 +37,9 @@ def nfc(text: str) -> str:
 
 
 def clean_incoming(text: str) -> str:
-    """NFC, drop control and invisible characters (keep newlines and tabs), trim."""
-    return _CONTROL.sub("", nfc(text)).replace("\r\n", "\n").replace("\r", "\n").strip()
+    """NFKC (fullwidth and superscript digits become ASCII), drop control and invisible
+    characters (keep newlines and tabs), trim: the one normalisation of all chat input."""
+    return _CONTROL.sub("", nfkc(text)).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def fold(text: str) -> str:
@@ -75,7 +79,7 @@ def parse_code(text: str) -> CodeInput | None:
     Accepts lowercase, spaces, en/em dashes and a missing leading part
     ('h31-260101-0001', '12.H31 – 260101 – 0001 1234'). None when it has no code's shape.
     """
-    text = nfc(text).translate(_DASHES).strip().upper()
+    text = nfkc(text).translate(_DASHES).strip().upper()
     if not text or len(text) > MAX_CODE_INPUT:
         return None
     m = _CODE_INPUT.match(text)

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from bot.config import UNIT_MISSING
+from bot.core.numbers import number_arg
 from bot.core.registry import ROLE_NAMES, Request, command
 from bot.core.text import fold
 from bot.core.types import Reply
@@ -137,9 +138,10 @@ async def nhanvien(req: Request) -> list[Reply]:
 @command("thuhoi", "thu_hoi", roles=ADMINS, help="<số> — Thu hồi quyền của một nhân viên")
 async def thuhoi(req: Request) -> list[Reply]:
     """Revoke a staff member (by the number /nhanvien shows)."""
-    if len(req.args) != 1 or not req.args[0].isdigit() or len(req.args[0]) > 9:
+    number = number_arg(req.args[0], 9) if len(req.args) == 1 else None
+    if number is None:
         return text("Gửi /thuhoi <số>, với số lấy từ /nhanvien. Ví dụ: /thuhoi 3")
-    staff_id = int(req.args[0])
+    staff_id = number
     if req.staff is not None and req.staff.id == staff_id:
         return text("Bạn không thể tự thu hồi quyền của tài khoản đang dùng.")
     unit = req.staff.unit_id if req.staff is not None else None

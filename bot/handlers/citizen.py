@@ -6,11 +6,12 @@ import hmac
 from datetime import timedelta
 
 from bot.core.cards import FOLLOWED, full_card, status_card
+from bot.core.numbers import digits_arg, is_number_like, number_arg
 from bot.core.procedure_card import procedure_card
 from bot.core.registry import ROLE_NAMES, Request, button_prefix, command
 from bot.core.text import EXAMPLE_CODE, CodeInput, fold_words, parse_code
 from bot.core.types import Button, Reply
-from bot.handlers.common import INVITE, over_limit, spend, text
+from bot.handlers.common import INVITE, charge_miss, take_lookup, text
 from storage import subscriptions
 from storage.dossiers import Dossier, find_by_code, find_by_tail
 from storage.procedures import counts_version, procedure_by_id, search
@@ -44,16 +45,21 @@ def _not_found(shown: str) -> str:
 
 
 def _bad_factor_shape(raw: str) -> bool:
-    """True when the text is a code followed by a number that is not exactly 4 digits."""
+    """True when the text is a code followed by a number that is not exactly 4 ASCII digits
+    (too short, too long, or typed in another script's digits)."""
     head, _, last = raw.rpartition(" ")
-    return bool(head) and last.isdigit() and len(last) != 4 and parse_code(head) is not None
+    if not head or not is_number_like(last) or parse_code(head) is None:
+        return False
+    digits = digits_arg(last)
+    return digits is None or len(digits) != 4
 
 
 def _factor_ok(d: Dossier, factor: str) -> bool:
-    """True when factor equals the last 4 digits of the applicant's phone or ID number."""
+    """True when factor equals the last 4 digits of the applicant's phone or ID number
+    (compared as UTF-8 bytes, in constant time, whatever the stored text holds)."""
     ok = False
     for known in (d.phone_last4, d.id_last4):
-        if known and hmac.compare_digest(str(known).strip()[-4:], factor):
+        if known and hmac.compare_digest(str(known).strip()[-4:].encode(), factor.encode()):
             ok = True
     return ok
 
@@ -67,32 +73,36 @@ async def _find(req: Request, parsed: CodeInput) -> list[Dossier]:
 
 async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[list[Reply] | None,
                                                                       Dossier | None, str | None]:
-    """Parse, rate-limit and look up a code: (answer to send instead, dossier, factor)."""
+    """Parse, rate-limit and look up a code: (answer to send instead, dossier, factor).
+
+    The lookup is spent (atomically, refused over the limit) before the store is read, so
+    nothing — not even whether a code exists — is revealed without spending. Staff are
+    counted too when they give 4 digits: the second factor is guessed by no one for free.
+    """
     if not raw.strip():
         return text(USAGE), None, None
     parsed = parse_code(raw)
     if parsed is None:
         if _bad_factor_shape(raw):
-            return text("4 số cuối phải gồm đúng 4 chữ số, ví dụ: "
+            return text("4 số cuối phải gồm đúng 4 chữ số (0–9), ví dụ: "
                         f"/tracuu {EXAMPLE_CODE} 5678"), None, None
         return text(NOT_A_CODE), None, None
     if need_factor and not parsed.factor:
         return text(NEED_FACTOR), None, None
-    refusal = await over_limit(req)
+    staff_too = parsed.factor is not None
+    refusal = await take_lookup(req, staff_too=staff_too)
     if refusal is not None:
         return [refusal], None, None
     rows = await _find(req, parsed)
     if parsed.factor:
         matching = [d for d in rows if _factor_ok(d, parsed.factor)]
         if len(matching) != 1:
-            await spend(req, 2)
+            await charge_miss(req, staff_too=staff_too)
             return text(NO_MATCH), None, None
-        await spend(req, 1)
         return None, matching[0], parsed.factor
     if not rows:
-        await spend(req, 2)
+        await charge_miss(req)
         return text(_not_found(parsed.tail)), None, None
-    await spend(req, 1)
     if len(rows) > 1:
         return text("Mã bạn gửi thiếu phần đầu nên chưa xác định được hồ sơ. Vui lòng gửi đủ mã "
                     f"như trên giấy biên nhận, dạng {EXAMPLE_CODE}."), None, None
@@ -217,7 +227,8 @@ def _short(name: str, limit: int = 60) -> str:
 async def procedure_button(req: Request) -> list[Reply]:
     """A pressed procedure button ('tt:<id>'): that procedure's card."""
     raw = req.args[0] if req.args else ""
-    found = await procedure_by_id(req.ctx.db, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    number = number_arg(raw, 11)
+    found = await procedure_by_id(req.ctx.db, number) if number is not None else None
     if found is None:
         return text("Không tìm thấy thủ tục này. Gửi /thutuc <từ khóa> để tìm lại.")
     return text(procedure_card(found))
@@ -228,17 +239,16 @@ async def dangky(req: Request) -> list[Reply]:
     """Link this chat account to a staff member through a one-time invite code."""
     if not req.args:
         return text("Gửi /dangky <mã mời> với mã mời quản trị viên đã cấp cho bạn.")
-    refusal = await over_limit(req, INVITE, staff_too=True)
+    refusal = await take_lookup(req, INVITE, staff_too=True)
     if refusal is not None:
         return [refusal]
     inc = req.incoming
     member = await redeem_invite(req.ctx.db, "".join(req.args)[:64], inc.channel, inc.user_id,
                                  inc.chat_id, req.ctx.now())
     if member is None:
-        await spend(req, 2, INVITE, staff_too=True)
+        await charge_miss(req, INVITE, staff_too=True)
         return text("Mã mời không đúng, đã được dùng hoặc đã hết hạn. Vui lòng xin quản trị viên "
                     "cấp mã mới.")
-    await spend(req, 1, INVITE, staff_too=True)
     role = ROLE_NAMES.get(member.role, member.role)
     return text(f"Đăng ký thành công: {member.name} — vai trò {role}. Gửi /start để xem các lệnh "
                 "bạn dùng được.")

@@ -16,15 +16,28 @@ def text(body: str, buttons: tuple = ()) -> list[Reply]:
     return [Reply(text=body, buttons=buttons)]
 
 
-async def over_limit(req: Request, bucket: str = LOOKUP, staff_too: bool = False) -> Reply | None:
-    """A polite refusal when this person used up their lookups, else None (staff are exempt
-    unless staff_too)."""
-    if req.role != "citizen" and not staff_too:
+def person(req: Request) -> tuple[str, str]:
+    """Who the limits count: a staff member once across every linked channel, else the account."""
+    if req.staff is not None:
+        return "staff", str(req.staff.id)
+    return req.incoming.channel, req.incoming.user_id
+
+
+def _exempt(req: Request, staff_too: bool) -> bool:
+    """True when this person's lookups are not counted (staff, unless staff_too)."""
+    return req.role != "citizen" and not staff_too
+
+
+async def take_lookup(req: Request, bucket: str = LOOKUP, staff_too: bool = False) -> Reply | None:
+    """Check and spend one lookup in one atomic step, before anything is looked up: a polite
+    refusal when this person used up their lookups, else None (staff exempt unless staff_too)."""
+    if _exempt(req, staff_too):
         return None
     s = req.ctx.settings
     now = req.ctx.now()
-    limit = await ratelimit.check(req.ctx.db, req.incoming.channel, req.incoming.user_id, bucket,
-                                  now, s.lookup_per_minute, s.lookup_per_day)
+    channel, user_id = person(req)
+    limit = await ratelimit.take(req.ctx.db, channel, user_id, bucket, now,
+                                 s.lookup_per_minute, s.lookup_per_day)
     if limit.allowed:
         return None
     assert limit.retry_at is not None
@@ -39,12 +52,12 @@ async def over_limit(req: Request, bucket: str = LOOKUP, staff_too: bool = False
     ))
 
 
-async def spend(req: Request, cost: int, bucket: str = LOOKUP, staff_too: bool = False) -> None:
-    """Count a lookup (a miss costs 2) against this person's limits."""
-    if req.role != "citizen" and not staff_too:
+async def charge_miss(req: Request, bucket: str = LOOKUP, staff_too: bool = False) -> None:
+    """A miss costs one lookup more than a hit (counted after take_lookup spent the first)."""
+    if _exempt(req, staff_too):
         return
-    await ratelimit.spend(req.ctx.db, req.incoming.channel, req.incoming.user_id, bucket,
-                          req.ctx.now(), cost)
+    channel, user_id = person(req)
+    await ratelimit.spend(req.ctx.db, channel, user_id, bucket, req.ctx.now(), 1)
 
 
 async def own_unit(req: Request) -> int | None:

@@ -23,6 +23,10 @@ LIST_CAP = 300
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
+BAD_PERIOD = ("Kỳ báo cáo không hợp lệ. Ví dụ: /quy1 2026, /thang 03/2026, /nam 2026 hoặc "
+              "/thongke 01/01/2026 31/03/2026.")
+
+
 class _BadPeriod(Exception):
     """A period argument the leader typed wrongly; the message is Vietnamese."""
 
@@ -31,15 +35,15 @@ def _year(arg: str | None, today: date) -> int:
     """A year argument (default: this year)."""
     if arg is None:
         return today.year
-    if not re.fullmatch(r"\d{4}", arg) or not 2000 <= int(arg) <= 2100:
+    if not re.fullmatch(r"\d{4}", arg, re.ASCII) or not 2000 <= int(arg) <= 2100:
         raise _BadPeriod(f"Năm không hợp lệ. Ví dụ đúng: {today.year}.")
     return int(arg)
 
 
 def _day(arg: str) -> date:
     """A day typed dd/mm/yyyy (or d-m-yyyy, yyyy-mm-dd)."""
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", arg)
-    n = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", arg)
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", arg, re.ASCII)
+    n = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", arg, re.ASCII)
     try:
         if m:
             return date(int(m[3]), int(m[2]), int(m[1]))
@@ -62,7 +66,7 @@ def _month(req: Request, args: list[str]) -> Any:
     joined = " ".join(args)
     if not joined:
         return periods.month(today.year, today.month)
-    m = re.fullmatch(r"(\d{1,2})(?:\s*[/.\-\s]\s*(\d{4}))?", joined)
+    m = re.fullmatch(r"(\d{1,2})(?:\s*[/.\-\s]\s*(\d{4}))?", joined, re.ASCII)
     if not m or not 1 <= int(m[1]) <= 12:
         raise _BadPeriod("Tháng không hợp lệ. Ví dụ: /thang 03/2026")
     return periods.month(_year(m[2], today), int(m[1]))
@@ -138,8 +142,8 @@ async def _summary(req: Request, build: Any) -> list[Reply]:
         period = build()
     except _BadPeriod as exc:
         return text(str(exc))
-    except ValueError as exc:
-        return text(f"Kỳ báo cáo không hợp lệ: {exc}")
+    except ValueError:  # Python's own message is English and internal: never shown
+        return text(BAD_PERIOD)
     unit = await leader_scope(req)
     try:
         body = await service.leader_summary(req.ctx, period, unit)
@@ -194,8 +198,8 @@ async def baocao(req: Request) -> list[Reply]:
         period = _from_words(req, req.args)
     except _BadPeriod as exc:
         return text(str(exc))
-    except ValueError as exc:
-        return text(f"Kỳ báo cáo không hợp lệ: {exc}")
+    except ValueError:  # Python's own message is English and internal: never shown
+        return text(BAD_PERIOD)
     unit = await leader_scope(req)
     try:
         empty = await service.no_data_note(req.ctx, await service.compute_figures(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.core.registry import Request, command
 from bot.core.types import Reply
-from bot.handlers.common import INVITE, over_limit, spend
+from bot.handlers.common import INVITE, charge_miss, take_lookup
 from storage.staff import add_invite, redeem_invite
 
 STAFF = {"officer", "leader", "admin"}
@@ -25,15 +25,15 @@ def _other_channel(channel: str) -> str:
 
 async def _redeem(req: Request, code: str) -> list[Reply]:
     """Link this chat account to the staff member who asked for the code (rate-limited)."""
-    refusal = await over_limit(req, INVITE, staff_too=True)
+    refusal = await take_lookup(req, INVITE, staff_too=True)
     if refusal is not None:
         return [refusal]
     inc = req.incoming
     member = await redeem_invite(
         req.ctx.db, code[:64], inc.channel, inc.user_id, inc.chat_id, req.ctx.now()
     )
-    await spend(req, 1 if member is not None else 2, INVITE, staff_too=True)
     if member is None:
+        await charge_miss(req, INVITE, staff_too=True)
         return [Reply(
             "Mã liên kết không đúng, đã được dùng hoặc đã hết hạn.\n"
             "Gửi /lienket trên kênh bạn đã đăng ký để lấy mã mới."

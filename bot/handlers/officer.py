@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.cards import officer_line
+from bot.core.numbers import number_arg
 from bot.core.registry import Request, button_prefix, command
 from bot.core.types import Button, Reply
 from bot.handlers.common import own_unit, text
@@ -46,10 +47,10 @@ async def sapden(req: Request) -> list[Reply]:
         return text(NO_CODE)
     n = 2
     if req.args:
-        arg = req.args[0]
-        if not arg.isdigit() or not 0 <= int(arg) <= 30:
+        days = number_arg(req.args[0], 2)
+        if days is None or not 0 <= days <= 30:
             return text("Số ngày phải là số từ 0 đến 30, ví dụ: /sapden 3")
-        n = int(arg)
+        n = days
     today = req.ctx.now().date()
     until = req.ctx.calendar.add_working_days(today, n)
     unit = await own_unit(req)
@@ -92,14 +93,14 @@ async def _page(req: Request, offset: int) -> list[Reply]:
 async def hosocuatoi(req: Request) -> list[Reply]:
     """The first page of this officer's open dossiers."""
     offset = 0
-    if req.args and req.args[0].isdigit():
-        offset = (max(int(req.args[0][:6]), 1) - 1) * PAGE
+    page = number_arg(req.args[0], 6) if req.args else None
+    if page is not None:
+        offset = (max(page, 1) - 1) * PAGE
     return await _page(req, offset)
 
 
 @button_prefix("hs", roles={"officer", "leader"})
 async def hosocuatoi_page(req: Request) -> list[Reply]:
     """A page button of /hosocuatoi (data 'hs:<offset>')."""
-    arg = req.args[0] if req.args else "0"
-    offset = int(arg) if arg.isdigit() and len(arg) < 9 else 0
+    offset = number_arg(req.args[0] if req.args else "0", 8) or 0
     return await _page(req, offset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.numbers import number_arg
 from bot.core.registry import Request, button_prefix, command
 from bot.core.types import Button, Reply
 from storage import prefs, ratings
@@ -103,9 +104,10 @@ async def caidat_button(req: Request) -> list[Reply]:
 async def rate_button(req: Request) -> list[Reply]:
     """A rating button under a finished dossier's push: 'rate:<dossier id>:<1|2|3>'."""
     raw_id, _, raw_score = (req.args[0] if req.args else "").partition(":")
-    if not raw_id.isdigit() or len(raw_id) > 12 or raw_score not in ("1", "2", "3"):
+    number = number_arg(raw_id, 12)
+    if number is None or raw_score not in ("1", "2", "3"):
         return [Reply("Lựa chọn đánh giá không hợp lệ.")]
-    dossier_id, score = int(raw_id), int(raw_score)
+    dossier_id, score = number, int(raw_score)
     inc = req.incoming
     code = await dossier_code(req.ctx.db, dossier_id)
     if code is None or (inc.channel, inc.chat_id) not in await followers(req.ctx.db, dossier_id):

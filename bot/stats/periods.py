@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from storage.normalize import is_ascii_digits
+
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
 RULES = ("calendar", "cutoff15")
@@ -201,7 +203,7 @@ _RANGE = re.compile(rf"^(?:tu\s*(?:ngay)?\s*)?{_DAY}\s*(?:-|–|—|\.\.|den nga
 def parse_day(text: str) -> date:
     """A day typed dd/mm/yyyy (or d/m/yyyy, yyyy-mm-dd); PeriodError when it does not exist."""
     parts = re.split(r"[/\-.]", text.strip())
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(is_ascii_digits(p) for p in parts):  # '²' is no digit
         raise PeriodError(f"Ngày «{text}» không đúng dạng dd/mm/yyyy.")
     a, b, c = (int(p) for p in parts)
     y, m, d = (a, b, c) if len(parts[0]) == 4 else (c, b, a)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
+import hashlib
+import json
 import logging
 import secrets
 import time
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 from aiohttp import web
 
 from bot.channels.base import DeliveryError, PermanentError, RecipientBlocked, RetryLater
+from bot.channels.intake import MAX_BODY, checked_body, refuse
 from bot.channels.zalo.client import (
     SECRET_HEADER,
     ZaloApiError,
@@ -36,6 +38,8 @@ IMAGE_EVENT = "message.image.received"
 SEEN_KEPT = timedelta(days=30)  # message ids older than this are forgotten
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the seen ids
 TOKEN_REFUSED = {400, 401, 403, 404}  # getMe answers that mean the token is wrong
+MAX_PER_REQUEST = 20  # updates in one webhook POST (the platform sends one)
+MAX_WAITING = 500  # updates being handled; above this the platform is told to retry (503)
 NOT_TEXT = (
     "Xin lỗi, bot chỉ đọc được tin nhắn chữ và ảnh giấy biên nhận. Hãy gửi mã hồ sơ hoặc một "
     "lệnh, ví dụ /start."
@@ -48,6 +52,30 @@ class CoreLike(Protocol):
     def handle(self, incoming: Incoming, max_text: int = 4096) -> Awaitable[list[Reply]]:
         """Answer one incoming message (never raises)."""
         ...
+
+
+def update_key(update: dict[str, Any]) -> str:
+    """The id a replay of this update repeats: its message_id, else a digest of its content."""
+    message = update.get("message")
+    message_id = message.get("message_id") if isinstance(message, dict) else None
+    if message_id is not None:
+        return str(message_id)
+    canonical = json.dumps(update, sort_keys=True, ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def parse_body(body: bytes) -> tuple[list[dict[str, Any]] | None, str]:
+    """The updates of a webhook body, or None and why it was refused (for the log)."""
+    try:
+        data = json.loads(body)
+        updates = updates_from_result(data)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        return None, "malformed JSON"
+    if not updates and not (isinstance(data, dict) and "result" in data):
+        return None, "no update"
+    if len(updates) > MAX_PER_REQUEST:
+        return None, f"more than {MAX_PER_REQUEST} updates"
+    return updates, ""
 
 
 def _display_name(sender: dict[str, Any]) -> str | None:
@@ -184,7 +212,7 @@ class ZaloChannel:
         if not self.webhook_secret.isascii() or not 8 <= len(self.webhook_secret) <= 256:
             raise RuntimeError("MOTCUA_ZALO_WEBHOOK_SECRET phải dài 8–256 ký tự ASCII.")
         path = urlparse(url).path or "/"
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(path, self._on_webhook)
         self.sender.files_key = signing_key(self.webhook_secret)  # issue 17: chart/report links
         add_file_route(app, self.ctx, self.sender.files_key)
@@ -203,20 +231,21 @@ class ZaloChannel:
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         """Check the X-Bot-Api-Secret-Token header, then take the update(s) in."""
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
-            log.warning(
-                "Zalo webhook: refused a request from %s (wrong or missing %s)",
-                request.remote, SECRET_HEADER,
-            )
-            return web.json_response({"ok": False, "description": "forbidden"}, status=403)
-        try:
-            body = await request.json()
-        except ValueError:
-            return web.json_response({"ok": False, "description": "bad json"}, status=400)
-        for update in updates_from_result(body):
+        body, (status, reason) = await checked_body(request, SECRET_HEADER, self.webhook_secret)
+        if body is None:
+            return self._refuse(status, reason)
+        updates, problem = parse_body(body)
+        if updates is None:
+            return self._refuse(400, problem)
+        if len(self._tasks) + len(updates) > MAX_WAITING:
+            return self._refuse(503, "too many updates waiting")
+        for update in updates:
             self._spawn(update)
         return web.json_response({"ok": True})
+
+    def _refuse(self, status: int, reason: str) -> web.Response:
+        """Refuse a webhook request with one WARNING line."""
+        return refuse(log, "Zalo", status, reason)
 
     # --- answering --------------------------------------------------------------------------
 
@@ -244,15 +273,11 @@ class ZaloChannel:
         user_id = str(person.get("id") or chat_id)
         if not chat_id:
             return
-        message_id = message.get("message_id")
         await self._maybe_prune()
-        if message_id is not None:
-            fresh = await zalo_seen.mark_seen(
-                self.ctx.db, str(message_id), chat_id, self.ctx.now()
-            )
-            if not fresh:
-                log.info("Zalo: message %s already answered, skipped", message_id)
-                return
+        key = update_key(update)  # without a message_id, a replay repeats the same content
+        if not await zalo_seen.mark_seen(self.ctx.db, key, chat_id, self.ctx.now()):
+            log.info("Zalo: an update already answered, skipped")
+            return
         lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             event = update.get("event_name") or (TEXT_EVENT if "text" in message else "")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.types import Button, Reply
+from storage.normalize import nfkc
 
 IMAGE_NOTE = (
     "(Biểu đồ không gửi được qua Zalo; xem trên Telegram hoặc dùng lệnh motcua report.)"
@@ -22,7 +23,7 @@ def document_note(filename: str | None) -> str:
     name = filename or "tệp"
     template = REPORT_NOTE if name.startswith("bao-cao") else DOCUMENT_NOTE
     return template.format(name=name)
-_CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+_CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$", re.ASCII)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -113,7 +114,7 @@ def render(replies: list[Reply], limit: int) -> Rendered:
 
 def chosen(text: str, choices: list[str]) -> str | None:
     """The button data a bare number ("1", " 2 ", "3.") picks among choices, else None."""
-    m = _CHOICE.match(text)
+    m = _CHOICE.match(nfkc(text))  # "２" picks choice 2 as "2" does; other scripts do not
     if not m or not choices:
         return None
     n = int(m[1])

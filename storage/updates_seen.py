@@ -1,0 +1,28 @@
+"""Webhook update ids already taken in, per channel: a replayed update is answered once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+from storage.timefmt import to_db
+
+
+async def mark_seen(db: Database, channel: str, update_id: str, now: datetime) -> bool:
+    """Record an update id; True when it is new, False when it was already taken in."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO updates_seen (channel, update_id, seen_at) VALUES (?, ?, ?)",
+            (channel, update_id, to_db(now, now.tzinfo)),  # type: ignore[arg-type]
+        )
+        return cur.rowcount == 1
+
+
+async def prune_seen(db: Database, older_than: datetime, channel: str) -> int:
+    """Forget a channel's update ids taken in before `older_than`; returns how many."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "DELETE FROM updates_seen WHERE channel = ? AND seen_at < ?",
+            (channel, to_db(older_than, older_than.tzinfo)),  # type: ignore[arg-type]
+        )
+        return cur.rowcount
