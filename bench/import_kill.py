@@ -56,11 +56,15 @@ def write_csv(path: Path, rows: int, state: int) -> Path:
     return path
 
 
+UNIT = "Trung tâm Phục vụ hành chính công xã Thử Nghiệm"
+
+
 def child_env(db_path: Path) -> dict[str, str]:
     """The environment of a `motcua` child: ours without MOTCUA_*, the store, the repo."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env["PYTHONPATH"] = str(ROOT)
     env["MOTCUA_DB_PATH"] = str(db_path)
+    env["MOTCUA_UNIT"] = UNIT  # required outside the demo (the file has no «Đơn vị» column)
     return env
 
 
@@ -125,7 +129,7 @@ async def catch_up(db_path: Path) -> int:
     from bot.workdays import WorkCalendar
     from storage.db import Database
 
-    settings = Settings(db_path=db_path, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(db_path=db_path, unit=UNIT, _env_file=None)  # type: ignore[call-arg]
     db = await Database.open(db_path)
     try:
         ctx = AppContext(settings, db, WorkCalendar.from_settings(settings), clock=lambda: NOW)
