@@ -255,7 +255,8 @@ async def unit_counts(
         c.update({k: v for k, v in extra.get(int(unit), {}).items() if k in _NOT_RECEIVED})
         c["partial_active"], c["full_active"] = procs.get(int(unit), (0, 0, 0, 0))[:2]
         out[int(unit)] = _derive(c)
-    await _catalogue(db, unit_ids, out)
+    for unit, procs_by_level in (await counters.catalogue(db, unit_ids)).items():
+        out[unit].update(procs_by_level)
     return out
 
 
@@ -271,7 +272,8 @@ async def inconsistent_ids(db: Database, unit_ids: Sequence[int]) -> list[int]:
     """The dossiers of these units finished before they were received (index
     dossiers_inconsistent, migration 0022)."""
     unit_sql, params = _in_list("unit_id", unit_ids)
-    sql = f"SELECT id FROM dossiers WHERE {unit_sql} AND finished_at < received_at"
+    sql = ("SELECT id FROM dossiers INDEXED BY dossiers_inconsistent"
+           f" WHERE finished_at < received_at AND {unit_sql}")
     async with db.reader.execute(sql, params) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
 

@@ -183,12 +183,22 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
             running[col] += values[_IDX[col]]
             values[_IDX[col]] = running[col]
         out.append((unit_id, day, *values))
-    conn.execute("DELETE FROM stats_days WHERE unit_id = ?", (unit_id,))
-    conn.execute("DELETE FROM stats_proc_days WHERE unit_id = ?", (unit_id,))
-    conn.execute("DELETE FROM stats_proc_months WHERE unit_id = ?", (unit_id,))
+    months: dict[str, list[int]] = {}
+    n_sums = len(R_COLS) + len(F_COLS)
+    for day in sorted(days):
+        month = months.setdefault(day[:7], [0] * n_sums)
+        for i, v in enumerate(days[day][:n_sums]):
+            month[i] += v
+    for table in ("stats_days", "stats_months", "stats_proc_days", "stats_proc_months",
+                  "stats_catalogue"):
+        conn.execute(f"DELETE FROM {table} WHERE unit_id = ?", (unit_id,))
     conn.executemany(
         f"INSERT INTO stats_days (unit_id, day, {', '.join(COLS)})"
         f" VALUES (?, ?{', ?' * len(COLS)})", out)
+    conn.executemany(f"INSERT INTO stats_months VALUES (?, ?{', ?' * n_sums})",
+                     [(unit_id, m, *v) for m, v in months.items()])
+    conn.execute("INSERT INTO stats_catalogue SELECT unit_id, level, COUNT(*) FROM procedures"
+                 " WHERE unit_id = ? GROUP BY level", (unit_id,))
     for table, grain in (("stats_proc_days", by_day), ("stats_proc_months", by_month)):
         conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?)",
                          [(unit_id, k, code, *v) for (k, code), v in grain.items()])
@@ -258,6 +268,26 @@ def month_split(first: str, last: str) -> tuple[list[str], list[tuple[str, str]]
     return months, ranges
 
 
+def _grains(
+    cols: str, tables: tuple[str, str], unit_sql: str, params: dict[str, object],
+    first: str, last: str,
+) -> str:
+    """`SELECT unit_id, <cols>` from the month table for the whole months of first..last and
+    from the day table for the days left over, as one UNION ALL (params are added to)."""
+    months, ranges = month_split(first, last)
+    parts = []
+    if months:
+        keys = {f"m{i}": m for i, m in enumerate(months)}
+        params.update(keys)
+        parts.append(f"SELECT unit_id, {cols} FROM {tables[0]} WHERE {unit_sql}"
+                     f" AND month IN ({', '.join(':' + k for k in keys)})")
+    for i, (lo, hi) in enumerate(ranges):
+        params.update({f"lo{i}": lo, f"hi{i}": hi})
+        parts.append(f"SELECT unit_id, {cols} FROM {tables[1]} WHERE {unit_sql}"
+                     f" AND day >= :lo{i} AND day <= :hi{i}")
+    return " UNION ALL ".join(parts)
+
+
 async def proc_counts(
     db: Database, unit_ids: Sequence[int], first: str, last: str
 ) -> dict[int, tuple[int, int, int, int]]:
@@ -265,25 +295,27 @@ async def proc_counts(
     of level toan_trinh, with a fee, with a fee paid online."""
     await ensure_fresh(db)
     unit_sql, params = _units(unit_ids)
-    months, ranges = month_split(first, last)
-    parts = []
-    if months:
-        keys = {f"m{i}": m for i, m in enumerate(months)}
-        params.update(keys)
-        parts.append("SELECT unit_id, code, level, fee, paid FROM stats_proc_months WHERE"
-                     f" {unit_sql} AND month IN ({', '.join(':' + k for k in keys)})")
-    for i, (lo, hi) in enumerate(ranges):
-        params.update({f"lo{i}": lo, f"hi{i}": hi})
-        parts.append("SELECT unit_id, code, level, fee, paid FROM stats_proc_days WHERE"
-                     f" {unit_sql} AND day >= :lo{i} AND day <= :hi{i}")
-    sql = ("SELECT unit_id, COUNT(DISTINCT CASE WHEN level = 'mot_phan' THEN code END),"
-           " COUNT(DISTINCT CASE WHEN level = 'toan_trinh' THEN code END),"
-           " COUNT(DISTINCT CASE WHEN fee THEN code END),"
-           " COUNT(DISTINCT CASE WHEN paid THEN code END)"
-           f" FROM ({' UNION ALL '.join(parts)}) GROUP BY unit_id")
+    rows = _grains("code, level, fee, paid", ("stats_proc_months", "stats_proc_days"),
+                   unit_sql, params, first, last)
+    sql = ("SELECT unit_id, SUM(level = 'mot_phan'), SUM(level = 'toan_trinh'), SUM(fee),"
+           " SUM(paid) FROM (SELECT unit_id, code, MAX(level) AS level, MAX(fee) AS fee,"
+           f" MAX(paid) AS paid FROM ({rows}) GROUP BY unit_id, code) GROUP BY unit_id")
     async with db.reader.execute(sql, params) as cur:
-        return {int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        return {int(r[0]): (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))
                 for r in await cur.fetchall()}
+
+
+async def catalogue(db: Database, unit_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per unit, the catalogue's procedures by level as proc_none, proc_partial, proc_full."""
+    await ensure_fresh(db)
+    unit_sql, params = _units(unit_ids)
+    names = {"khong": "proc_none", "mot_phan": "proc_partial", "toan_trinh": "proc_full"}
+    out: dict[int, dict[str, int]] = {int(u): {} for u in unit_ids}
+    sql = f"SELECT unit_id, level, n FROM stats_catalogue WHERE {unit_sql}"
+    async with db.reader.execute(sql, params) as cur:
+        for unit, level, n in await cur.fetchall():
+            out[int(unit)][names[level]] = int(n)
+    return out
 
 
 async def day_counts(
@@ -295,15 +327,15 @@ async def day_counts(
     pending late at the end). Inconsistent dossiers' other counts are the caller's to add."""
     await ensure_fresh(db)
     unit_sql, params = _units(unit_ids)
-    sums = ", ".join(f"SUM({c})" for c in (*R_COLS, *F_COLS))
-    sql = (f"SELECT unit_id, {sums} FROM stats_days WHERE {unit_sql}"
-           " AND day >= :first AND day <= :last GROUP BY unit_id")
-    out: dict[int, dict[str, int]] = {
-        int(u): dict.fromkeys((*R_COLS.values(), *F_COLS.values()), 0) for u in unit_ids}
-    async with db.reader.execute(sql, {**params, "first": first, "last": last}) as cur:
+    cols = (*R_COLS, *F_COLS)
+    rows = _grains(", ".join(cols), ("stats_months", "stats_days"), unit_sql, params, first,
+                   last)
+    sql = f"SELECT unit_id, {', '.join(f'SUM({c})' for c in cols)} FROM ({rows}) GROUP BY unit_id"
+    keys = (*R_COLS.values(), *F_COLS.values())
+    out: dict[int, dict[str, int]] = {int(u): dict.fromkeys(keys, 0) for u in unit_ids}
+    async with db.reader.execute(sql, params) as cur:
         for r in await cur.fetchall():
-            out[int(r[0])] = dict(zip((*R_COLS.values(), *F_COLS.values()),
-                                      (int(v or 0) for v in r[1:]), strict=True))
+            out[int(r[0])] = dict(zip(keys, (int(v or 0) for v in r[1:]), strict=True))
     at_end = await _levels_at(db, unit_ids, "<=", last, (*P_COLS, *C_COLS))
     before = await _levels_at(db, unit_ids, "<", first, C_COLS)
     for u in unit_ids:

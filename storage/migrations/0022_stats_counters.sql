@@ -30,6 +30,29 @@ CREATE TABLE stats_days (
     PRIMARY KEY (unit_id, day)
 ) WITHOUT ROWID;
 
+-- The r_* and f_* columns of stats_days summed per unit and month ('YYYY-MM'): a period of whole
+-- months reads a few rows per unit.
+CREATE TABLE stats_months (
+    unit_id INTEGER NOT NULL,
+    month   TEXT NOT NULL,
+    r_n INTEGER NOT NULL, r_direct INTEGER NOT NULL, r_online INTEGER NOT NULL,
+    r_fees INTEGER NOT NULL, r_fees_paid INTEGER NOT NULL, r_scope INTEGER NOT NULL,
+    r_dig_in INTEGER NOT NULL, r_stored INTEGER NOT NULL, r_reused INTEGER NOT NULL,
+    r_full_fully INTEGER NOT NULL, r_none INTEGER NOT NULL, r_none_online INTEGER NOT NULL,
+    r_partial INTEGER NOT NULL, r_partial_online INTEGER NOT NULL, r_full INTEGER NOT NULL,
+    r_full_online INTEGER NOT NULL,
+    f_rejected INTEGER NOT NULL, f_withdrawn INTEGER NOT NULL, f_results INTEGER NOT NULL,
+    f_early INTEGER NOT NULL, f_late INTEGER NOT NULL, f_dig_out INTEGER NOT NULL,
+    f_dig_both INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, month)
+) WITHOUT ROWID;
+
+-- The catalogue's procedures per unit and level.
+CREATE TABLE stats_catalogue (
+    unit_id INTEGER NOT NULL, level TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, level)
+) WITHOUT ROWID;
+
 -- Procedures with dossiers received, per unit and day and per unit and month ('YYYY-MM'): the
 -- distinct counts (active procedures by level, 3.5b procedures with fees / paid online).
 CREATE TABLE stats_proc_days (
