@@ -5,7 +5,7 @@ Migration 0022 holds the tables and the triggers that mark a unit dirty. A perio
 whole days reads: the received and finished counts summed over S..D (stats_days r_*, f_*), the
 levels at the end of D (pending by status at the end of the period: p_*), the cumulative counts
 before S (carried over = received before S − finished before S), and the distinct procedures
-from stats_proc_months (whole months) and stats_proc_days (the days of partial months).
+from stats_proc_years (whole months: a bit per month) and stats_proc_days (the other days).
 Dossiers finished before they were received are left out of everything but the received counts
 and counted by the exact row path (storage/stats.py), so every figure equals the row path's.
 """
@@ -134,12 +134,14 @@ def _finished(row: tuple, acc: list[int]) -> None:
         acc[_IDX["f_dig_both"]] += dig_in != 0 and dig_out != 0
 
 
-def _procs(grain: dict[tuple[str, str], list], key: str, row: tuple) -> None:
-    """Mark the dossier's procedure as having a dossier (with a fee, paid online) in a grain."""
+def _procs(grain: dict[tuple[str, str], list], key: str, bit: int, row: tuple) -> None:
+    """Mark the dossier's procedure as having a dossier (with a fee, paid online) in a grain
+    (bit: the grain's bit, 1 for a day, the month's for a year)."""
     code, level, fee, paid = row[7], row[8], row[14], row[15]
-    cur = grain.setdefault((key, code), [level, 0, 0])
-    cur[1] |= fee > 0
-    cur[2] |= fee > 0 and paid != 0
+    cur = grain.setdefault((key, code), [level, 0, 0, 0])
+    cur[1] |= bit
+    cur[2] |= bit if fee > 0 else 0
+    cur[3] |= bit if fee > 0 and paid != 0 else 0
 
 
 def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
@@ -150,7 +152,7 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
         events.setdefault(did, []).append((at, status))
     days: dict[str, list[int]] = {}
     by_day: dict[tuple[str, str], list] = {}
-    by_month: dict[tuple[str, str], list] = {}
+    by_year: dict[tuple[str, str], list] = {}
 
     def acc(day: str) -> list[int]:
         """The counters row of a day."""
@@ -163,8 +165,8 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
         rec, due, fin = row[2], row[3], row[4]
         r_day = rec[:10]
         _received(row, acc(r_day))
-        _procs(by_day, r_day, row)
-        _procs(by_month, r_day[:7], row)
+        _procs(by_day, r_day, 1, row)
+        _procs(by_year, r_day[:4], 1 << (int(r_day[5:7]) - 1), row)
         if fin is not None and fin < rec:
             continue  # inconsistent: the row path counts it
         acc(r_day)[_IDX["c_received"]] += 1
@@ -189,7 +191,7 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
         month = months.setdefault(day[:7], [0] * n_sums)
         for i, v in enumerate(days[day][:n_sums]):
             month[i] += v
-    for table in ("stats_days", "stats_months", "stats_proc_days", "stats_proc_months",
+    for table in ("stats_days", "stats_months", "stats_proc_days", "stats_proc_years",
                   "stats_catalogue"):
         conn.execute(f"DELETE FROM {table} WHERE unit_id = ?", (unit_id,))
     conn.executemany(
@@ -199,9 +201,10 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
                      [(unit_id, m, *v) for m, v in months.items()])
     conn.execute("INSERT INTO stats_catalogue SELECT unit_id, level, COUNT(*) FROM procedures"
                  " WHERE unit_id = ? GROUP BY level", (unit_id,))
-    for table, grain in (("stats_proc_days", by_day), ("stats_proc_months", by_month)):
-        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?)",
-                         [(unit_id, k, code, *v) for (k, code), v in grain.items()])
+    conn.executemany("INSERT INTO stats_proc_days VALUES (?, ?, ?, ?, ?, ?)",
+                     [(unit_id, k, code, v[0], v[2], v[3]) for (k, code), v in by_day.items()])
+    conn.executemany("INSERT INTO stats_proc_years VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(unit_id, k, code, *v) for (k, code), v in by_year.items()])
 
 
 def _rebuild_dirty(conn: sqlite3.Connection) -> int:
@@ -295,11 +298,25 @@ async def proc_counts(
     of level toan_trinh, with a fee, with a fee paid online."""
     await ensure_fresh(db)
     unit_sql, params = _units(unit_ids)
-    rows = _grains("code, level, fee, paid", ("stats_proc_months", "stats_proc_days"),
-                   unit_sql, params, first, last)
+    months, ranges = month_split(first, last)
+    masks: dict[str, int] = {}
+    for m in months:
+        masks[m[:4]] = masks.get(m[:4], 0) | 1 << (int(m[5:7]) - 1)
+    parts = []
+    for i, (year, mask) in enumerate(masks.items()):
+        params.update({f"y{i}": year, f"k{i}": mask})
+        parts.append(f"SELECT unit_id, code, level, (fee_months & :k{i}) <> 0 AS fee,"
+                     f" (paid_months & :k{i}) <> 0 AS paid FROM stats_proc_years WHERE"
+                     f" {unit_sql} AND year = :y{i} AND (months & :k{i}) <> 0")
+    for i, (lo, hi) in enumerate(ranges):
+        params.update({f"lo{i}": lo, f"hi{i}": hi})
+        parts.append("SELECT unit_id, code, level, fee, paid FROM stats_proc_days WHERE"
+                     f" {unit_sql} AND day >= :lo{i} AND day <= :hi{i}")
+    rows = parts[0] if len(parts) == 1 and masks else (
+        "SELECT unit_id, code, MAX(level) AS level, MAX(fee) AS fee, MAX(paid) AS paid"
+        f" FROM ({' UNION ALL '.join(parts)}) GROUP BY unit_id, code")
     sql = ("SELECT unit_id, SUM(level = 'mot_phan'), SUM(level = 'toan_trinh'), SUM(fee),"
-           " SUM(paid) FROM (SELECT unit_id, code, MAX(level) AS level, MAX(fee) AS fee,"
-           f" MAX(paid) AS paid FROM ({rows}) GROUP BY unit_id, code) GROUP BY unit_id")
+           f" SUM(paid) FROM ({rows}) GROUP BY unit_id")
     async with db.reader.execute(sql, params) as cur:
         return {int(r[0]): (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))
                 for r in await cur.fetchall()}

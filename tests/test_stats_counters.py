@@ -50,6 +50,8 @@ def periods(draw: st.DrawFn) -> Period:
     if draw(st.booleans()):
         start = start.replace(day=1)
     end = start + timedelta(days=draw(st.integers(0, 120)))
+    if draw(st.booleans()):  # to the end of a month
+        end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return Period(start, end, "range")
 
 

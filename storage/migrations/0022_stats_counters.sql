@@ -53,17 +53,18 @@ CREATE TABLE stats_catalogue (
     PRIMARY KEY (unit_id, level)
 ) WITHOUT ROWID;
 
--- Procedures with dossiers received, per unit and day and per unit and month ('YYYY-MM'): the
--- distinct counts (active procedures by level, 3.5b procedures with fees / paid online).
+-- Procedures with dossiers received (with a fee; with a fee paid online): per unit, day and
+-- procedure, and per unit, year and procedure with one bit per month (bit 0: January), so the
+-- distinct counts of any whole months of a year read one row per procedure, unsorted.
 CREATE TABLE stats_proc_days (
     unit_id INTEGER NOT NULL, day TEXT NOT NULL, code TEXT NOT NULL, level TEXT,
     fee INTEGER NOT NULL, paid INTEGER NOT NULL,
     PRIMARY KEY (unit_id, day, code)
 ) WITHOUT ROWID;
-CREATE TABLE stats_proc_months (
-    unit_id INTEGER NOT NULL, month TEXT NOT NULL, code TEXT NOT NULL, level TEXT,
-    fee INTEGER NOT NULL, paid INTEGER NOT NULL,
-    PRIMARY KEY (unit_id, month, code)
+CREATE TABLE stats_proc_years (
+    unit_id INTEGER NOT NULL, year TEXT NOT NULL, code TEXT NOT NULL, level TEXT,
+    months INTEGER NOT NULL, fee_months INTEGER NOT NULL, paid_months INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, year, code)
 ) WITHOUT ROWID;
 
 -- Units whose counters must be rebuilt before the next read.
