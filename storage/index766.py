@@ -20,8 +20,9 @@ from storage.stats import (
     _RECEIVED,
     _ST_END,
     Bounds,
+    Counted,
     _in_list,
-    inconsistent_ids,
+    counted,
     only_ids,
 )
 
@@ -117,20 +118,26 @@ def _days_between(a: str, b: str) -> int:
 
 
 async def late_counts(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Database, unit_ids: Sequence[int], bounds: Bounds, done: Counted | None = None
 ) -> dict[int, int] | None:
     """Per unit, how many of the period's dossiers count late for 2.1, from the per-day
     counters (results finished late plus pending late at the end, and the inconsistent rows
-    from late_dossiers); None for a period that is not made of whole days."""
+    from late_dossiers); None for a period that is not made of whole days. done: the counters'
+    figures when already read."""
     if not counters.aligned(bounds.start, bounds.end, bounds.end_day):
         return None
-    days = await counters.day_counts(db, unit_ids, bounds.start[:10], bounds.end_day)
-    out = {int(u): c["resolved_late"] + c["late21"] for u, c in days.items()}
-    odd = await inconsistent_ids(db, unit_ids)
-    if odd:
-        for d in await late_dossiers(db, unit_ids, bounds, bounds.end_day, odd):
+    done = done or await counted(db, unit_ids, bounds)
+    out = {int(u): c["resolved_late"] + c["late21"] for u, c in done.days.items()}
+    if done.inconsistent:
+        late = await late_dossiers(db, unit_ids, bounds, bounds.end_day, done.inconsistent)
+        for d in late:
             out[d.unit_id] += not d.soon
     return out
+
+
+def fees_counted(done: Counted) -> dict[int, tuple[int, int]]:
+    """fee_procedures from the counters' figures."""
+    return {u: (p[3], p[2]) for u, p in done.procs.items() if p[2]}
 
 
 async def fee_procedures(
@@ -139,8 +146,7 @@ async def fee_procedures(
     """Per unit: (procedures with a dossier paid online, procedures with a dossier with a fee),
     among the dossiers received in P (3.5b); units without a fee are left out."""
     if counters.aligned(bounds.start, bounds.end, bounds.end_day):
-        procs = await counters.proc_counts(db, unit_ids, bounds.start[:10], bounds.end_day)
-        return {u: (p[3], p[2]) for u, p in procs.items() if p[2]}
+        return fees_counted(await counted(db, unit_ids, bounds))
     return await fee_procedures_rows(db, unit_ids, bounds)
 
 

@@ -244,6 +244,25 @@ async def unit_counts(
 
     if not counters.aligned(bounds.start, bounds.end, bounds.end_day):
         return await unit_counts_rows(db, unit_ids, bounds)
+    return (await counted(db, unit_ids, bounds)).counts
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What the per-day counters give for a period of whole days, per unit: the report's counts,
+    the day counts (with 'late21', the pending late of index 2.1), the distinct procedures
+    (storage.stats_counters.proc_counts) and the inconsistent dossiers (left to the row path)."""
+
+    counts: dict[int, dict[str, int]]
+    days: dict[int, dict[str, int]]
+    procs: dict[int, tuple[int, int, int, int]]
+    inconsistent: list[int]
+
+
+async def counted(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> Counted:
+    """The counters' figures of a period of whole days (see Counted)."""
+    from storage import stats_counters as counters
+
     days = await counters.day_counts(db, unit_ids, bounds.start[:10], bounds.end_day)
     odd = await inconsistent_ids(db, unit_ids)
     extra = await unit_counts_rows(db, unit_ids, bounds, odd) if odd else {}
@@ -257,7 +276,7 @@ async def unit_counts(
         out[int(unit)] = _derive(c)
     for unit, procs_by_level in (await counters.catalogue(db, unit_ids)).items():
         out[unit].update(procs_by_level)
-    return out
+    return Counted(out, days, procs, odd)
 
 
 # The counts of an inconsistent dossier (finished before received) that the counters leave out.

@@ -14,6 +14,7 @@ from bot.stats.periods import Period, month
 from bot.stats.service import bounds_for
 from storage import index766 as isql
 from storage import stats as sql
+from storage import stats_counters as counters
 from storage.index766 import DossierRef, LateDossier
 
 
@@ -100,7 +101,9 @@ async def index_inputs(
     bounds, as_of = bounds_for(period, ctx.now())
     day = as_of.date() if as_of is not None else None
     mday = month_end_day(period, day)
-    late_n = None if lists else await isql.late_counts(ctx.db, ids, bounds)
+    whole_days = counters.aligned(bounds.start, bounds.end, bounds.end_day)
+    done = await sql.counted(ctx.db, ids, bounds) if whole_days and not lists else None
+    late_n = None if done is None else await isql.late_counts(ctx.db, ids, bounds, done)
     unsatisfied = await isql.unsatisfied(ctx.db, ids, bounds)
     late, rated = [], set()
     if late_n is None:
@@ -109,12 +112,13 @@ async def index_inputs(
         only = [d.id for d in unsatisfied]
         rated = {d.id for d in await isql.late_dossiers(ctx.db, ids, bounds, mday, only)
                  if not d.soon}
-    result = IndexInputs(
-        period, day, await sql.unit_counts(ctx.db, ids, bounds), late,
-        await isql.fee_procedures(ctx.db, ids, bounds),
-        await isql.unpaid_fees(ctx.db, ids, bounds) if late_n is None else [],
-        unsatisfied, late_n, rated,
-    )  # fmt: skip
+    if done is not None:
+        counts, fees, unpaid = done.counts, isql.fees_counted(done), []
+    else:
+        counts = await sql.unit_counts(ctx.db, ids, bounds)
+        fees = await isql.fee_procedures(ctx.db, ids, bounds)
+        unpaid = await isql.unpaid_fees(ctx.db, ids, bounds)
+    result = IndexInputs(period, day, counts, late, fees, unpaid, unsatisfied, late_n, rated)
     ctx.remember(key, result)
     return result
 
