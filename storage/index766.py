@@ -124,8 +124,10 @@ async def late_counts(
     counters (results finished late plus pending late at the end, and the inconsistent rows
     from late_dossiers); None for a period that is not made of whole days. done: the counters'
     figures when already read."""
-    if not counters.aligned(bounds.start, bounds.end, bounds.end_day):
+    whole = await counters.whole_days(db, unit_ids, bounds)
+    if whole is None:
         return None
+    bounds = whole
     done = done or await counted(db, unit_ids, bounds)
     out = {int(u): c["resolved_late"] + c["late21"] for u, c in done.days.items()}
     if done.inconsistent:
@@ -145,8 +147,9 @@ async def fee_procedures(
 ) -> dict[int, tuple[int, int]]:
     """Per unit: (procedures with a dossier paid online, procedures with a dossier with a fee),
     among the dossiers received in P (3.5b); units without a fee are left out."""
-    if counters.aligned(bounds.start, bounds.end, bounds.end_day):
-        return fees_counted(await counted(db, unit_ids, bounds))
+    whole = await counters.whole_days(db, unit_ids, bounds)
+    if whole is not None:
+        return fees_counted(await counted(db, unit_ids, whole))
     return await fee_procedures_rows(db, unit_ids, bounds)
 
 

@@ -242,9 +242,10 @@ async def unit_counts(
     per-day counters (storage/stats_counters.py) for a period of whole days, else from the rows."""
     from storage import stats_counters as counters
 
-    if not counters.aligned(bounds.start, bounds.end, bounds.end_day):
+    whole = await counters.whole_days(db, unit_ids, bounds)
+    if whole is None:
         return await unit_counts_rows(db, unit_ids, bounds)
-    return (await counted(db, unit_ids, bounds)).counts
+    return (await counted(db, unit_ids, whole)).counts
 
 
 @dataclass(frozen=True)

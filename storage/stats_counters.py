@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from storage.db import Database
+from storage.stats import Bounds
 
 R_COLS = {
     "r_n": "received_total", "r_direct": "received_direct", "r_online": "received_online",
@@ -44,6 +45,24 @@ NOT_RESULT = ("rejected", "stopped", "withdrawn")
 def aligned(start: str, end: str, end_day: str) -> bool:
     """True when the bounds are whole days (the counters' grain): 00:00:00 to 23:59:59."""
     return start.endswith("T00:00:00") and end == f"{end_day}T23:59:59"
+
+
+async def whole_days(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> Bounds | None:
+    """The bounds the counters can answer for: the same when they are whole days; for a period
+    ending now (mid-day), its whole last day when none of the units' dossiers records anything
+    later than now (so nothing differs); else None (the row path answers)."""
+    if not bounds.start.endswith("T00:00:00"):
+        return None
+    if aligned(bounds.start, bounds.end, bounds.end_day):
+        return bounds
+    await ensure_fresh(db)
+    unit_sql, params = _units(unit_ids)
+    sql = f"SELECT COALESCE(MAX(max_at), '') FROM stats_units WHERE {unit_sql}"
+    async with db.reader.execute(sql, params) as cur:
+        latest = str((await cur.fetchone())[0])
+    if latest > bounds.end:
+        return None
+    return Bounds(bounds.start, f"{bounds.end_day}T23:59:59", bounds.end_day)
 
 
 def _next_day(day: str) -> str:
@@ -161,8 +180,10 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
             row = days[day] = [0] * len(COLS)
         return row
 
+    latest = max((at for evs in events.values() for at, _ in evs), default="")
     for row in conn.execute(_ROWS, (unit_id,)):
         rec, due, fin = row[2], row[3], row[4]
+        latest = max(latest, rec, fin or "", row[6])
         r_day = rec[:10]
         _received(row, acc(r_day))
         _procs(by_day, r_day, 1, row)
@@ -192,13 +213,14 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
         for i, v in enumerate(days[day][:n_sums]):
             month[i] += v
     for table in ("stats_days", "stats_months", "stats_proc_days", "stats_proc_years",
-                  "stats_catalogue"):
+                  "stats_catalogue", "stats_units"):
         conn.execute(f"DELETE FROM {table} WHERE unit_id = ?", (unit_id,))
     conn.executemany(
         f"INSERT INTO stats_days (unit_id, day, {', '.join(COLS)})"
         f" VALUES (?, ?{', ?' * len(COLS)})", out)
     conn.executemany(f"INSERT INTO stats_months VALUES (?, ?{', ?' * n_sums})",
                      [(unit_id, m, *v) for m, v in months.items()])
+    conn.execute("INSERT INTO stats_units VALUES (?, ?)", (unit_id, latest))
     conn.execute("INSERT INTO stats_catalogue SELECT unit_id, level, COUNT(*) FROM procedures"
                  " WHERE unit_id = ? GROUP BY level", (unit_id,))
     conn.executemany("INSERT INTO stats_proc_days VALUES (?, ?, ?, ?, ?, ?)",

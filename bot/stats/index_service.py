@@ -101,8 +101,8 @@ async def index_inputs(
     bounds, as_of = bounds_for(period, ctx.now())
     day = as_of.date() if as_of is not None else None
     mday = month_end_day(period, day)
-    whole_days = counters.aligned(bounds.start, bounds.end, bounds.end_day)
-    done = await sql.counted(ctx.db, ids, bounds) if whole_days and not lists else None
+    whole = None if lists else await counters.whole_days(ctx.db, ids, bounds)
+    done = None if whole is None else await sql.counted(ctx.db, ids, whole)
     late_n = None if done is None else await isql.late_counts(ctx.db, ids, bounds, done)
     unsatisfied = await isql.unsatisfied(ctx.db, ids, bounds)
     late, rated = [], set()

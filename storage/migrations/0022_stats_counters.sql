@@ -67,6 +67,10 @@ CREATE TABLE stats_proc_years (
     PRIMARY KEY (unit_id, year, code)
 ) WITHOUT ROWID;
 
+-- Per unit, the latest instant any of its dossiers records (received, finished, status, events):
+-- a running period ending now reads the counters of whole days when nothing is recorded later.
+CREATE TABLE stats_units (unit_id INTEGER PRIMARY KEY, max_at TEXT);
+
 -- Units whose counters must be rebuilt before the next read.
 CREATE TABLE stats_dirty (unit_id INTEGER PRIMARY KEY);
 INSERT INTO stats_dirty (unit_id) SELECT id FROM units;
