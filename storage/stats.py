@@ -264,10 +264,12 @@ async def counted(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> Coun
     """The counters' figures of a period of whole days (see Counted)."""
     from storage import stats_counters as counters
 
-    days = await counters.day_counts(db, unit_ids, bounds.start[:10], bounds.end_day)
+    await counters.ensure_fresh(db)
+    first, last = bounds.start[:10], bounds.end_day
+    days = await counters.day_counts(db, unit_ids, first, last, check=False)
     odd = await inconsistent_ids(db, unit_ids)
     extra = await unit_counts_rows(db, unit_ids, bounds, odd) if odd else {}
-    procs = await counters.proc_counts(db, unit_ids, bounds.start[:10], bounds.end_day)
+    procs = await counters.proc_counts(db, unit_ids, first, last, check=False)
     out: dict[int, dict[str, int]] = {}
     for unit in unit_ids:
         c = Counter(days[int(unit)])
@@ -275,7 +277,7 @@ async def counted(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> Coun
         c.update({k: v for k, v in extra.get(int(unit), {}).items() if k in _NOT_RECEIVED})
         c["partial_active"], c["full_active"] = procs.get(int(unit), (0, 0, 0, 0))[:2]
         out[int(unit)] = _derive(c)
-    for unit, procs_by_level in (await counters.catalogue(db, unit_ids)).items():
+    for unit, procs_by_level in (await counters.catalogue(db, unit_ids, check=False)).items():
         out[unit].update(procs_by_level)
     return Counted(out, days, procs, odd)
 

@@ -314,11 +314,12 @@ def _grains(
 
 
 async def proc_counts(
-    db: Database, unit_ids: Sequence[int], first: str, last: str
+    db: Database, unit_ids: Sequence[int], first: str, last: str, check: bool = True
 ) -> dict[int, tuple[int, int, int, int]]:
     """Per unit: distinct procedures with dossiers received in first..last of level mot_phan,
-    of level toan_trinh, with a fee, with a fee paid online."""
-    await ensure_fresh(db)
+    of level toan_trinh, with a fee, with a fee paid online (check: as in catalogue)."""
+    if check:
+        await ensure_fresh(db)
     unit_sql, params = _units(unit_ids)
     months, ranges = month_split(first, last)
     masks: dict[str, int] = {}
@@ -344,9 +345,13 @@ async def proc_counts(
                 for r in await cur.fetchall()}
 
 
-async def catalogue(db: Database, unit_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Per unit, the catalogue's procedures by level as proc_none, proc_partial, proc_full."""
-    await ensure_fresh(db)
+async def catalogue(
+    db: Database, unit_ids: Sequence[int], check: bool = True
+) -> dict[int, dict[str, int]]:
+    """Per unit, the catalogue's procedures by level as proc_none, proc_partial, proc_full
+    (check: rebuild stale counters first; False when the caller just did)."""
+    if check:
+        await ensure_fresh(db)
     unit_sql, params = _units(unit_ids)
     names = {"khong": "proc_none", "mot_phan": "proc_partial", "toan_trinh": "proc_full"}
     out: dict[int, dict[str, int]] = {int(u): {} for u in unit_ids}
@@ -358,13 +363,15 @@ async def catalogue(db: Database, unit_ids: Sequence[int]) -> dict[int, dict[str
 
 
 async def day_counts(
-    db: Database, unit_ids: Sequence[int], first: str, last: str
+    db: Database, unit_ids: Sequence[int], first: str, last: str, check: bool = True
 ) -> dict[int, dict[str, int]]:
     """Per unit, for the whole days first..last, from the counters of consistent dossiers (and
     the received counts of every dossier): the count keys of bot.stats.figures that are sums
     (received, outcome, pending by status at the end, carried over) and 'late21' (index 2.1's
-    pending late at the end). Inconsistent dossiers' other counts are the caller's to add."""
-    await ensure_fresh(db)
+    pending late at the end). Inconsistent dossiers' other counts are the caller's to add.
+    check: as in catalogue."""
+    if check:
+        await ensure_fresh(db)
     unit_sql, params = _units(unit_ids)
     cols = (*R_COLS, *F_COLS)
     rows = _grains(", ".join(cols), ("stats_months", "stats_days"), unit_sql, params, first,
