@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.context import AppContext
+from bot.imports import run_import
 from bot.stats.figures import COUNT_KEYS
 from bot.stats.index_service import index_inputs
 from bot.stats.periods import Period, month
@@ -148,3 +149,12 @@ async def test_an_import_updates_the_figures(ctx: AppContext, tmp_path: Path) ->
     assert (after.resolved.total, after.pending.total) == (2, 0)
     async with ctx.db.reader.execute("SELECT COUNT(*) FROM stats_dirty") as cur:
         assert (await cur.fetchone())[0] == 0
+
+
+async def test_run_import_leaves_the_counters_fresh(ctx: AppContext, tmp_path: Path) -> None:
+    """After bot.imports.run_import no unit is left to rebuild, and the counters hold it."""
+    await run_import(ctx, write_csv(tmp_path / "a.csv", [row(1), row(2)]), "dossiers")
+    async with ctx.db.reader.execute(
+        "SELECT (SELECT COUNT(*) FROM stats_dirty), (SELECT SUM(r_n) FROM stats_days)"
+    ) as cur:
+        assert tuple(await cur.fetchone()) == (0, 2)
