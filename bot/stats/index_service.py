@@ -101,9 +101,11 @@ async def index_inputs(
     bounds, as_of = bounds_for(period, ctx.now())
     day = as_of.date() if as_of is not None else None
     mday = month_end_day(period, day)
-    whole = None if lists else await counters.whole_days(ctx.db, ids, bounds)
+    whole = await counters.whole_days(ctx.db, ids, bounds)
     done = None if whole is None else await sql.counted(ctx.db, ids, whole)
-    late_n = None if done is None else await isql.late_counts(ctx.db, ids, bounds, done)
+    late_n = None
+    if done is not None and not lists:
+        late_n = await isql.late_counts(ctx.db, ids, bounds, done)
     unsatisfied = await isql.unsatisfied(ctx.db, ids, bounds)
     late, rated = [], set()
     if late_n is None:
@@ -113,11 +115,11 @@ async def index_inputs(
         rated = {d.id for d in await isql.late_dossiers(ctx.db, ids, bounds, mday, only)
                  if not d.soon}
     if done is not None:
-        counts, fees, unpaid = done.counts, isql.fees_counted(done), []
+        counts, fees = done.counts, isql.fees_counted(done)
     else:
         counts = await sql.unit_counts(ctx.db, ids, bounds)
         fees = await isql.fee_procedures(ctx.db, ids, bounds)
-        unpaid = await isql.unpaid_fees(ctx.db, ids, bounds)
+    unpaid = [] if late_n is not None else await isql.unpaid_fees(ctx.db, ids, bounds)
     result = IndexInputs(period, day, counts, late, fees, unpaid, unsatisfied, late_n, rated)
     ctx.remember(key, result)
     return result
