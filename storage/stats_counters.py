@@ -229,29 +229,29 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
                      [(unit_id, k, code, *v) for (k, code), v in by_year.items()])
 
 
-def _rebuild_dirty(conn: sqlite3.Connection) -> int:
-    """Rebuild every dirty unit in one write transaction; returns how many."""
+def _rebuild_if_dirty(conn: sqlite3.Connection, unit_id: int) -> None:
+    """Rebuild one unit in its own write transaction, if it is still marked dirty."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        units = [int(r[0]) for r in conn.execute("SELECT unit_id FROM stats_dirty")]
-        for unit in units:
-            rebuild_unit(conn, unit)
-        conn.execute("DELETE FROM stats_dirty")
+        if conn.execute("DELETE FROM stats_dirty WHERE unit_id = ?", (unit_id,)).rowcount:
+            rebuild_unit(conn, unit_id)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    return len(units)
 
 
 async def ensure_fresh(db: Database) -> int:
     """Rebuild the counters of the units changed since the last build (none: nothing to do);
-    returns how many were rebuilt. Called before every read of the counters."""
-    async with db.reader.execute("SELECT EXISTS (SELECT 1 FROM stats_dirty)") as cur:
-        if not (await cur.fetchone())[0]:
-            return 0
-    async with db._write_lock:
-        return await db.run_in_writer(_rebuild_dirty)
+    returns how many were marked. Called before every read of the counters and after each
+    import. One write transaction per unit, so other writers (each message's rate-limit
+    counter) wait at most one unit's rebuild."""
+    async with db.reader.execute("SELECT unit_id FROM stats_dirty") as cur:
+        units = [int(r[0]) for r in await cur.fetchall()]
+    for unit in units:
+        async with db._write_lock:
+            await db.run_in_writer(_rebuild_if_dirty, unit)
+    return len(units)
 
 
 def _units(values: Sequence[int]) -> tuple[str, dict[str, int]]:
