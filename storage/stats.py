@@ -10,6 +10,10 @@ only the carried-over rows are read from the table). Each set is counted by its 
 query and the sums are added per unit in Python; the status at the end of P is looked up in
 status_events (index status_events_dossier) for the pending rows only.
 
+For a period of whole days, unit_counts reads the per-day counters instead
+(storage/stats_counters.py, docs/stats.md); the row path stays for other periods and for the
+dossiers finished before they were received, and is what the counters are tested against.
+
 A resolved dossier whose status is not rejected/stopped/withdrawn counts as a result (early,
 on time or late by its days), so the identities of figures.md hold even on inconsistent data.
 """
