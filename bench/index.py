@@ -5,7 +5,10 @@ same rows in memory (its load time not counted), in the same run.
 
     /work/venv/bin/python bench/index.py [--scale 0.25] [--db PATH] [--repeat 5]
 
-Each case runs on a fresh context (no cached results): min / median / max in ms.
+Each case runs on a fresh context (no cached results): min / median / max in ms. "before: …"
+is what the ranking read before the per-day counters (issue 17 "Speed"): every input of the
+114 estimates from the rows (storage.stats.unit_counts_rows, the 2.1 late list, 3.5b, unpaid,
+unsatisfied).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from bot.stats.ranking import METRICS, rank_units
 from bot.stats.service import bounds_for
 from bot.stats.trend import trend
 from bot.workdays import WorkCalendar
+from storage import index766 as isql
+from storage import stats as sql
 from storage.db import Database
 
 
@@ -54,7 +59,19 @@ async def main(args: argparse.Namespace) -> int:
         return AppContext(conf, db, WorkCalendar(), clock=lambda: NOW)
 
     metric = METRICS[0]
+    q1, ids = quarter(2026, 1), list(range(1, UNITS + 1))
+    q1_bounds, _ = bounds_for(q1, NOW)
+
+    async def rows_before() -> None:
+        """The ranking's inputs from the rows, as before the counters."""
+        await sql.unit_counts_rows(db, ids, q1_bounds)
+        await isql.late_dossiers(db, ids, q1_bounds, q1_bounds.end_day)
+        await isql.fee_procedures_rows(db, ids, q1_bounds)
+        await isql.unpaid_fees(db, ids, q1_bounds)
+        await isql.unsatisfied(db, ids, q1_bounds)
+
     cases = [
+        ("before: ranking's inputs by rows", rows_before),
         ("one unit's /chiso, June 2026", lambda: compute_index(fresh(), month(2026, 6), [57])),
         ("ranking of 114 units, Q1 2026",
          lambda: rank_units(fresh(), quarter(2026, 1), None, metric)),

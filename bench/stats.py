@@ -4,8 +4,10 @@ dossiers): SQLite (storage/stats.py) against pandas computing the same figures i
     /work/venv/bin/python bench/stats.py [--scale 0.1] [--db PATH] [--repeat 5]
 
 Builds the store with executemany in big batches (once; reused when --db exists), then times
-one unit's quarter, all units' quarter and all units' year through bot.stats.compute_figures,
-and pandas on the same rows already in memory, and checks that both agree exactly.
+one unit's quarter, all units' quarter and all units' year through bot.stats.compute_figures
+(the per-day counters of storage/stats_counters.py), the row path it replaced
+(storage.stats.unit_counts_rows, "before"), and pandas on the same rows already in memory, and
+checks that all agree exactly. Also times a full rebuild of the counters and one unit's.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from bot.stats.periods import Period, quarter, year_period
 from bot.stats.render_json import figures_to_json
 from bot.stats.service import bounds_for, compute_figures
 from bot.workdays import WorkCalendar
+from storage import stats as sql
+from storage import stats_counters
 from storage.db import Database
 from storage.stats import bulk_insert_sync
 
@@ -217,14 +221,19 @@ def pandas_counts(
     return {k: int(c.get(k, 0)) for k in COUNT_KEYS}
 
 
-def _time(fn, repeat: int) -> tuple[float, float, object]:
-    """(first, median of the rest) in ms, and the last result."""
+def _times(fn, repeat: int) -> tuple[list[float], object]:
+    """Each run's time in ms, and the last result."""
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
         result = fn()
         times.append((time.perf_counter() - t0) * 1000)
-    return times[0], statistics.median(times[1:] or times), result
+    return times, result
+
+
+def _mmm(times: list[float]) -> str:
+    """'min / median / max' of times in ms."""
+    return f"{min(times):.1f} / {statistics.median(times):.1f} / {max(times):.1f}"
 
 
 async def ensure_store(path: Path, scale: float) -> None:
@@ -258,8 +267,14 @@ async def main(args: argparse.Namespace) -> int:
     ]
     loop = asyncio.get_running_loop()
     ok = True
-    print(f"\n{'case':24} {'SQLite first':>13} {'SQLite median':>14} {'pandas first':>13} "
-          f"{'pandas median':>14}  agree")
+    for label, dirty in (("every unit", "SELECT id FROM units"), ("one unit", "SELECT 57")):
+        async with db.transaction() as conn:
+            await conn.execute(f"INSERT OR IGNORE INTO stats_dirty (unit_id) {dirty}")
+        t1 = time.perf_counter()
+        await stats_counters.ensure_fresh(db)
+        print(f"counters rebuilt for {label} in {(time.perf_counter() - t1) * 1000:.0f} ms")
+    print(f"\n{'case':22} {'before: rows':>27} {'after: counters':>27} {'pandas':>27}"
+          "  after÷pandas  agree   (min / median / max, ms)")
     for name, period, unit in cases:
         times = []
         fig = None
@@ -267,16 +282,24 @@ async def main(args: argparse.Namespace) -> int:
             t1 = time.perf_counter()
             fig = await compute_figures(ctx, period, unit)
             times.append((time.perf_counter() - t1) * 1000)
-        sql_first, sql_med = times[0], statistics.median(times[1:] or times)
         bounds, as_of = bounds_for(period, NOW)
         units = [unit] if unit is not None else list(range(1, UNITS + 1))
-        p_first, p_med, counts = await loop.run_in_executor(None, lambda u=units, b=bounds: _time(
+        before = []
+        for _ in range(args.repeat):
+            t1 = time.perf_counter()
+            rows = await sql.unit_counts_rows(db, units, bounds)
+            before.append((time.perf_counter() - t1) * 1000)
+        peer, counts = await loop.run_in_executor(None, lambda u=units, b=bounds: _times(
             lambda: pandas_counts(d, ev, procs, u, b.start, b.end, b.end_day), args.repeat))
         expected = figures_from_counts(period, sum_counts([counts]), unit, fig.unit_name, as_of)
-        agree = figures_to_json(fig) == figures_to_json(expected) and fig.base == expected.base
+        from_rows = figures_from_counts(period, sum_counts(list(rows.values())), unit,
+                                        fig.unit_name, as_of)
+        agree = (figures_to_json(fig) == figures_to_json(expected) == figures_to_json(from_rows)
+                 and fig.base == expected.base == from_rows.base)
         ok &= agree
-        print(f"{name:24} {sql_first:10.1f} ms {sql_med:11.1f} ms {p_first:10.1f} ms "
-              f"{p_med:11.1f} ms  {'yes' if agree else 'NO'}")
+        ratio = statistics.median(times) / statistics.median(peer)
+        print(f"{name:22} {_mmm(before):>27} {_mmm(times):>27} {_mmm(peer):>27}"
+              f"  {ratio:11.2f}×  {'yes' if agree else 'NO'}")
         if not agree:
             print("  SQL   :", figures_to_json(fig))
             print("  pandas:", figures_to_json(expected))

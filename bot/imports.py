@@ -1,4 +1,5 @@
-"""Importing as a service: run the store's importer, then queue the status-change pushes."""
+"""Importing as a service: run the store's importer, bring the figures' counters up to date,
+then queue the status-change pushes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from bot.context import AppContext
 from bot.status_pushes import catch_up
 from storage.importer import ImportSummary, import_dossiers, import_procedures
+from storage.stats_counters import ensure_fresh
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,9 @@ async def run_import(
     progress: bool = False,
 ) -> ImportSummary:
     """Import a file of the given kind, then queue followers' pushes of every status event
-    not fanned out yet (this import's, and those of an earlier import killed after its commit)."""
+    not fanned out yet (this import's, and those of an earlier import killed after its commit),
+    then rebuild the figures' counters of the units it changed (so the first leader to ask does
+    not wait; a failure there only defers the rebuild to the next read)."""
     if kind == "procedures":
         summary = await import_procedures(ctx, path, unit, strict, progress)
     else:
@@ -30,7 +34,11 @@ async def run_import(
         queued = await catch_up(ctx)
     except Exception:  # the import is stored; the bot's periodic catch-up queues them later
         log.exception("import run %s: status-change pushes not queued yet", summary.run_id)
-        return summary
+        queued = 0
     if queued:
         log.info("import run %s: %s status-change pushes queued", summary.run_id, queued)
+    try:
+        await ensure_fresh(ctx.db)
+    except Exception:  # the counters stay marked dirty and are rebuilt before the next read
+        log.exception("import run %s: figures' counters not rebuilt yet", summary.run_id)
     return summary

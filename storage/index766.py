@@ -12,8 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from storage import stats_counters as counters
 from storage.db import Database
-from storage.stats import _CARRIED_DONE, _CARRIED_OPEN, _RECEIVED, _ST_END, Bounds, _in_list
+from storage.stats import (
+    _CARRIED_DONE,
+    _CARRIED_OPEN,
+    _RECEIVED,
+    _ST_END,
+    Bounds,
+    Counted,
+    _in_list,
+    counted,
+    only_ids,
+)
 
 # Per row (alias d): resolved in P; the supplement requests up to the end of P.
 _RES = "(d.finished_at >= :s AND d.finished_at <= :e)"
@@ -73,11 +84,13 @@ class LateDossier:
 
 
 async def late_dossiers(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds, month_end_day: str
+    db: Database, unit_ids: Sequence[int], bounds: Bounds, month_end_day: str,
+    only: Sequence[int] | None = None,
 ) -> list[LateDossier]:
     """The period's dossiers that count late for 2.1 and those that turn late by month_end_day
-    ('YYYY-MM-DD'), fewest days late first."""
+    ('YYYY-MM-DD'), fewest days late first (only: among these dossiers)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
+    unit_sql += only_ids(only)
     parts = [f"{_ROW}, {_PROC_NAME} AS pname {rows} AND {_MAYBE}" for rows in _sets(unit_sql)]
     # MATERIALIZED: each row's subqueries run once (flattened, every use of st_end, sup_n and
     # sup_at in the verdict would run them again).
@@ -104,11 +117,46 @@ def _days_between(a: str, b: str) -> int:
     return (date.fromisoformat(b) - date.fromisoformat(a)).days
 
 
+async def late_counts(
+    db: Database, unit_ids: Sequence[int], bounds: Bounds, done: Counted | None = None
+) -> dict[int, int] | None:
+    """Per unit, how many of the period's dossiers count late for 2.1, from the per-day
+    counters (results finished late plus pending late at the end, and the inconsistent rows
+    from late_dossiers); None for a period that is not made of whole days. done: the counters'
+    figures when already read."""
+    whole = await counters.whole_days(db, unit_ids, bounds)
+    if whole is None:
+        return None
+    bounds = whole
+    done = done or await counted(db, unit_ids, bounds)
+    out = {int(u): c["resolved_late"] + c["late21"] for u, c in done.days.items()}
+    if done.inconsistent:
+        late = await late_dossiers(db, unit_ids, bounds, bounds.end_day, done.inconsistent)
+        for d in late:
+            out[d.unit_id] += not d.soon
+    return out
+
+
+def fees_counted(done: Counted) -> dict[int, tuple[int, int]]:
+    """fee_procedures from the counters' figures."""
+    return {u: (p[3], p[2]) for u, p in done.procs.items() if p[2]}
+
+
 async def fee_procedures(
     db: Database, unit_ids: Sequence[int], bounds: Bounds
 ) -> dict[int, tuple[int, int]]:
     """Per unit: (procedures with a dossier paid online, procedures with a dossier with a fee),
     among the dossiers received in P (3.5b); units without a fee are left out."""
+    whole = await counters.whole_days(db, unit_ids, bounds)
+    if whole is not None:
+        return fees_counted(await counted(db, unit_ids, whole))
+    return await fee_procedures_rows(db, unit_ids, bounds)
+
+
+async def fee_procedures_rows(
+    db: Database, unit_ids: Sequence[int], bounds: Bounds
+) -> dict[int, tuple[int, int]]:
+    """fee_procedures from the dossiers' rows (any bounds)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
     sql = f"""SELECT unit_id, COALESCE(SUM(paid), 0), COUNT(*) FROM (
 SELECT d.unit_id, d.procedure_code, MAX(d.paid_online <> 0) AS paid

@@ -10,6 +10,10 @@ only the carried-over rows are read from the table). Each set is counted by its 
 query and the sums are added per unit in Python; the status at the end of P is looked up in
 status_events (index status_events_dossier) for the pending rows only.
 
+For a period of whole days, unit_counts reads the per-day counters instead
+(storage/stats_counters.py, docs/stats.md); the row path stays for other periods and for the
+dossiers finished before they were received, and is what the counters are tested against.
+
 A resolved dossier whose status is not rejected/stopped/withdrawn counts as a result (early,
 on time or late by its days), so the identities of figures.md hold even on inconsistent data.
 """
@@ -202,15 +206,114 @@ async def _sums_by_unit(
     return {int(r[0]): _unpack(names, r[1:]) for r in rows}
 
 
+def _derive(c: Counter[str]) -> dict[str, int]:
+    """The counts that follow from the others (totals, postal, on time, on track)."""
+    c["total"] = c["received_total"] + c["carried_over"]
+    c["received_postal"] = c["received_total"] - c["received_direct"] - c["received_online"]
+    c["resolved_total"] = c["resolved_rejected"] + c["resolved_withdrawn"] + c["results"]
+    c["resolved_on_time"] = c["results"] - c["resolved_early"] - c["resolved_late"]
+    c["pending_total"] = c["total"] - c["resolved_total"]
+    c["pending_on_track"] = (
+        c["pending_total"] - c["pending_supplement"] - c["pending_payment"] - c["pending_late"]
+    )
+    return dict(c)
+
+
+async def _catalogue(db: Database, unit_ids: Sequence[int], out: dict[int, dict[str, int]]) -> None:
+    """Add the catalogue's procedures by level (proc_none, proc_partial, proc_full)."""
+    proc_sql, proc_params = _in_list("unit_id", unit_ids)
+    names = {"khong": "proc_none", "mot_phan": "proc_partial", "toan_trinh": "proc_full"}
+    async with db.reader.execute(
+        f"SELECT unit_id, level, COUNT(*) FROM procedures WHERE {proc_sql} "
+        "GROUP BY unit_id, level",
+        proc_params,
+    ) as cur:
+        for unit, level, n in await cur.fetchall():
+            out[int(unit)][names[level]] = int(n)
+
+
+def only_ids(ids: Sequence[int] | None) -> str:
+    """` AND d.id IN (…)` restricting a row set to these dossiers (None: no restriction)."""
+    if ids is None:
+        return ""
+    return f" AND d.id IN ({', '.join(str(int(i)) for i in ids)})" if ids else " AND 0"
+
+
 async def unit_counts(
     db: Database, unit_ids: Sequence[int], bounds: Bounds
 ) -> dict[int, dict[str, int]]:
-    """The raw counts (bot.stats.figures.COUNT_KEYS) of each unit for the period.
+    """The raw counts (bot.stats.figures.COUNT_KEYS) of each unit for the period: from the
+    per-day counters (storage/stats_counters.py) for a period of whole days, else from the rows."""
+    from storage import stats_counters as counters
 
-    Three grouped scans (received in P; carried over unfinished; carried over and finished at or
-    after the start) whose sums are added per unit, then the catalogue's procedures by level.
+    whole = await counters.whole_days(db, unit_ids, bounds)
+    if whole is None:
+        return await unit_counts_rows(db, unit_ids, bounds)
+    return (await counted(db, unit_ids, whole)).counts
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What the per-day counters give for a period of whole days, per unit: the report's counts,
+    the day counts (with 'late21', the pending late of index 2.1), the distinct procedures
+    (storage.stats_counters.proc_counts) and the inconsistent dossiers (left to the row path)."""
+
+    counts: dict[int, dict[str, int]]
+    days: dict[int, dict[str, int]]
+    procs: dict[int, tuple[int, int, int, int]]
+    inconsistent: list[int]
+
+
+async def counted(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> Counted:
+    """The counters' figures of a period of whole days (see Counted)."""
+    from storage import stats_counters as counters
+
+    await counters.ensure_fresh(db)
+    first, last = bounds.start[:10], bounds.end_day
+    days = await counters.day_counts(db, unit_ids, first, last, check=False)
+    odd = await inconsistent_ids(db, unit_ids)
+    extra = await unit_counts_rows(db, unit_ids, bounds, odd) if odd else {}
+    procs = await counters.proc_counts(db, unit_ids, first, last, check=False)
+    out: dict[int, dict[str, int]] = {}
+    for unit in unit_ids:
+        c = Counter(days[int(unit)])
+        c.pop("late21", None)
+        c.update({k: v for k, v in extra.get(int(unit), {}).items() if k in _NOT_RECEIVED})
+        c["partial_active"], c["full_active"] = procs.get(int(unit), (0, 0, 0, 0))[:2]
+        out[int(unit)] = _derive(c)
+    for unit, procs_by_level in (await counters.catalogue(db, unit_ids, check=False)).items():
+        out[unit].update(procs_by_level)
+    return Counted(out, days, procs, odd)
+
+
+# The counts of an inconsistent dossier (finished before received) that the counters leave out.
+_NOT_RECEIVED = (
+    "carried_over", "resolved_rejected", "resolved_withdrawn", "results", "resolved_early",
+    "resolved_late", "digitized_output", "digitized_both", "pending_supplement",
+    "pending_payment", "pending_late",
+)  # fmt: skip
+
+
+async def inconsistent_ids(db: Database, unit_ids: Sequence[int]) -> list[int]:
+    """The dossiers of these units finished before they were received (index
+    dossiers_inconsistent, migration 0022)."""
+    unit_sql, params = _in_list("unit_id", unit_ids)
+    sql = ("SELECT id FROM dossiers INDEXED BY dossiers_inconsistent"
+           f" WHERE finished_at < received_at AND {unit_sql}")
+    async with db.reader.execute(sql, params) as cur:
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def unit_counts_rows(
+    db: Database, unit_ids: Sequence[int], bounds: Bounds, only: Sequence[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """The raw counts of each unit for the period from the dossiers' rows (only: these
+    dossiers). Three grouped scans (received in P; carried over unfinished; carried over and
+    finished at or after the start) whose sums are added per unit, then the catalogue's
+    procedures by level.
     """
     unit_sql, params = _in_list("d.unit_id", unit_ids)
+    unit_sql += only_ids(only)
     params = {**params, **bounds.params()}
     received = await _sums_by_unit(
         db, "," + _ACTIVE, _RECEIVED.format(join=_LEVEL_JOIN, units=unit_sql),
@@ -228,24 +331,8 @@ async def unit_counts(
         c["received_total"] = c.pop("n", 0)
         c["carried_over"] = old.pop("n", 0)
         c.update(old)
-        c["total"] = c["received_total"] + c["carried_over"]
-        c["received_postal"] = c["received_total"] - c["received_direct"] - c["received_online"]
-        c["resolved_total"] = c["resolved_rejected"] + c["resolved_withdrawn"] + c["results"]
-        c["resolved_on_time"] = c["results"] - c["resolved_early"] - c["resolved_late"]
-        c["pending_total"] = c["total"] - c["resolved_total"]
-        c["pending_on_track"] = (
-            c["pending_total"] - c["pending_supplement"] - c["pending_payment"] - c["pending_late"]
-        )
-        out[int(unit)] = dict(c)
-    proc_sql, proc_params = _in_list("unit_id", unit_ids)
-    names = {"khong": "proc_none", "mot_phan": "proc_partial", "toan_trinh": "proc_full"}
-    async with db.reader.execute(
-        f"SELECT unit_id, level, COUNT(*) FROM procedures WHERE {proc_sql} "
-        "GROUP BY unit_id, level",
-        proc_params,
-    ) as cur:
-        for unit, level, n in await cur.fetchall():
-            out[int(unit)][names[level]] = int(n)
+        out[int(unit)] = _derive(c)
+    await _catalogue(db, unit_ids, out)
     return out
 
 

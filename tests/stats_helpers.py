@@ -225,3 +225,17 @@ def q1() -> Period:
 def day(y: int, m: int, d: int) -> date:
     """A date (short alias for tests)."""
     return date(y, m, d)
+
+
+async def insert_ratings(db: Database, ratings: list[tuple[int, int, str]]) -> None:
+    """Insert ratings (dossier id, score, rated_at), each from its own chat."""
+    await bulk_insert_rows(
+        db, "INSERT INTO ratings (dossier_id, channel, chat_id, score, rated_at)"
+        " VALUES (?, 'test', ?, ?, ?)",
+        [(d, str(k), score, at) for k, (d, score, at) in enumerate(ratings)])
+
+
+async def bulk_insert_rows(db: Database, sql: str, rows: list[tuple]) -> None:
+    """executemany in one write transaction."""
+    async with db.transaction() as conn:
+        await conn.executemany(sql, rows)

@@ -238,4 +238,9 @@ def figures_from_counts(
 
 def sum_counts(parts: list[dict[str, int]]) -> dict[str, int]:
     """Add per-unit raw counts (procedures are per unit, so distinct counts add up too)."""
-    return {k: sum(int(p.get(k) or 0) for p in parts) for k in COUNT_KEYS}
+    out = dict.fromkeys(COUNT_KEYS, 0)
+    for part in parts:
+        for k, v in part.items():
+            if v and k in out:
+                out[k] += int(v)
+    return out

@@ -110,6 +110,12 @@ class IndexEstimate:
     soon: list[LateDossier] = field(default_factory=list)
     unpaid: list[DossierRef] = field(default_factory=list)
     unsatisfied: list[DossierRef] = field(default_factory=list)
+    late_count: int | None = None  # set when only counted (rankings, trends): late is empty
+
+    @property
+    def late_total(self) -> int:
+        """How many dossiers count late for 2.1."""
+        return len(self.late) if self.late_count is None else self.late_count
 
     @property
     def has_data(self) -> bool:
@@ -141,16 +147,19 @@ def estimate(
     period: Period, unit_label: str, as_of: date | None, c: dict[str, int],
     late: list[LateDossier], soon: list[LateDossier], fee_procs: tuple[int, int],
     unpaid: list[DossierRef], unsatisfied: list[DossierRef],
+    late_count: int | None = None, unhappy_count: int | None = None,
 ) -> IndexEstimate:
-    """The estimate from the report's raw counts (figures.COUNT_KEYS) and the index's lists."""
+    """The estimate from the report's raw counts (figures.COUNT_KEYS) and the index's lists
+    (late_count, unhappy_count: the counts when the late list is not built)."""
     g = {k: int(v or 0) for k, v in c.items()}
     total = g.get("total", 0)
-    on_time = total - len(late)
+    on_time = total - (len(late) if late_count is None else late_count)
     level_online = g.get("partial_online", 0) + g.get("full_online", 0) + g.get("none_online", 0)
     level_all = (g.get("partial_dossiers", 0) + g.get("full_dossiers", 0)
                  + g.get("none_dossiers", 0))
     late_ids = {d.id for d in late}
-    unhappy = len(late_ids | {d.id for d in unsatisfied})
+    unhappy = (len(late_ids | {d.id for d in unsatisfied}) if unhappy_count is None
+               else unhappy_count)
     inds = [
         indicator("2.1", on_time, total,
                   "hồ sơ đã và đang giải quyết đúng hạn / tiếp nhận trong kỳ và tồn kỳ trước"),
@@ -169,4 +178,5 @@ def estimate(
         indicator("5.4", total - unhappy, total,
                   "hồ sơ không bị đánh giá «không hài lòng» và không trễ hạn / tổng hồ sơ"),
     ]  # fmt: skip
-    return IndexEstimate(period, unit_label, as_of, total, inds, late, soon, unpaid, unsatisfied)
+    return IndexEstimate(period, unit_label, as_of, total, inds, late, soon, unpaid, unsatisfied,
+                         late_count)

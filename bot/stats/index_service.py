@@ -4,7 +4,7 @@ the store; cached by the data's version like the leaders' summaries."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.context import AppContext
@@ -14,6 +14,7 @@ from bot.stats.periods import Period, month
 from bot.stats.service import bounds_for
 from storage import index766 as isql
 from storage import stats as sql
+from storage import stats_counters as counters
 from storage.index766 import DossierRef, LateDossier
 
 
@@ -48,6 +49,8 @@ class IndexInputs:
     fees: dict[int, tuple[int, int]]
     unpaid: list[DossierRef]
     unsatisfied: list[DossierRef]
+    late_n: dict[int, int] | None = None  # counted only (lists=False): late is then empty
+    late_rated: set[int] = field(default_factory=set)  # of the unsatisfied, those late
 
     def by_unit(self) -> dict[int, tuple[list[LateDossier], list[DossierRef], list[DossierRef]]]:
         """The lists split by unit: (late and soon, unpaid, unsatisfied)."""
@@ -68,6 +71,11 @@ class IndexInputs:
         rows = sorted((d for p in parts for d in p[0]),
                       key=lambda d: (d.soon, d.days_late, d.due_day, d.code))
         fees = [self.fees.get(u, (0, 0)) for u in dict.fromkeys(units)]
+        late_count = unhappy = None
+        if self.late_n is not None:
+            late_count = sum(self.late_n.get(u, 0) for u in dict.fromkeys(units))
+            unsat = {d.id for p in parts for d in p[2]}
+            unhappy = late_count + len(unsat - self.late_rated)
         return estimate(
             self.period, label, self.as_of,
             sum_counts([self.counts.get(u, {}) for u in dict.fromkeys(units)]),
@@ -75,24 +83,44 @@ class IndexInputs:
             (sum(f[0] for f in fees), sum(f[1] for f in fees)),
             sorted((d for p in parts for d in p[1]), key=lambda d: d.code),
             sorted((d for p in parts for d in p[2]), key=lambda d: d.code),
+            late_count, unhappy,
         )  # fmt: skip
 
 
-async def index_inputs(ctx: AppContext, period: Period, ids: Sequence[int]) -> IndexInputs:
-    """Everything the estimates of these units need, in five grouped queries."""
-    key = ("index766", period, tuple(ids), ctx.now().date(), await sql.data_version(ctx.db))
+async def index_inputs(
+    ctx: AppContext, period: Period, ids: Sequence[int], lists: bool = True
+) -> IndexInputs:
+    """Everything the estimates of these units need, in a few grouped queries. lists=False
+    (rankings, trends): the late dossiers only counted, from the per-day counters when the
+    period is made of whole days, and no list of unpaid dossiers."""
+    key = ("index766", period, tuple(ids), lists, ctx.now().date(),
+           await sql.data_version(ctx.db))
     cached = ctx.cache.get(key)
     if isinstance(cached, IndexInputs):
         return cached
     bounds, as_of = bounds_for(period, ctx.now())
     day = as_of.date() if as_of is not None else None
-    result = IndexInputs(
-        period, day, await sql.unit_counts(ctx.db, ids, bounds),
-        await isql.late_dossiers(ctx.db, ids, bounds, month_end_day(period, day)),
-        await isql.fee_procedures(ctx.db, ids, bounds),
-        await isql.unpaid_fees(ctx.db, ids, bounds),
-        await isql.unsatisfied(ctx.db, ids, bounds),
-    )  # fmt: skip
+    mday = month_end_day(period, day)
+    whole = await counters.whole_days(ctx.db, ids, bounds)
+    done = None if whole is None else await sql.counted(ctx.db, ids, whole)
+    late_n = None
+    if done is not None and not lists:
+        late_n = await isql.late_counts(ctx.db, ids, bounds, done)
+    unsatisfied = await isql.unsatisfied(ctx.db, ids, bounds)
+    late, rated = [], set()
+    if late_n is None:
+        late = await isql.late_dossiers(ctx.db, ids, bounds, mday)
+    elif unsatisfied:
+        only = [d.id for d in unsatisfied]
+        rated = {d.id for d in await isql.late_dossiers(ctx.db, ids, bounds, mday, only)
+                 if not d.soon}
+    if done is not None:
+        counts, fees = done.counts, isql.fees_counted(done)
+    else:
+        counts = await sql.unit_counts(ctx.db, ids, bounds)
+        fees = await isql.fee_procedures(ctx.db, ids, bounds)
+    unpaid = [] if late_n is not None else await isql.unpaid_fees(ctx.db, ids, bounds)
+    result = IndexInputs(period, day, counts, late, fees, unpaid, unsatisfied, late_n, rated)
     ctx.remember(key, result)
     return result
 

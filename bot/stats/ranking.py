@@ -45,7 +45,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("thanhtoan", ("thanhtoan", "thanh toan"), "Tỷ lệ thanh toán trực tuyến", True,
            lambda e, f: f.fees.online_rate, lambda v: fmt_rate(v)),
     Metric("quahan", ("quahan", "qua han", "trehan", "tre han"), "Số hồ sơ trễ hạn (chỉ số 2.1)",
-           False, lambda e, f: float(len(e.late)) if e.has_data else None,
+           False, lambda e, f: float(e.late_total) if e.has_data else None,
            lambda v: str(round(v))),
 )  # fmt: skip
 METRIC_WORDS = "chiso (mặc định), dunghan, tructuyen, thanhtoan, quahan"
@@ -89,7 +89,7 @@ async def rank_units(
     """Rank the units (None: all) by the metric (ties share a rank, then by name)."""
     names = await sql.unit_names(ctx.db)
     ids = list(names) if unit_ids is None else [int(u) for u in unit_ids]
-    inputs = await index_inputs(ctx, period, ids)
+    inputs = await index_inputs(ctx, period, ids, lists=False)
     by_unit = inputs.by_unit()
     values = []
     for u in ids:

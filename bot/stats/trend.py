@@ -30,7 +30,7 @@ async def metric_value(
     ctx: AppContext, period: Period, ids: Sequence[int], metric: Metric
 ) -> float | None:
     """The metric of these units together for the period (None without dossiers)."""
-    inputs = await index_inputs(ctx, period, ids)
+    inputs = await index_inputs(ctx, period, ids, lists=False)
     est = inputs.estimate_for(ids, "")
     fig = figures_from_counts(period, sum_counts([inputs.counts.get(u, {}) for u in ids]))
     return metric.value(est, fig) if est.has_data else None
