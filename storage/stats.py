@@ -296,7 +296,10 @@ _NOT_RECEIVED = (
 
 async def inconsistent_ids(db: Database, unit_ids: Sequence[int]) -> list[int]:
     """The dossiers of these units finished before they were received (index
-    dossiers_inconsistent, migration 0022)."""
+    dossiers_inconsistent, migration 0022). No units, no query: with a WHERE that is false
+    whatever the rows, SQLite finds no plan for the forced index ("no query solution")."""
+    if not unit_ids:
+        return []
     unit_sql, params = _in_list("unit_id", unit_ids)
     sql = ("SELECT id FROM dossiers INDEXED BY dossiers_inconsistent"
            f" WHERE finished_at < received_at AND {unit_sql}")

@@ -158,3 +158,16 @@ async def test_run_import_leaves_the_counters_fresh(ctx: AppContext, tmp_path: P
         "SELECT (SELECT COUNT(*) FROM stats_dirty), (SELECT SUM(r_n) FROM stats_days)"
     ) as cur:
         assert tuple(await cur.fetchone()) == (0, 2)
+
+
+async def test_figures_of_an_empty_store(tmp_path: Path) -> None:
+    """A store with no unit yet: no forced-index query without a plan, the figures are zero."""
+    db = await Database.open(tmp_path / "empty.db")
+    try:
+        assert await sql.inconsistent_ids(db, []) == []
+        settings = Settings(db_path=tmp_path / "empty.db", unit="X", _env_file=None)  # type: ignore[call-arg]
+        ctx = AppContext(settings, db, WorkCalendar.from_settings(settings))
+        fig = await compute_figures(ctx, month(2026, 1), None)
+        assert fig.total == 0 and not fig.has_data
+    finally:
+        await db.close()
