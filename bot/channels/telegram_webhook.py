@@ -90,9 +90,8 @@ class TelegramWebhook:
         await self._runner.setup()
         site = web.TCPSite(self._runner, listen, port)
         await site.start()
-        server = getattr(site, "_server", None)
-        if server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        if self._runner.addresses:  # the port really bound (port 0: one the system chose)
+            self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         """Stop listening (updates already queued are handled by the Application)."""

@@ -221,9 +221,8 @@ class ZaloChannel:
         settings = self.ctx.settings
         site = web.TCPSite(self._runner, settings.zalo_webhook_listen, settings.zalo_webhook_port)
         await site.start()
-        server = getattr(site, "_server", None)
-        if server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        if self._runner.addresses:  # the port really bound (port 0: one the system chose)
+            self.port = self._runner.addresses[0][1]
         try:
             await self.client.set_webhook(url, self.webhook_secret)
         except ZaloError as exc:
