@@ -6,7 +6,7 @@
 Seeds a store (the catalogue and `--dossiers` dossiers through the real importer, 50 leaders
 linked on Telegram), starts the fake Telegram Bot API server (tests/fakes/fake_telegram.py) in
 this process, then for each round runs, one after the other on the same fake server:
-  * motcua-bot: the real `python -m bot.cli run` process (real core, store, rate limits, INFO
+  * motcua-bot: the real `python -m bot.cli.main run` process (real core, store, rate limits, INFO
     logging), fed a mix of citizens' lookups (half of them with the 4 digits, some unknown codes)
     and leaders' quarterly summaries (`/quy1 <year>`) from `--users` distinct users;
   * a minimal python-telegram-bot echo bot (a separate process, same concurrency of 64 updates,
@@ -82,7 +82,7 @@ async def seed(folder: Path, n: int, year: int, rng: random.Random) -> list[tupl
     """Build the bench store; returns the known (code, last 4) pairs."""
     from bot.config import Settings
     from bot.context import AppContext
-    from storage.importer import import_file
+    from storage.imports.pipeline import import_file
     from storage.staff import create_staff, link
     from storage.units import ensure_unit
 
@@ -209,7 +209,7 @@ async def main() -> None:
         }
         echo_env = {**base_env, "TOKEN": fake.token, "API": fake.api_url}
         for round_no in range(1, opts.rounds + 1):
-            proc = await start_process([sys.executable, "-m", "bot.cli", "run"], bot_env,
+            proc = await start_process([sys.executable, "-m", "bot.cli.main", "run"], bot_env,
                                        folder / "bot.log")
             rate = await measure(fake, proc, load, warmup)
             await stop_process(proc)

@@ -32,7 +32,7 @@ from bot.channels.telegram import TelegramSender  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import AppContext  # noqa: E402
 from bot.core.types import Reply  # noqa: E402
-from bot.delivery import DeliveryWorker  # noqa: E402
+from bot.push.delivery import DeliveryWorker  # noqa: E402
 from storage import outbox  # noqa: E402
 from tests.delivery_helpers import make_bot  # noqa: E402
 from tests.fakes.fake_telegram import DEFAULT_TOKEN, FakeTelegram  # noqa: E402

@@ -80,7 +80,7 @@ import asyncio, json, resource, sys, time
 from pathlib import Path
 from bot.config import Settings
 from bot.context import AppContext
-from storage.importer import import_dossiers
+from storage.imports.pipeline import import_dossiers
 async def go():
     ctx = await AppContext.open(Settings(db_path=Path(sys.argv[2]), _env_file=None))
     t = time.perf_counter()

@@ -29,7 +29,7 @@ _spec.loader.exec_module(bench_import)
 # Run first in the importing process: its parser process becomes `--replay FILE CACHE`.
 SWAP_PARSER = f"""
 import sys
-import storage.import_parallel as _ip
+import storage.imports.parallel as _ip
 def _replayed(path, kind, tz_name, unit, db_path, limits, today):
     return _ip.helper_items([sys.executable, {str(HERE)!r}, "--replay", str(path), sys.argv[3]])
 _ip.parse_in_helper = _replayed
@@ -39,8 +39,8 @@ _ip.parse_in_helper = _replayed
 def record(path: Path, cache: Path) -> None:
     """Parse the file for real, as the importer would into a fresh store; keep each item pickled."""
     from bot.config import Settings
-    from storage.import_parallel import _parse
-    from storage.import_read import Limits
+    from storage.imports.parallel import _parse
+    from storage.imports.read import Limits
 
     unit = Settings(_env_file=None).unit
     items = [pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
@@ -51,9 +51,9 @@ def record(path: Path, cache: Path) -> None:
 
 def replay(path: Path, cache: Path) -> None:
     """The stand-in parser process: read every row for real, send the recorded batches."""
-    from storage.import_parallel import send_pickled
-    from storage.import_parse import BATCH
-    from storage.import_read import is_blank, open_rows
+    from storage.imports.parallel import send_pickled
+    from storage.imports.parse import BATCH
+    from storage.imports.read import is_blank, open_rows
 
     gc.disable()  # as the real parser process does
     items = iter(pickle.loads(cache.read_bytes()))
@@ -93,7 +93,7 @@ def main() -> None:
     if args.replay:
         replay(*args.replay)
         return
-    from storage.import_parallel import PARALLEL_MIN_BYTES
+    from storage.imports.parallel import PARALLEL_MIN_BYTES
 
     cases = [c for c in bench_import.bench_files(args.rows, args.dir) if c[0] != "CSV"]
     if any(path.stat().st_size < PARALLEL_MIN_BYTES for _, path in cases):

@@ -165,7 +165,7 @@ def run_import(
     """`motcua import dossiers FILE` into a fresh store: what it said, seconds, peaks."""
     for old in store.parent.glob(store.name + "*"):
         old.unlink()
-    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())",
+    command = [sys.executable, "-c", "import sys; from bot.cli.main import main; sys.exit(main())",
                "import", "dossiers", str(path), "--quiet"]
     env = {**os.environ, "MOTCUA_DB_PATH": str(store), **env}
     if src is not None:  # another version of the code (the peer: e.g. before the fix)

@@ -69,9 +69,9 @@ def child_env(db_path: Path) -> dict[str, str]:
 
 
 async def start_import(db_path: Path, csv_path: Path) -> asyncio.subprocess.Process:
-    """`python -m bot.cli import dossiers FILE --quiet` in a session of its own."""
+    """`python -m bot.cli.main import dossiers FILE --quiet` in a session of its own."""
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "import", "dossiers", str(csv_path), "--quiet",
+        sys.executable, "-m", "bot.cli.main", "import", "dossiers", str(csv_path), "--quiet",
         env=child_env(db_path), cwd=db_path.parent, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         start_new_session=True,
@@ -122,10 +122,10 @@ def phase(db_path: Path, done_before: int) -> str:
 
 
 async def catch_up(db_path: Path) -> int:
-    """The catch-up the next import or the bot's start runs (bot.status_pushes.catch_up)."""
+    """The catch-up the next import or the bot's start runs (bot.push.status.catch_up)."""
     from bot.config import Settings
     from bot.context import AppContext
-    from bot.status_pushes import catch_up as queue_missed
+    from bot.push.status import catch_up as queue_missed
     from bot.workdays import WorkCalendar
     from storage.db import Database
 

@@ -29,7 +29,7 @@ _spec.loader.exec_module(junk)
 CHILD = """
 import inspect, json, sys, time
 from pathlib import Path
-from storage.import_parse import parse_file
+from storage.imports.parse import parse_file
 new = "today" in inspect.signature(parse_file).parameters
 kwargs = {"today": "2026-12-01T09:00:00"} if new else {}
 t, cpu = time.perf_counter(), time.process_time()

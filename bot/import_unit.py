@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import UNIT_MISSING, Settings
-from storage.import_columns import guess_kind, match_header
-from storage.import_parse import HEADER_SEARCH_ROWS
-from storage.import_read import FileRefused, is_blank, open_rows
+from storage.imports.columns import guess_kind, match_header
+from storage.imports.parse import HEADER_SEARCH_ROWS
+from storage.imports.read import FileRefused, is_blank, open_rows
 
 
 def file_names_unit(path: Path) -> bool:

@@ -94,7 +94,7 @@ async def _run_console(ctx: AppContext, core: Any, demo: bool) -> None:
     """The terminal chat, with the delivery worker printing pushes in it (no scheduler in the
     demo, whose clock is not the wall clock)."""
     from bot.channels.console import ConsoleSender, run_console
-    from bot.services import start_services
+    from bot.push.services import start_services
 
     services = await start_services(ctx, {"console": ConsoleSender()}, scheduler=not demo)
     try:
@@ -146,7 +146,7 @@ async def _start_zalo(ctx: AppContext, core: Any) -> Any:
 
 async def _start_services(ctx: AppContext, senders: dict[str, Any]) -> Any:
     """Start the scheduler and the outbox delivery worker."""
-    from bot.services import start_services
+    from bot.push.services import start_services
 
     return await start_services(ctx, senders)
 

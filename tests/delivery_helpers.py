@@ -19,7 +19,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.telegram import TelegramSender
 from bot.config import load_settings
 from bot.context import AppContext
-from bot.delivery import DeliveryWorker
+from bot.push.delivery import DeliveryWorker
 
 
 def make_bot(token: str, api_url: str, pool: int = 64) -> Bot:

@@ -181,7 +181,7 @@ def admin_import_csv(today: date) -> bytes:
 async def seed_store(db_path: Path, folder: Path, today: date) -> Seed:
     """Import the seed files into the store at db_path and add an officer and a leader."""
     from bot.config import Settings
-    from storage.importer import import_file
+    from storage.imports.pipeline import import_file
     from storage.staff import create_staff, link
     from storage.units import ensure_unit
 
@@ -219,7 +219,7 @@ def child_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 class BotProcess:
-    """`python -m bot.cli run` as a child process, its stderr kept in a file."""
+    """`python -m bot.cli.main run` as a child process, its stderr kept in a file."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         """Prepare the process; start() launches it."""
@@ -232,7 +232,7 @@ class BotProcess:
         """Launch and wait for `ready()` (e.g. the first getUpdates), failing if the bot exits."""
         log = self.log_path.open("wb")
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=self.env, cwd=self.cwd,
+            sys.executable, "-m", "bot.cli.main", "run", env=self.env, cwd=self.cwd,
             stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
         )
         log.close()
@@ -271,7 +271,7 @@ async def run_motcua(
 ) -> tuple[int, str, str]:
     """Run one `motcua` sub-command to completion: (exit code, stdout, stderr)."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, env=child_env(env), cwd=cwd,
+        sys.executable, "-m", "bot.cli.main", *args, env=child_env(env), cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.backup import megabytes
 from storage.db import Database
 from storage.store_lock import hold_store
@@ -23,7 +23,7 @@ from tests.telegram_helpers import BotProcess, run_motcua
 def _motcua(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MOTCUA_DB_PATH": str(db)}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.cli.main", *args],
         env=env,
         capture_output=True,
         text=True,

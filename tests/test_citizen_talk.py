@@ -174,7 +174,7 @@ def test_intent_table_is_deterministic_and_folded() -> None:
 
 async def test_push_uses_the_same_advice(ctx: AppContext, core: Core) -> None:
     """A status push for a late dossier gives the card's advice (apology, contact), not 'wait'."""
-    from bot.pushes import status_change_text
+    from bot.push.messages import status_change_text
     from storage.dossiers import find_by_code
 
     late = (await find_by_code(ctx.db, D_LATE))[0]
@@ -186,7 +186,7 @@ def test_check_lists_the_contact_settings(settings: object) -> None:
     """`motcua check` shows each contact setting, and warns about the ones not set."""
     import io
 
-    from bot.commands.run import Report, _check_contact
+    from bot.cli.run import Report, _check_contact
 
     out = io.StringIO()
     configured = settings.model_copy(update={"contact_hotline": "0235 3861 234"})  # type: ignore[attr-defined]

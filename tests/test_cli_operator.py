@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
-from bot.cli import build_parser, main
+from bot.cli import main as cli
+from bot.cli.main import build_parser, main
 from tests.test_importer import HEADER, row, write_csv
 
 ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|invalid choice|"
@@ -152,7 +152,7 @@ def test_check_lines_carry_no_exception_name() -> None:
     """`motcua check` report lines drop a class name an exception's text carried."""
     import io
 
-    from bot.commands.run import BAD, Report
+    from bot.cli.run import BAD, Report
 
     out = io.StringIO()
     Report(out).line(BAD, "Zalo: không kết nối được: getMe: ConnectError: [Errno 111] refused")
@@ -161,7 +161,7 @@ def test_check_lines_carry_no_exception_name() -> None:
 
 def test_scrub_keeps_the_rest_of_the_message() -> None:
     """Only the class name goes; file names and punctuation stay as written."""
-    from bot.cli_text import scrub
+    from bot.cli.argparse_vi import scrub
 
     assert scrub("Tệp «a.xlsx» hỏng (KeyError). Xem tệp .env, MOTCUA_UNIT.") == (
         "Tệp «a.xlsx» hỏng. Xem tệp .env, MOTCUA_UNIT.")
@@ -171,7 +171,7 @@ async def test_importer_without_any_unit_rejects_rows_not_crashes(tmp_path: Path
     """Called directly with no unit anywhere, the importer rejects the rows with the reason."""
     from bot.config import Settings
     from bot.context import AppContext
-    from storage.importer import import_dossiers
+    from storage.imports.pipeline import import_dossiers
 
     settings = Settings(db_path=tmp_path / "m.db", unit=None, _env_file=None)  # type: ignore[call-arg]
     ctx = await AppContext.open(settings)

@@ -29,7 +29,7 @@ async def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: list
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(PYTHONPATH=str(ROOT), MOTCUA_DB_PATH=str(tmp_path / "m.db"))
     try:
-        proc = subprocess.run([sys.executable, "-m", "bot.cli", *args], stdout=write_end,
+        proc = subprocess.run([sys.executable, "-m", "bot.cli.main", *args], stdout=write_end,
                               stderr=subprocess.PIPE, env=env, cwd=tmp_path, timeout=60,
                               check=False)
     finally:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import scheduler
 from bot.config import SettingsError, load_settings
 from bot.context import AppContext, system_clock
+from bot.push import scheduler
 from tests.conftest import TZ
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.telegram_helpers import (

@@ -14,7 +14,7 @@ import pytest
 from bot.channels.base import PermanentError, RecipientBlocked, RetryLater, TransientError
 from bot.context import AppContext
 from bot.core.types import Button, Reply
-from bot.delivery import DeliveryWorker, TokenBucket, WindowCap
+from bot.push.delivery import DeliveryWorker, TokenBucket, WindowCap
 from storage import outbox
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.channels.telegram import TelegramSender
 from bot.context import AppContext
 from bot.core.types import Reply
-from bot.delivery import DeliveryWorker
+from bot.push.delivery import DeliveryWorker
 from storage import outbox
 from tests.delivery_helpers import make_bot
 from tests.fakes.fake_telegram import FakeTelegram

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings
 from bot.context import AppContext
 from bot.demo.write import write_demo
-from storage.importer import import_dossiers, import_procedures
+from storage.imports.pipeline import import_dossiers, import_procedures
 
 CONTENT = (
     "u.name, d.code, procedure_code, procedure_name, applicant, phone_last4, id_last4, channel,"

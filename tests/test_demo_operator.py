@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.channels.console import ConsoleSender, run_console
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
 from bot.core.router import Core
-from bot.services import start_services
+from bot.push.services import start_services
 from storage import staff as staff_store
 from storage.dossiers_demo import store_state
 from tests.core_helpers import D_OK, PHONE4, UNIT, sample_world
@@ -119,7 +119,7 @@ def test_motcua_run_console_prints_the_push(tmp_path: Path) -> None:
               "Ngày hẹn trả": "20/04/2026", "Ngày kết thúc xử lý": "14/04/2026 15:00",
               "Trạng thái": "Đã có kết quả"}), UNIT]], header=[*HEADER, "Đơn vị"])
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env, timeout=120,
+        [sys.executable, "-m", "bot.cli.main", "run"], cwd=tmp_path, env=env, timeout=120,
         input=f"/theodoi {D_OK} {PHONE4[D_OK]}\n/tep {update}\n", capture_output=True,
         text=True, encoding="utf-8",
     )

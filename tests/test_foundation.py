@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import SettingsError, load_settings
 from bot.workdays import WorkCalendar
 from storage.db import Database, migrations
@@ -51,7 +51,7 @@ def test_bad_setting_exits_2_without_traceback(tmp_path) -> None:
     """Bad setting exits 2 without traceback."""
     env = {"MOTCUA_TIMEZONE": "Nowhere/City", "PATH": "/usr/bin:/bin"}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "backup", "x.db"],
+        [sys.executable, "-m", "bot.cli.main", "backup", "x.db"],
         env=env,
         capture_output=True,
         text=True,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.context import AppContext
-from storage.importer import ImportRefused, import_dossiers
+from storage.imports.pipeline import ImportRefused, import_dossiers
 from tests.test_importer import count, row, write_csv
 
 

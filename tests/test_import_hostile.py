@@ -14,11 +14,11 @@ from bot.config import Settings
 from bot.context import AppContext
 from bot.workdays import WorkCalendar
 from storage.db import Database
-from storage.import_columns import match_header
-from storage.import_errors import refusal
-from storage.import_known import raw_digester
-from storage.import_parse import BATCH, CHUNK_CELLS, Chunk, parse_file
-from storage.importer import ImportRefused, import_dossiers
+from storage.imports.columns import match_header
+from storage.imports.errors import refusal
+from storage.imports.known import raw_digester
+from storage.imports.parse import BATCH, CHUNK_CELLS, Chunk, parse_file
+from storage.imports.pipeline import ImportRefused, import_dossiers
 from tests.test_importer import HEADER, count, row, write_csv
 
 TODAY = "2026-04-15T09:00:00"  # the ctx fixture's fixed now
@@ -338,7 +338,7 @@ def test_the_cli_says_what_a_renamed_file_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`motcua import` of a .docx renamed .xlsx: one Vietnamese line, no exception name."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "cli.db"))
     _docx(tmp_path / "ho-so.xlsx")
@@ -352,7 +352,7 @@ async def test_a_big_file_refused_in_the_parser_process_says_why(
     ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The parser process's refusals (here the row cap) reach the importer as the same text."""
-    from storage import import_parallel
+    from storage.imports import parallel as import_parallel
 
     monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
     small = await limited_ctx(ctx, import_max_rows=30)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.context import AppContext
-from storage import import_parallel
-from storage.import_columns import match_header
-from storage.import_known import KnownRows, raw_digester
-from storage.import_rows import BadRow, DossierRow
-from storage.importer import import_dossiers
+from storage.imports import parallel as import_parallel
+from storage.imports.columns import match_header
+from storage.imports.known import KnownRows, raw_digester
+from storage.imports.pipeline import import_dossiers
+from storage.imports.rows import BadRow, DossierRow
 from tests.test_importer import HEADER, count, row, write_csv
 
 

@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from bot.context import AppContext
-from storage import import_formulas, import_read
-from storage.import_read import open_rows
-from storage.importer import ImportRefused, import_dossiers
+from storage.imports import formulas as import_formulas
+from storage.imports import read as import_read
+from storage.imports.pipeline import ImportRefused, import_dossiers
+from storage.imports.read import open_rows
 from tests.test_importer import HEADER, count, row
 
 
@@ -82,7 +83,7 @@ def test_a_long_sheet_without_dimension_gets_an_estimated_total(
 async def test_the_scan_in_its_own_process_finds_the_formula(
     ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Big sheets are scanned by `python -m storage.import_formulas`: same answers."""
+    """Big sheets are scanned by `python -m storage.imports.formulas`: same answers."""
     monkeypatch.setattr(import_formulas, "PROCESS_MIN_BYTES", 0)
     bad = big_sheet(tmp_path / "cong-thuc.xlsx", 50, formula_at=40)
     scan = import_formulas.FormulaScan(bad)

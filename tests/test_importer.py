@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
-from storage.import_values import (
+from storage.imports.pipeline import ImportRefused, detect_kind, import_dossiers, import_file
+from storage.imports.values import (
     BadValue,
     last4,
     parse_bool,
@@ -21,7 +22,6 @@ from storage.import_values import (
     parse_fee,
     parse_status,
 )
-from storage.importer import ImportRefused, detect_kind, import_dossiers, import_file
 from tests.conftest import TZ
 
 HEADER = [
@@ -323,7 +323,7 @@ async def test_big_files_parse_in_a_helper_process_with_the_same_result(
     ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The helper-process path stores exactly what the in-process path stores."""
-    from storage import import_parallel
+    from storage.imports import parallel as import_parallel
 
     rows = [row(n) for n in range(1, 3001)] + [row(3001, **{"Trạng thái": "?"}), row(5)]
     path = write_csv(tmp_path / "lon.csv", rows)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.stats.index766 import MAX_ESTIMABLE, RULE_BY_ID, RULES

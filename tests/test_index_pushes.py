@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import index_pushes, pushes, scheduler
 from bot.context import AppContext
-from bot.index_pushes import fallers
+from bot.push import index as index_pushes
+from bot.push import messages as pushes
+from bot.push import scheduler
+from bot.push.index import fallers
 from bot.stats.periods import quarter
 from bot.stats.ranking import METRICS, Ranked, Ranking
 from storage import outbox

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Reply

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.commands.outbox import render
+from bot.cli.main import main
+from bot.cli.outbox import render
 from bot.context import AppContext
 from bot.core.types import Reply
 from storage import outbox

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.context import AppContext
-from bot.status_pushes import catch_up
+from bot.push.status import catch_up
 from bot.workdays import WorkCalendar
 from storage import outbox
 from storage import staff as staff_store

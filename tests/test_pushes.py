@@ -7,10 +7,10 @@ from pathlib import Path
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Incoming
-from bot.pushes import fit
-from bot.status_pushes import catch_up
+from bot.push.messages import fit
+from bot.push.status import catch_up
 from storage import outbox, prefs, ratings, subscriptions
-from storage.importer import import_dossiers
+from storage.imports.pipeline import import_dossiers
 from tests import pushes_helpers as h
 
 HEADER = "Mã hồ sơ,Mã thủ tục,Tên thủ tục,Chủ hồ sơ,Kênh nộp,Ngày tiếp nhận,Ngày hẹn trả,"

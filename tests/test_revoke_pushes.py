@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot import pushes
 from bot.context import AppContext
 from bot.core.types import Reply
-from bot.delivery import DeliveryWorker
+from bot.push import messages as pushes
+from bot.push.delivery import DeliveryWorker
 from storage import outbox
 from storage import staff as staff_store
 from tests import pushes_helpers as h

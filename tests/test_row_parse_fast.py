@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from storage.import_columns import match_header
-from storage.import_rows import BadRow, DossierRow, row_hash
-from storage.import_values import to_iso
+from storage.imports.columns import match_header
+from storage.imports.rows import BadRow, DossierRow, row_hash
+from storage.imports.values import to_iso
 from tests.conftest import TZ
 
 TODAY = "2026-04-15T09:00:00"  # the fixed "now" the parser judges dates against

@@ -6,8 +6,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bot import pushes, scheduler
 from bot.context import AppContext
+from bot.push import messages as pushes
+from bot.push import scheduler
 from storage import outbox, prefs
 from tests import pushes_helpers as h
 
@@ -272,7 +273,7 @@ async def test_services_catch_up_and_deliver(ctx: AppContext) -> None:
     """start_services at 07:45: the missed daily run is enqueued and delivered, then stop()."""
     import asyncio
 
-    from bot.services import start_services
+    from bot.push.services import start_services
     from tests.test_delivery import FakeSender
 
     await officers(ctx)

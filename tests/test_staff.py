@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
 from bot.core.router import REFUSED, Core
 from storage import staff as staff_store

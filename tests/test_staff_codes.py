@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
 from bot.core.router import Core
 from storage import staff as staff_store

@@ -1,4 +1,4 @@
-"""`motcua stats` and `motcua report` through bot.cli.main."""
+"""`motcua stats` and `motcua report` through bot.cli.main.main."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.context import AppContext
 from storage.db import Database
 from tests.conftest import TZ

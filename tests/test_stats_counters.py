@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.context import AppContext
-from bot.imports import run_import
+from bot.import_service import run_import
 from bot.stats.figures import COUNT_KEYS
 from bot.stats.index_service import index_inputs
 from bot.stats.periods import Period, month
@@ -23,7 +23,7 @@ from bot.workdays import WorkCalendar
 from storage import index766 as isql
 from storage import stats as sql
 from storage.db import Database
-from storage.importer import import_dossiers
+from storage.imports.pipeline import import_dossiers
 from storage.stats_counters import month_split
 from tests.conftest import TZ
 from tests.stats_helpers import D, insert_ratings, insert_store
@@ -152,7 +152,7 @@ async def test_an_import_updates_the_figures(ctx: AppContext, tmp_path: Path) ->
 
 
 async def test_run_import_leaves_the_counters_fresh(ctx: AppContext, tmp_path: Path) -> None:
-    """After bot.imports.run_import no unit is left to rebuild, and the counters hold it."""
+    """After bot.import_service.run_import no unit is left to rebuild, and the counters hold it."""
     await run_import(ctx, write_csv(tmp_path / "a.csv", [row(1), row(2)]), "dossiers")
     async with ctx.db.reader.execute(
         "SELECT (SELECT COUNT(*) FROM stats_dirty), (SELECT SUM(r_n) FROM stats_days)"

@@ -10,13 +10,13 @@ from pathlib import Path
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Attachment
-from bot.imports import run_import
-from bot.services import start_services
-from bot.status_pushes import catch_up
+from bot.import_service import run_import
+from bot.push.services import start_services
+from bot.push.status import catch_up
 from bot.workdays import WorkCalendar
 from storage import outbox, subscriptions
 from storage.db import Database
-from storage.importer import import_dossiers
+from storage.imports.pipeline import import_dossiers
 from tests import pushes_helpers as h
 from tests.core_helpers import UNIT, ask, sample_world, staff_world
 from tests.test_delivery import FakeSender, delivered

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Reply
-from bot.delivery import DeliveryWorker
+from bot.push.delivery import DeliveryWorker
 from bot.workdays import WorkCalendar
 from storage import outbox, subscriptions
 from storage.db import Database

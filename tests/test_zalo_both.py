@@ -1,4 +1,4 @@
-"""Both channels in one process: `python -m bot.cli run` against the fake Telegram and Zalo."""
+"""Both channels in one process: `python -m bot.cli.main run` against the fake Telegram and Zalo."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def test_telegram_and_zalo_in_one_process(tmp_path: Path) -> None:
         env = child_env({**tg.env(), **zalo.env(), "MOTCUA_DB_PATH": str(db_path),
                          "MOTCUA_LOG_LEVEL": "INFO"})
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path,
+            sys.executable, "-m", "bot.cli.main", "run", env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         try:
@@ -63,7 +63,7 @@ async def test_motcua_check_reads_the_zalo_token(tmp_path: Path) -> None:
     async with running_fake() as zalo:
         env = child_env({**zalo.env(), "MOTCUA_DB_PATH": str(tmp_path / "motcua.db")})
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "check", env=env, cwd=tmp_path,
+            sys.executable, "-m", "bot.cli.main", "check", env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         out, err = await asyncio.wait_for(proc.communicate(), timeout=60)

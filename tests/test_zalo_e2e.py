@@ -13,8 +13,8 @@ from bot.channels.zalo.render import IMAGE_NOTE
 from bot.context import AppContext
 from bot.core.router import REFUSED, Core
 from bot.core.types import Incoming
-from bot.pushes import officer_reminders
-from bot.services import start_services
+from bot.push.messages import officer_reminders
+from bot.push.services import start_services
 from storage import staff as staff_store
 from storage.subscriptions import followers
 from tests.fakes.fake_zalo import FakeZalo

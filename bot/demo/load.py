@@ -12,7 +12,7 @@ from bot.context import AppContext
 from bot.demo.generate import AS_OF, iter_staff
 from bot.demo.write import UNIT, UPDATES_NAME, write_demo
 from storage import dossiers_demo
-from storage.importer import import_dossiers, import_procedures
+from storage.imports.pipeline import import_dossiers, import_procedures
 from storage.units import ensure_unit
 
 

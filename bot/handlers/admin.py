@@ -1,5 +1,5 @@
 """Admins' commands: /moi (invite), /nhanvien (staff list), /thuhoi (revoke), and an attached
-.xlsx/.csv file → import (storage.importer, loaded lazily)."""
+.xlsx/.csv file → import (storage.imports.pipeline, loaded lazily)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from bot.core.text import fold
 from bot.core.types import Reply
 from bot.handlers.common import own_unit, text
 from bot.handlers.scope import SCOPE_HELP, ScopeError, parse_scope, split_scope
+from bot.import_service import run_import
 from bot.import_unit import unit_refusal
-from bot.imports import run_import
 from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line
 from storage import staff as staff_store
-from storage.importer import ImportRefused, detect_kind
+from storage.imports.pipeline import ImportRefused, detect_kind
 from storage.staff_scope import set_scope
 from storage.units import ensure_unit, list_units
 

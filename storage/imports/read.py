@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import python_calamine_plus
 
-from storage.import_errors import (
+from storage.imports.errors import (
     FileRefused,
     binary_kind,
     broken_xlsx,
@@ -23,8 +23,8 @@ from storage.import_errors import (
     refusal,
     zip_kind,
 )
-from storage.import_formulas import FormulaScan, NoSheet, first_sheet_xml
-from storage.import_values import clean
+from storage.imports.formulas import FormulaScan, NoSheet, first_sheet_xml
+from storage.imports.values import clean
 
 __all__ = ["FileRefused", "Limits", "RawRows", "is_blank", "open_rows"]
 
@@ -255,7 +255,7 @@ def _formula_refusal(path: Path, cell: str) -> FileRefused:
 def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
     """The first sheet's rows, streamed (python-calamine-plus: native dates, constant memory).
 
-    A formula cell refuses the file: the scan for one (storage/import_formulas.py) runs beside
+    A formula cell refuses the file: the scan for one (storage/imports/formulas.py) runs beside
     the rows and is looked at every few thousand rows and at the end, so a refusal can come
     after rows were handed on; the importer's single transaction then stores none of them.
     """

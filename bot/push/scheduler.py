@@ -20,8 +20,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from bot import index_pushes, pushes
 from bot.context import AppContext
+from bot.push import index as index_pushes
+from bot.push import messages as pushes
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Parse a big import file in a helper process while this process writes to the store.
 
 On two cores this overlaps parsing (pure Python) with writing (SQLite), which otherwise take
-turns on one interpreter lock. The helper is `python -m storage.import_parallel FILE …`: it
+turns on one interpreter lock. The helper is `python -m storage.imports.parallel FILE …`: it
 streams the Header and Chunks back as length-prefixed pickles on its stdout (our own process,
 so unpickling is safe). Small files are parsed in-process, where starting a process would cost
 more than it saves.
@@ -18,10 +18,10 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-from storage.import_errors import refusal
-from storage.import_known import KnownRows
-from storage.import_parse import Chunk, Header, parse_file
-from storage.import_read import FileRefused, Limits
+from storage.imports.errors import refusal
+from storage.imports.known import KnownRows
+from storage.imports.parse import Chunk, Header, parse_file
+from storage.imports.read import FileRefused, Limits
 
 PARALLEL_MIN_BYTES = 4_000_000  # below this, parsing in-process is faster
 _LENGTH = struct.Struct("!I")
@@ -55,7 +55,7 @@ def parse_in_helper(
     today: str | None,
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
-    return helper_items([sys.executable, "-m", "storage.import_parallel", str(path), kind,
+    return helper_items([sys.executable, "-m", "storage.imports.parallel", str(path), kind,
                          tz_name, unit, db_path or "", *limits.args(), today or ""])
 
 
@@ -79,7 +79,7 @@ async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
             if item == "end":
                 return
             if isinstance(item, tuple):
-                raise FileRefused(item[1])  # already in Vietnamese (storage/import_errors.py)
+                raise FileRefused(item[1])  # already in Vietnamese (storage/imports/errors.py)
             yield item
     finally:
         if proc.returncode is None:
@@ -95,7 +95,7 @@ def source(
     """The parsed file, from a helper process when the file is big.
 
     db_path: the store, read (read-only) for the raw digests of stored dossiers, so rows
-    unchanged since they were stored are not parsed again (storage/import_known.py).
+    unchanged since they were stored are not parsed again (storage/imports/known.py).
     limits: the caps of rows and sheet size; today: the import's local now (ISO text).
     """
     try:

@@ -3,8 +3,8 @@
 Each step queues the pushes of a range of events and moves the cursor past it in one
 transaction (storage/status_fanout.py), so a push is queued exactly once per follower and
 event (key status:<event id>:<channel>:<chat>) and none is lost when a process dies: whatever
-an import committed is fanned out by the next call — after every import (`bot.imports`), at
-the bot's start and periodically while it runs (`bot.services`).
+an import committed is fanned out by the next call — after every import (`bot.import_service`), at
+the bot's start and periodically while it runs (`bot.push.services`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.context import AppContext
 from bot.core.cards import STATUS_TEXT
 from bot.core.types import Reply
-from bot.delivery import wake_worker
-from bot.pushes import max_text, rate_buttons, status_change_text
+from bot.push.delivery import wake_worker
+from bot.push.messages import max_text, rate_buttons, status_change_text
 from storage import outbox, status_fanout
 from storage.dossiers import Dossier
 from storage.status_fanout import FollowerEvent

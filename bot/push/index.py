@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from bot.context import AppContext
 from bot.core.text import split_text
 from bot.core.types import Reply
-from bot.delivery import wake_worker
+from bot.push.delivery import wake_worker
 from bot.stats import periods
 from bot.stats.index766 import IndexEstimate
 from bot.stats.index_service import compute_index

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from storage.import_rows import DOSSIER_FIELDS, PROCEDURE_FIELDS, row_hash
+from storage.imports.rows import DOSSIER_FIELDS, PROCEDURE_FIELDS, row_hash
 from storage.units import ensure_unit_sync
 
 _STATUS = DOSSIER_FIELDS.index("status")

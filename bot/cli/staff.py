@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.commands.common import CommandError, run, with_context
+from bot.cli.common import CommandError, run, with_context
 from bot.context import AppContext
 from bot.core.numbers import number_arg
 from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line

@@ -12,9 +12,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channels.base import Sender
 from bot.context import AppContext
-from bot.delivery import WAKE_ATTR, DeliveryWorker
-from bot.scheduler import start_scheduler
-from bot.status_pushes import catch_up
+from bot.push.delivery import WAKE_ATTR, DeliveryWorker
+from bot.push.scheduler import start_scheduler
+from bot.push.status import catch_up
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,8 @@ async def start_services(
     status-change catch-up: once now, then every `catch_up_seconds`.
 
     The worker's wake() is attached to ctx (attribute `outbox_wake`), so pushes enqueued in this
-    process (bot.pushes) are sent at once; rows enqueued by another process are found by polling.
+    process (bot.push.messages) are sent at once; rows enqueued by another process are found
+    by polling.
     """
     worker = DeliveryWorker(ctx, senders, **worker_options)  # type: ignore[arg-type]
     await worker.start()

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from bot.cli_text import scrub
-from bot.commands.common import CommandError, run, with_context
+from bot.cli.argparse_vi import scrub
+from bot.cli.common import CommandError, run, with_context
 from bot.config import UNIT_MISSING, Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
 from storage.store_lock import LockError, StoreBusy, hold_store

@@ -1,21 +1,19 @@
-"""`motcua` command line: finds the sub-commands in bot/commands and runs the one asked for."""
+"""`motcua` command line: the sub-commands of bot/cli, listed here, and the one asked for run."""
 
 from __future__ import annotations
 
 import argparse
 import errno
-import importlib
 import logging
 import os
-import pkgutil
 import sqlite3
 import sys
 from collections.abc import Sequence
 
-import bot.commands
 from bot import __version__
-from bot.cli_text import scrub, vietnamese_argparse
-from bot.commands.common import CommandError
+from bot.cli import backup, demo, importing, outbox, run, staff, stats
+from bot.cli.argparse_vi import scrub, vietnamese_argparse
+from bot.cli.common import CommandError
 from bot.config import SettingsError
 
 _OS_ERRORS = {
@@ -29,8 +27,12 @@ _OS_ERRORS = {
 }
 
 
+# Every sub-command module, in the order `motcua --help` lists them.
+SUBCOMMANDS = (backup, demo, importing, outbox, run, staff, stats)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every module of bot/commands registered."""
+    """The argument parser with every sub-command of SUBCOMMANDS registered."""
     parser = argparse.ArgumentParser(
         prog="motcua",
         description="motcua-bot — chatbot của Trung tâm Phục vụ hành chính công.",
@@ -38,10 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"motcua-bot {__version__}",
                         help="in số phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
-    for info in sorted(pkgutil.iter_modules(bot.commands.__path__), key=lambda i: i.name):
-        if info.name == "common":
-            continue
-        module = importlib.import_module(f"bot.commands.{info.name}")
+    for module in SUBCOMMANDS:
         module.register(sub)
     return parser
 

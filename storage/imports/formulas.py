@@ -1,9 +1,9 @@
 """Look for formula cells in an XLSX sheet, beside the streaming of its rows.
 
 An export has no formulas, and a file saved by a program that does not store computed values
-would import empty cells, so a formula refuses the file (storage/import_read.py). The scan reads
+would import empty cells, so a formula refuses the file (storage/imports/read.py). The scan reads
 the sheet's XML once, looking for `<f>`; for a big file it runs in a process of its own
-(`python -m storage.import_formulas FILE`): as a thread it would take turns with the streaming
+(`python -m storage.imports.formulas FILE`): as a thread it would take turns with the streaming
 reader on the interpreter lock, which slowed reading a 200,000-row sheet from 3.2 s to 5.5 s.
 """
 
@@ -98,7 +98,7 @@ class FormulaScan:
         self.found: str | None = None
         if path.stat().st_size >= PROCESS_MIN_BYTES:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "storage.import_formulas", str(path)],
+                [sys.executable, "-m", "storage.imports.formulas", str(path)],
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             )
         else:

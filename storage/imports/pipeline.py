@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 import aiosqlite
 from tqdm import tqdm
 
-from storage.import_columns import guess_kind
-from storage.import_errors import refusal
-from storage.import_parallel import source
-from storage.import_parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
-from storage.import_read import FileRefused, Limits, RawRows, is_blank, open_rows
-from storage.import_rejects import Rejects
-from storage.import_write import WriteState, finish_writes, stamp, write_batch
+from storage.imports.columns import guess_kind
+from storage.imports.errors import refusal
+from storage.imports.parallel import source
+from storage.imports.parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
+from storage.imports.read import FileRefused, Limits, RawRows, is_blank, open_rows
+from storage.imports.rejects import Rejects
+from storage.imports.write import WriteState, finish_writes, stamp, write_batch
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -198,7 +198,7 @@ async def _import(
     try:
         try:
             async with ctx.db.transaction() as conn, _Writer(ctx.db, kind, summary) as writer:
-                # The parser reads the store's raw digests (storage/import_known.py) only once
+                # The parser reads the store's raw digests (storage/imports/known.py) only once
                 # this transaction holds the write lock: it sees the state the import starts from.
                 limits = Limits(
                     ctx.settings.import_max_rows, ctx.settings.import_max_sheet_mb << 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands.common import CommandError, run
+from bot.cli.common import CommandError, run
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.demo.load import DemoRefused, demo_clock, load_demo, refusal, tour

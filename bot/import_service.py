@@ -7,8 +7,8 @@ import logging
 from pathlib import Path
 
 from bot.context import AppContext
-from bot.status_pushes import catch_up
-from storage.importer import ImportSummary, import_dossiers, import_procedures
+from bot.push.status import catch_up
+from storage.imports.pipeline import ImportSummary, import_dossiers, import_procedures
 from storage.stats_counters import ensure_fresh
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from storage.import_columns import ColumnMap, display_name
-from storage.import_values import (
+from storage.imports.columns import ColumnMap, display_name
+from storage.imports.values import (
     FINAL_STATUSES,
     BadValue,
     clean,

@@ -8,7 +8,7 @@ Keys (the recipient is '<channel>:<chat_id>', since a person may use several cha
 - remind:<officer code>:<YYYY-MM-DD>:<recipient>
 - digest:<staff id>:<YYYY-MM-DD>:<recipient>
 - quarter:<unit id>:<year>Q<n>:<recipient>  (+ '#chart', '#docx' for the two files)
-- status:<status event id>:<recipient>  (queued by bot/status_pushes.py from the status events)
+- status:<status event id>:<recipient>  (queued by bot/push/status.py from the status events)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.context import AppContext
 from bot.core.cards import next_step, officer_line, status_label
 from bot.core.text import split_text
 from bot.core.types import Button, Reply
-from bot.delivery import wake_worker
+from bot.push.delivery import wake_worker
 from storage import outbox, prefs, reminders
 from storage.dossiers import Dossier, officer_due_soon, officer_overdue, unit_overdue
 from storage.staff import StaffMember, list_staff, officer_names, staff_chats
@@ -264,7 +264,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
             todo.setdefault(group, []).append((channel, chat_id, key, member.id))
     if not todo:
         return 0
-    from bot.index_pushes import ranking_items
+    from bot.push.index import ranking_items
     from bot.stats.service import leader_summary, report_files  # written by the stats helper
 
     items: list[outbox.OutboxItem] = []

@@ -7,7 +7,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from bot.commands.common import CommandError
+from bot.cli.common import CommandError
 from bot.config import load_settings
 from storage.backup import (
     SameFile,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.commands.common import run, with_context
+from bot.cli.common import run, with_context
 from bot.context import AppContext
 from storage import outbox
 

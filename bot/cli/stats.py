@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.commands.common import CommandError, run, with_context
+from bot.cli.common import CommandError, run, with_context
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.core.numbers import number_arg

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from storage.import_columns import ColumnMap
-from storage.import_values import BadValue, last4
+from storage.imports.columns import ColumnMap
+from storage.imports.values import BadValue, last4
 from storage.units import normalise_unit_name
 
 # Bump whenever parsing a row can give a different record for the same cells (a new date

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storage.import_values import clean, fold
+from storage.imports.values import clean, fold
 
 DOSSIER_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("Mã hồ sơ", "Số hồ sơ", "MaHoSo"),

@@ -7,12 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands.common import CommandError, run, with_context
+from bot.cli.common import CommandError, run, with_context
 from bot.config import load_settings
 from bot.context import AppContext
+from bot.import_service import run_import
 from bot.import_unit import unit_refusal
-from bot.imports import run_import
-from storage.importer import ImportRefused, detect_kind
+from storage.imports.pipeline import ImportRefused, detect_kind
 
 KINDS = {"dossiers": "danh sách hồ sơ", "procedures": "danh mục thủ tục"}
 USAGE = "motcua import [-h] [--unit ĐƠN_VỊ] [--strict] [--quiet] [dossiers|procedures] TỆP"

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from storage.import_values import clean
+from storage.imports.values import clean
 
 log = logging.getLogger(__name__)
 

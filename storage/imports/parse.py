@@ -1,7 +1,7 @@
 """The importer's reading side: find the header, parse and check rows, hand them on in chunks.
 
 `parse_file` is plain synchronous code with no store access, so it can run in the importing
-process or, for big files, in a helper process (storage/import_parallel.py) while the importing
+process or, for big files, in a helper process (storage/imports/parallel.py) while the importing
 process writes the previous chunk.
 """
 
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storage.import_columns import ColumnMap, display_name, guess_kind, match_header
-from storage.import_known import KnownRows, raw_digester
-from storage.import_read import FileRefused, Limits, RawRows, is_blank, open_rows
-from storage.import_rows import BadRow, DossierRow, ProcedureRow, normalise_code, row_hash
-from storage.import_values import clean
+from storage.imports.columns import ColumnMap, display_name, guess_kind, match_header
+from storage.imports.known import KnownRows, raw_digester
+from storage.imports.read import FileRefused, Limits, RawRows, is_blank, open_rows
+from storage.imports.rows import BadRow, DossierRow, ProcedureRow, normalise_code, row_hash
+from storage.imports.values import clean
 
 BATCH = 2000  # rows (valid or rejected) per chunk
 CHUNK_CELLS = 200_000  # raw cells of rejected rows per chunk, whatever the rows' width

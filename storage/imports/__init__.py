@@ -1,0 +1,1 @@
+"""Importing CSV/XLSX files into the store (import-format.md)."""
