@@ -1,4 +1,4 @@
-"""Queries behind the scheduled pushes: leaders' digest counts and an import's status events."""
+"""Queries behind the scheduled pushes: leaders' digest counts and a dossier's code."""
 
 from __future__ import annotations
 
@@ -23,17 +23,6 @@ class DigestCounts:
     resolved: int  # finished_at within [since, until]
 
 
-@dataclass(frozen=True)
-class StatusEvent:
-    """One recorded status change of a dossier (from an import run)."""
-
-    id: int
-    dossier_id: int
-    old_status: str | None
-    new_status: str
-    status_at: str
-
-
 async def digest_counts(
     db: Database, unit_id: int, today: date, since: date, until: date
 ) -> DigestCounts:
@@ -56,26 +45,9 @@ async def digest_counts(
     }
     async with db.reader.execute(sql, params) as cur:
         row = await cur.fetchone()
+    if row is None:  # one row always comes back; this satisfies the type checker
+        return DigestCounts(0, 0, 0)
     return DigestCounts(int(row[0]), int(row[1]), int(row[2]))
-
-
-async def status_events_of_run(db: Database, run_id: int) -> list[StatusEvent]:
-    """The status changes an import run recorded (old status known), in id order."""
-    sql = (
-        "SELECT id, dossier_id, old_status, new_status, status_at FROM status_events"
-        " WHERE import_run_id = ? AND old_status IS NOT NULL AND old_status <> new_status"
-        " ORDER BY id"
-    )
-    async with db.reader.execute(sql, (run_id,)) as cur:
-        rows = await cur.fetchall()
-    return [StatusEvent(int(r[0]), int(r[1]), r[2], str(r[3]), str(r[4])) for r in rows]
-
-
-async def units_with_staff(db: Database) -> list[int]:
-    """Ids of units that have at least one active staff member."""
-    sql = "SELECT DISTINCT unit_id FROM staff WHERE revoked_at IS NULL ORDER BY unit_id"
-    async with db.reader.execute(sql) as cur:
-        return [int(r[0]) for r in await cur.fetchall()]
 
 
 async def dossier_code(db: Database, dossier_id: int) -> str | None:
