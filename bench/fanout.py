@@ -33,6 +33,7 @@ from bot.config import Settings  # noqa: E402
 from bot.context import AppContext  # noqa: E402
 from bot.core.types import Reply  # noqa: E402
 from bot.push.delivery import DeliveryWorker  # noqa: E402
+from bot.push.payload import push_item  # noqa: E402
 from storage import outbox  # noqa: E402
 from tests.delivery_helpers import make_bot  # noqa: E402
 from tests.fakes.fake_telegram import DEFAULT_TOKEN, FakeTelegram  # noqa: E402
@@ -124,7 +125,7 @@ async def scenario(messages: int, cap: int) -> Result:
         )
         ctx = await AppContext.open(settings)
         items = [
-            outbox.OutboxItem(
+            push_item(
                 "telegram",
                 str(2_000_000 + i),
                 f"remind:CB{i}:2026-04-15:telegram:{i}",

@@ -29,6 +29,7 @@ class AppContext:
     # are recomputed after every import; bounded, oldest dropped first.
     cache: dict[object, object] = field(default_factory=dict)
     cache_size: int = 64
+    outbox_wake: Callable[[], None] | None = None  # the running delivery worker's wake (services)
 
     def remember(self, key: object, value: object) -> None:
         """Keep a derived result (dropping the oldest when the cache is full)."""

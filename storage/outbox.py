@@ -2,66 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.core.types import Button, Reply
 from storage.db import Database
 from storage.timefmt import to_db
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 STAFF_KINDS = ("remind", "digest", "quarter")  # pushes for a staff member, dropped on revoke
-
-
-# --- payload -------------------------------------------------------------------------------------
-
-
-def reply_to_json(reply: Reply) -> str:
-    """Serialise a Reply as the outbox payload (bytes as base64)."""
-    data: dict[str, object] = {"text": reply.text}
-    if reply.image is not None:
-        data["image_b64"] = base64.b64encode(reply.image).decode("ascii")
-    if reply.document is not None:
-        data["document_b64"] = base64.b64encode(reply.document).decode("ascii")
-    if reply.filename is not None:
-        data["filename"] = reply.filename
-    if reply.buttons:
-        data["buttons"] = [[[b.label, b.data] for b in row] for row in reply.buttons]
-    return json.dumps(data, ensure_ascii=False)
-
-
-def reply_from_json(text: str) -> Reply:
-    """Rebuild the Reply of an outbox payload (bytes inline as base64, or a file path)."""
-    data = json.loads(text)
-    image = _bytes(data, "image")
-    document = _bytes(data, "document")
-    buttons = tuple(
-        tuple(Button(str(label), str(value)) for label, value in row)
-        for row in data.get("buttons", [])
-    )
-    return Reply(
-        text=str(data.get("text", "")),
-        image=image,
-        document=document,
-        filename=data.get("filename"),
-        buttons=buttons,
-    )
-
-
-def _bytes(data: dict, name: str) -> bytes | None:
-    """The bytes stored under `<name>_b64` or read from the file at `<name>_path`."""
-    if data.get(f"{name}_b64") is not None:
-        return base64.b64decode(data[f"{name}_b64"])
-    if data.get(f"{name}_path") is not None:
-        return Path(data[f"{name}_path"]).read_bytes()
-    return None
 
 
 # --- rows ----------------------------------------------------------------------------------------
@@ -74,7 +27,7 @@ class OutboxItem:
     channel: str
     chat_id: str
     key: str
-    reply: Reply
+    payload: str  # plain data the bot turns back into its message (JSON text)
     kind: str = "other"
     staff_id: int | None = None  # the staff member it is for (not stored once they are revoked)
 
@@ -91,10 +44,6 @@ class OutboxRow:
     payload: str
     attempts: int
     next_attempt_at: str | None
-
-    def reply(self) -> Reply:
-        """The Reply this row sends."""
-        return reply_from_json(self.payload)
 
 
 @dataclass(frozen=True)
@@ -143,7 +92,7 @@ def enqueue_in(conn: sqlite3.Connection, items: list[OutboxItem], stamp: str) ->
         )
         revoked = {int(r[0]) for r in conn.execute(sql, (json.dumps(staff_ids),))}
     rows = [
-        (i.channel, i.chat_id, i.kind, reply_to_json(i.reply), i.key, stamp, i.staff_id)
+        (i.channel, i.chat_id, i.kind, i.payload, i.key, stamp, i.staff_id)
         for i in items
         if (i.channel, i.chat_id) not in blocked and i.staff_id not in revoked
     ]
@@ -192,7 +141,7 @@ async def keys_with_prefix(db: Database, prefix: str) -> int:
     sql = "SELECT COUNT(*) FROM outbox WHERE idem_key LIKE ? ESCAPE '\\'"
     async with db.reader.execute(sql, (pattern,)) as cur:
         row = await cur.fetchone()
-    return int(row[0])
+    return 0 if row is None else int(row[0])
 
 
 async def due_rows(
@@ -212,12 +161,13 @@ async def due_rows(
     ]
 
 
-async def next_due_at(db: Database) -> str | None:
-    """The earliest next_attempt_at among pending rows that wait for a retry."""
-    sql = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
-    async with db.reader.execute(sql) as cur:
+async def pending_count(db: Database, channels: list[str]) -> int:
+    """Pending rows on these channels."""
+    marks = ",".join("?" * len(channels))
+    sql = f"SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel IN ({marks})"
+    async with db.reader.execute(sql, channels) as cur:
         row = await cur.fetchone()
-    return None if row is None or row[0] is None else str(row[0])
+    return 0 if row is None else int(row[0])
 
 
 async def mark_sent(db: Database, row_id: int, now_text: str) -> None:
@@ -307,7 +257,8 @@ async def counts(db: Database) -> OutboxCounts:
     async with db.reader.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state") as cur:
         by_state = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
     async with db.reader.execute("SELECT COUNT(*) FROM blocked_chats") as cur:
-        blocked = int((await cur.fetchone())[0])
+        row = await cur.fetchone()
+    blocked = 0 if row is None else int(row[0])
     sql = (
         "SELECT created_at, idem_key, last_error FROM outbox WHERE state = 'pending'"
         " ORDER BY id LIMIT 1"

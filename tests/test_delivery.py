@@ -15,6 +15,7 @@ from bot.channels.base import PermanentError, RecipientBlocked, RetryLater, Tran
 from bot.context import AppContext
 from bot.core.types import Button, Reply
 from bot.push.delivery import DeliveryWorker, TokenBucket, WindowCap
+from bot.push.payload import from_payload, push_item, to_payload
 from storage import outbox
 
 
@@ -60,7 +61,7 @@ def fast(ctx: AppContext, **caps: float) -> AppContext:
 def items(n: int, chats: int, prefix: str = "m") -> list[outbox.OutboxItem]:
     """n distinct text pushes spread over `chats` chats."""
     return [
-        outbox.OutboxItem("telegram", f"{100 + i % chats}", f"{prefix}:{i}", Reply(f"{prefix} {i}"))
+        push_item("telegram", f"{100 + i % chats}", f"{prefix}:{i}", Reply(f"{prefix} {i}"))
         for i in range(n)
     ]
 
@@ -73,7 +74,7 @@ async def test_payload_round_trip() -> None:
         filename="bao-cao.docx",
         buttons=((Button("Rất hài lòng", "rate:1:1"), Button("Hài lòng", "rate:1:2")),),
     )
-    assert outbox.reply_from_json(outbox.reply_to_json(reply)) == reply
+    assert from_payload(to_payload(reply)) == reply
 
 
 async def test_enqueue_twice_stores_once(ctx: AppContext) -> None:
@@ -102,7 +103,7 @@ async def test_faults_deliver_exactly_once_except_blocked(ctx: AppContext) -> No
     assert worker.stats.retry_later == 3 and worker.stats.blocked == 1
     assert await outbox.is_blocked(ctx.db, "telegram", "103")
     # Pushes to the blocked chat are no longer enqueued.
-    more = [outbox.OutboxItem("telegram", "103", "late:1", Reply("x"))]
+    more = [push_item("telegram", "103", "late:1", Reply("x"))]
     assert await outbox.enqueue(ctx.db, more, ctx.now()) == 0
 
 
@@ -170,7 +171,7 @@ async def test_pending_survives_and_running_worker_wakes(ctx: AppContext) -> Non
     await worker.stop()
     assert len(sender.delivered) == 5
     # Rows for a channel with no sender stay pending across workers.
-    await outbox.enqueue(ctx.db, [outbox.OutboxItem("zalo", "z1", "z:1", Reply("z"))], ctx.now())
+    await outbox.enqueue(ctx.db, [push_item("zalo", "z1", "z:1", Reply("z"))], ctx.now())
     await DeliveryWorker(ctx, {"telegram": sender}).drain(timeout=2)
     assert (await outbox.counts(ctx.db)).pending == 1
 

@@ -14,6 +14,7 @@ from bot.channels.telegram import TelegramSender
 from bot.context import AppContext
 from bot.core.types import Reply
 from bot.push.delivery import DeliveryWorker
+from bot.push.payload import push_item
 from storage import outbox
 from tests.delivery_helpers import make_bot
 from tests.fakes.fake_telegram import FakeTelegram
@@ -25,7 +26,7 @@ BLOCKED = "1000007"
 def fan_out(n: int, chats: int) -> list[outbox.OutboxItem]:
     """n distinct messages spread over `chats` chats (ids 1000000…)."""
     return [
-        outbox.OutboxItem(
+        push_item(
             "telegram",
             str(1_000_000 + i % chats),
             f"remind:T{i}:2026-04-15",

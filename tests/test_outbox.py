@@ -10,12 +10,13 @@ from bot.cli.main import main
 from bot.cli.outbox import render
 from bot.context import AppContext
 from bot.core.types import Reply
+from bot.push.payload import push_item
 from storage import outbox
 
 
 def item(key: str, chat: str = "1") -> outbox.OutboxItem:
     """One text push."""
-    return outbox.OutboxItem("telegram", chat, key, Reply(f"tin {key}"))
+    return push_item("telegram", chat, key, Reply(f"tin {key}"))
 
 
 async def test_states_counts_and_blocking(ctx: AppContext) -> None:

@@ -8,8 +8,9 @@ from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Incoming
 from bot.push.messages import fit
+from bot.push.payload import from_payload
 from bot.push.status import catch_up
-from storage import outbox, prefs, ratings, subscriptions
+from storage import prefs, ratings, subscriptions
 from storage.imports.pipeline import import_dossiers
 from tests import pushes_helpers as h
 
@@ -37,7 +38,7 @@ async def texts(ctx: AppContext) -> dict[tuple[str, str], list[str]]:
         "SELECT channel, chat_id, payload FROM outbox ORDER BY id"
     ) as cur:
         for r in await cur.fetchall():
-            out.setdefault((r[0], r[1]), []).append(outbox.reply_from_json(r[2]).text)
+            out.setdefault((r[0], r[1]), []).append(from_payload(r[2]).text)
     return out
 
 
@@ -71,7 +72,7 @@ async def test_status_change_from_a_file_reaches_followers_only(
     async with ctx.db.reader.execute(
         "SELECT payload FROM outbox WHERE chat_id = '11' ORDER BY id DESC LIMIT 1"
     ) as cur:
-        reply = outbox.reply_from_json((await cur.fetchone())[0])
+        reply = from_payload((await cur.fetchone())[0])
     assert "Đã có kết quả" in reply.text and "hài lòng" in reply.text
     labels = [b.label for b in reply.buttons[0]]
     assert labels == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]

@@ -9,6 +9,7 @@ from bot.context import AppContext
 from bot.core.types import Reply
 from bot.push import messages as pushes
 from bot.push.delivery import DeliveryWorker
+from bot.push.payload import push_item
 from storage import outbox
 from storage import staff as staff_store
 from tests import pushes_helpers as h
@@ -28,7 +29,7 @@ async def test_revoking_an_officer_drops_their_queued_reminder(ctx: AppContext) 
     now = h.at(ctx, "2026-04-15 07:30")
     assert await pushes.officer_reminders(ctx, now) == 1
     assert await pushes.leader_digests(ctx, now) == 1
-    citizen = outbox.OutboxItem("telegram", "501", "status:1:telegram:501", Reply("Hồ sơ …"),
+    citizen = push_item("telegram", "501", "status:1:telegram:501", Reply("Hồ sơ …"),
                                 "status")
     assert await outbox.enqueue(ctx.db, [citizen], now) == 1
     before = await pending_keys(ctx)
@@ -47,7 +48,7 @@ async def test_revoking_an_officer_drops_their_queued_reminder(ctx: AppContext) 
 async def test_a_reminder_built_before_the_revoke_is_not_stored_after_it(ctx: AppContext) -> None:
     """A job that read the staff list before the revoke and enqueues after it stores nothing."""
     _, cb01, _ = await officers(ctx)
-    late = outbox.OutboxItem("telegram", "501", "remind:CB01:2026-04-15:telegram:501",
+    late = push_item("telegram", "501", "remind:CB01:2026-04-15:telegram:501",
                              Reply("☀️ Chào Trần Thị Bình"), "remind", cb01.id)
     await staff_store.revoke(ctx.db, cb01.id, ctx.now())
     assert await outbox.enqueue(ctx.db, [late], ctx.now()) == 0
@@ -63,8 +64,8 @@ async def test_a_row_the_worker_already_read_is_not_sent_after_the_revoke(
     ctx.settings = ctx.settings.model_copy(
         update={"telegram_rate_global": 2.0, "telegram_rate_per_chat": 100.0}
     )
-    others = [outbox.OutboxItem("telegram", f"80{i}", f"o:{i}", Reply(f"tin {i}")) for i in (1, 2)]
-    reminder = outbox.OutboxItem("telegram", "501", "remind:CB01:2026-04-15:telegram:501",
+    others = [push_item("telegram", f"80{i}", f"o:{i}", Reply(f"tin {i}")) for i in (1, 2)]
+    reminder = push_item("telegram", "501", "remind:CB01:2026-04-15:telegram:501",
                                  Reply("☀️ Chào Trần Thị Bình"), "remind", cb01.id)
     await outbox.enqueue(ctx.db, [*others, reminder], ctx.now())
     sender = FakeSender()

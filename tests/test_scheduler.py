@@ -9,6 +9,7 @@ import pytest
 from bot.context import AppContext
 from bot.push import messages as pushes
 from bot.push import scheduler
+from bot.push.payload import from_payload
 from storage import outbox, prefs
 from tests import pushes_helpers as h
 
@@ -70,7 +71,7 @@ async def test_reminder_on_a_working_day_once(ctx: AppContext) -> None:
     assert await pushes.officer_reminders(ctx, now) == 0
     assert await scheduler.daily_job(ctx, now) == 0
     async with ctx.db.reader.execute("SELECT payload FROM outbox") as cur:
-        text = outbox.reply_from_json((await cur.fetchone())[0]).text
+        text = from_payload((await cur.fetchone())[0]).text
     assert "000.00.12.H31-260105-0001" in text and "000.00.12.H31-260410-0004" in text
     assert "000.00.12.H31-260401-0002" not in text  # due at the end of the year
     assert "Quá hạn: 1 hồ sơ" in text and "16/04/2026" in text
@@ -112,7 +113,7 @@ async def test_long_reminder_fits_zalo(ctx: AppContext) -> None:
         await h.dossier(ctx, unit_id, officer="CB01", received="2026-01-05", due="2026-01-10")
     assert await pushes.officer_reminders(ctx, h.at(ctx, "2026-04-15 07:30")) == 1
     async with ctx.db.reader.execute("SELECT payload FROM outbox") as cur:
-        text = outbox.reply_from_json((await cur.fetchone())[0]).text
+        text = from_payload((await cur.fetchone())[0]).text
     assert len(text) <= 2000 and "hồ sơ khác" in text and "Quá hạn: 120 hồ sơ" in text
 
 
@@ -134,7 +135,7 @@ async def test_leader_digest(ctx: AppContext) -> None:
     rows = await pending(ctx)
     assert rows == [("telegram", "900", "digest:3:2026-04-15:telegram:900")]
     async with ctx.db.reader.execute("SELECT payload FROM outbox") as cur:
-        text = outbox.reply_from_json((await cur.fetchone())[0]).text
+        text = from_payload((await cur.fetchone())[0]).text
     assert "Quá hạn: 1 hồ sơ" in text
     assert "Trần Thị Bình (CB01): 1 hồ sơ" in text
     assert "Đến hạn hôm nay: 1 hồ sơ" in text
@@ -289,7 +290,7 @@ async def test_services_catch_up_and_deliver(ctx: AppContext) -> None:
         await services.stop()
     assert [chat for chat, _ in sender.delivered] == ["501"]
     assert (await outbox.counts(ctx.db)).sent == 1
-    assert getattr(ctx, "outbox_wake", None) is None
+    assert ctx.outbox_wake is None
 
 
 async def test_long_summary_split_for_zalo(
@@ -308,3 +309,4 @@ async def test_long_summary_split_for_zalo(
     assert "quarter:1:2026Q1:zalo:z901#part2" in keys
     assert "quarter:1:2026Q1:telegram:901#part2" not in keys
     assert await scheduler.quarterly_catch_up_job(ctx, h.at(ctx, "2026-04-02 08:00")) == 0
+

@@ -11,10 +11,11 @@ from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Attachment
 from bot.import_service import run_import
+from bot.push.payload import from_payload
 from bot.push.services import start_services
 from bot.push.status import catch_up
 from bot.workdays import WorkCalendar
-from storage import outbox, subscriptions
+from storage import subscriptions
 from storage.db import Database
 from storage.imports.pipeline import import_dossiers
 from tests import pushes_helpers as h
@@ -154,4 +155,4 @@ async def pending_replies(ctx: AppContext) -> list[tuple[str, str, object]]:
     """(channel, chat, reply) of each pending row."""
     sql = "SELECT channel, chat_id, payload FROM outbox WHERE state = 'pending' ORDER BY id"
     async with ctx.db.reader.execute(sql) as cur:
-        return [(r[0], r[1], outbox.reply_from_json(r[2])) for r in await cur.fetchall()]
+        return [(r[0], r[1], from_payload(r[2])) for r in await cur.fetchall()]

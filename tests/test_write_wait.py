@@ -21,6 +21,7 @@ from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Reply
 from bot.push.delivery import DeliveryWorker
+from bot.push.payload import push_item
 from bot.workdays import WorkCalendar
 from storage import outbox, subscriptions
 from storage.db import Database
@@ -82,7 +83,7 @@ async def test_bot_writes_wait_for_another_process_holding_the_lock(
     world = await sample_world(ctx)
     core = Core(ctx)
     await outbox.enqueue(
-        ctx.db, [outbox.OutboxItem("telegram", "700", "t:1", Reply("Thông báo thử"))], ctx.now()
+        ctx.db, [push_item("telegram", "700", "t:1", Reply("Thông báo thử"))], ctx.now()
     )
     sender = FakeSender()
     worker = DeliveryWorker(ctx, {"telegram": sender}, poll_seconds=0.05)

@@ -39,6 +39,7 @@ from bot.channels.base import (
     TransientError,
 )
 from bot.context import AppContext
+from bot.push.payload import from_payload
 from storage import outbox
 from storage.timefmt import to_db
 
@@ -47,14 +48,12 @@ log = logging.getLogger(__name__)
 BURST_SECONDS = 0.02
 RECENT_SECONDS = 120.0
 WINDOW_SECONDS = 1.05  # the strict cap's window: 1 s plus a margin for network jitter
-WAKE_ATTR = "outbox_wake"  # attribute set on the AppContext by start_services (see wake_worker)
 
 
 def wake_worker(ctx: AppContext) -> None:
     """Tell a running delivery worker (if any in this process) that rows were enqueued."""
-    wake = getattr(ctx, WAKE_ATTR, None)
-    if callable(wake):
-        wake()
+    if ctx.outbox_wake is not None:
+        ctx.outbox_wake()
 
 
 def _log_failure(task: asyncio.Task) -> None:
@@ -256,12 +255,7 @@ class DeliveryWorker:
 
     async def _pending_count(self) -> int:
         """Pending rows on the channels this worker serves."""
-        names = list(self._channels)
-        marks = ",".join("?" * len(names))
-        sql = f"SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel IN ({marks})"
-        async with self.ctx.db.reader.execute(sql, names) as cur:
-            row = await cur.fetchone()
-        return int(row[0])
+        return await outbox.pending_count(self.ctx.db, list(self._channels))
 
     # --- dispatch --------------------------------------------------------------------------------
 
@@ -363,7 +357,7 @@ class DeliveryWorker:
             if row.kind in outbox.STAFF_KINDS and not await outbox.is_pending(self.ctx.db, row.id):
                 return  # dropped since it was read (the staff member's access was revoked)
             try:
-                await ch.sender.send(row.chat_id, row.reply())
+                await ch.sender.send(row.chat_id, from_payload(row.payload))
             except asyncio.CancelledError:
                 raise
             except RetryLater as exc:

@@ -16,6 +16,7 @@ from bot.context import AppContext
 from bot.core.text import split_text
 from bot.core.types import Reply
 from bot.push.delivery import wake_worker
+from bot.push.payload import push_item
 from bot.stats import periods
 from bot.stats.index766 import IndexEstimate
 from bot.stats.index_service import compute_index
@@ -36,7 +37,7 @@ def fallers(now: Ranking, before: Ranking, count: int = 3) -> list[str]:
     for r in now.rows:
         if r.value is None or r.unit_id not in old:
             continue
-        change = r.value - old[r.unit_id]  # type: ignore[operator]
+        change = r.value - old[r.unit_id]
         fall = -change if now.metric.higher_is_better else change
         if fall > 0:
             drops.append((fall, r.name, old[r.unit_id], r.value))
@@ -69,10 +70,10 @@ async def ranking_items(
     items = []
     for channel, chat_id, key, staff_id in chats:
         parts = split_text(text, MAX_TEXT.get(channel, 4096))
-        items += [outbox.OutboxItem(channel, chat_id, f"{key}#ranking" + (f"{i + 1}" if i else ""),
+        items += [push_item(channel, chat_id, f"{key}#ranking" + (f"{i + 1}" if i else ""),
                                     Reply(part), "quarter", staff_id)
                   for i, part in enumerate(parts)]
-        items.append(outbox.OutboxItem(
+        items.append(push_item(
             channel, chat_id, f"{key}#ranking-chart",
             Reply(f"Biểu đồ xếp hạng {period.label()}", image=png,
                   filename=f"xep-hang-quy-{period.number}-{period.year}.png"), "quarter", staff_id))
@@ -124,7 +125,7 @@ async def monthly_index(ctx: AppContext, now: datetime) -> int:
         text = index_push_text(await compute_index(ctx, period, units))
         for channel, chat_id, key in todo:
             parts = split_text(text, MAX_TEXT.get(channel, 4096))
-            items += [outbox.OutboxItem(channel, chat_id, key if i == 0 else f"{key}#part{i + 1}",
+            items += [push_item(channel, chat_id, key if i == 0 else f"{key}#part{i + 1}",
                                         Reply(part), "index", member.id)
                       for i, part in enumerate(parts)]
     if not items:

@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channels.base import Sender
 from bot.context import AppContext
-from bot.push.delivery import WAKE_ATTR, DeliveryWorker
+from bot.push.delivery import DeliveryWorker
 from bot.push.scheduler import start_scheduler
 from bot.push.status import catch_up
 
@@ -39,8 +39,8 @@ class Services:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.catch_up_task
         await self.worker.stop()
-        if getattr(self.ctx, WAKE_ATTR, None) == self.worker.wake:
-            setattr(self.ctx, WAKE_ATTR, None)
+        if self.ctx.outbox_wake == self.worker.wake:
+            self.ctx.outbox_wake = None
         log.info("services stopped")
 
 
@@ -75,13 +75,13 @@ async def start_services(
     """Start the delivery worker over `senders`, (unless scheduler=False) the scheduler, and the
     status-change catch-up: once now, then every `catch_up_seconds`.
 
-    The worker's wake() is attached to ctx (attribute `outbox_wake`), so pushes enqueued in this
+    The worker's wake() is set as ctx.outbox_wake, so pushes enqueued in this
     process (bot.push.messages) are sent at once; rows enqueued by another process are found
     by polling.
     """
     worker = DeliveryWorker(ctx, senders, **worker_options)  # type: ignore[arg-type]
     await worker.start()
-    setattr(ctx, WAKE_ATTR, worker.wake)
+    ctx.outbox_wake = worker.wake
     # Not awaited here: the start must not wait for an import holding the write lock.
     loop = asyncio.create_task(catch_up_loop(ctx, catch_up_seconds), name="status-catch-up")
     sched = start_scheduler(ctx) if scheduler else AsyncIOScheduler(timezone=ctx.settings.tz)

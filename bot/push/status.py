@@ -19,6 +19,7 @@ from bot.core.cards import STATUS_TEXT
 from bot.core.types import Reply
 from bot.push.delivery import wake_worker
 from bot.push.messages import max_text, rate_buttons, status_change_text
+from bot.push.payload import push_item
 from storage import outbox, status_fanout
 from storage.dossiers import Dossier
 from storage.status_fanout import FollowerEvent
@@ -54,7 +55,7 @@ def build_pushes(
                 buttons=rate_buttons(d.id),
             )
         key = f"status:{ev.event_id}:{outbox.chat_ref(ev.channel, ev.chat_id)}"
-        items.append(outbox.OutboxItem(ev.channel, ev.chat_id, key, reply, "status"))
+        items.append(push_item(ev.channel, ev.chat_id, key, reply, "status"))
     return items
 
 
