@@ -14,7 +14,8 @@ import pytest
 from bot.channels.base import PermanentError, RecipientBlocked, RetryLater, TransientError
 from bot.context import AppContext
 from bot.core.types import Button, Reply
-from bot.push.delivery import DeliveryWorker, TokenBucket, WindowCap
+from bot.push.delivery import DeliveryWorker
+from bot.push.pacing import TokenBucket, WindowCap
 from bot.push.payload import from_payload, push_item, to_payload
 from storage import outbox
 

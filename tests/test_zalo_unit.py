@@ -22,8 +22,9 @@ from bot.channels.zalo.render import (
     render,
     split_text,
 )
-from bot.channels.zalo.sender import ZaloSender, backoff, map_error
+from bot.channels.zalo.sender import ZaloSender, map_error
 from bot.core.types import Button, Reply
+from bot.push.backoff import backoff
 from storage import zalo_seen
 from tests.zalo_helpers import running_fake, use_fake
 

@@ -68,6 +68,7 @@ from bot.channels.telegram_webhook import CountingProcessor, TelegramWebhook
 from bot.context import AppContext
 from bot.core.text import split_text
 from bot.core.types import Attachment, Incoming, Reply
+from bot.push.backoff import backoff
 
 log = logging.getLogger("motcua.telegram")
 
@@ -403,7 +404,7 @@ class TelegramChannel:
             except (NetworkError, TimedOut):
                 if attempt + 1 == tries:
                     raise
-                await asyncio.sleep(1.0 + attempt)
+                await asyncio.sleep(backoff(attempt, 1.0, least=1.0))  # 1 s, 2 s, …
 
     async def stop(self) -> None:
         """Stop receiving, let the answers in progress finish, close the HTTP clients."""

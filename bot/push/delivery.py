@@ -2,14 +2,16 @@
 
 One dispatcher per channel reads due pending rows in id order and sends each through the
 channel's Sender, keeping to a global rate and a per-chat rate (settings.<channel>_rate_global /
-_rate_per_chat; Telegram allows about 30 messages/s overall and 1/s per chat). Outcomes:
+_rate_per_chat; Telegram allows about 30 messages/s overall and 1/s per chat) with the caps of
+bot/push/pacing.py; a Sender with its own pacer (Zalo's, which also paces answers) shares it, so
+every message is paced once. Outcomes:
 
 - send returned → the row is marked sent (only then);
 - RetryLater (HTTP 429) → the whole channel pauses for `seconds` (Telegram's limit is global),
   then the row is retried; this does not count as a failed attempt;
-- TransientError (network, time-out, 5xx) → exponential backoff with jitter, capped; the row
-  stays pending (a timed-out send may have been delivered: the outbox key keeps our own records
-  to one row, the platform may still show a second copy);
+- TransientError (network, time-out, 5xx) → exponential backoff with jitter, capped
+  (bot/push/backoff.py); the row stays pending (a timed-out send may have been delivered: the
+  outbox key keeps our own records to one row, the platform may still show a second copy);
 - RecipientBlocked (HTTP 403) → the row and every pending row to that chat are dead and the chat
   is recorded as blocked, so no further push is enqueued for it;
 - PermanentError → the row is dead.
@@ -24,9 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,15 +39,15 @@ from bot.channels.base import (
     TransientError,
 )
 from bot.context import AppContext
+from bot.push.backoff import backoff
+from bot.push.pacing import ChannelPacer, PacedSender
 from bot.push.payload import from_payload
 from storage import outbox
 from storage.timefmt import to_db
 
 log = logging.getLogger(__name__)
 
-BURST_SECONDS = 0.02
 RECENT_SECONDS = 120.0
-WINDOW_SECONDS = 1.05  # the strict cap's window: 1 s plus a margin for network jitter
 
 
 def wake_worker(ctx: AppContext) -> None:
@@ -60,67 +60,6 @@ def _log_failure(task: asyncio.Task) -> None:
     """Done callback: log a task's exception, so none is left unretrieved."""
     if not task.cancelled() and task.exception() is not None:
         log.error("task %s failed", task.get_name(), exc_info=task.exception())
-
-
-class TokenBucket:
-    """A token bucket: `rate` tokens per second, at most `capacity` stored."""
-
-    def __init__(
-        self, rate: float, capacity: float = 1.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.rate = rate
-        self.capacity = max(capacity, 1.0)
-        self._clock = clock
-        self._tokens = self.capacity
-        self._stamp = clock()
-
-    def _refill(self) -> None:
-        """Add the tokens earned since the last look."""
-        now = self._clock()
-        self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-        self._stamp = now
-
-    def delay(self) -> float:
-        """Seconds until one token is available (0 when one is available now)."""
-        self._refill()
-        return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
-
-    def take(self) -> None:
-        """Spend one token (may go negative: the next caller waits longer)."""
-        self._refill()
-        self._tokens -= 1.0
-
-    def hold_until(self, when: float) -> None:
-        """Give no token before the monotonic time `when`."""
-        self._refill()
-        wait = when - self._clock()
-        if wait > 0:
-            self._tokens = min(self._tokens, 1.0 - wait * self.rate)
-
-
-class WindowCap:
-    """At most `limit` events in any sliding window of `window` seconds (a strict global cap)."""
-
-    def __init__(
-        self, limit: int, window: float = 1.0, clock: Callable[[], float] = time.monotonic
-    ):
-        self.limit = max(limit, 1)
-        self.window = window
-        self._clock = clock
-        self._events: deque[float] = deque()
-
-    def delay(self) -> float:
-        """Seconds until one more event fits in the window."""
-        now = self._clock()
-        while self._events and self._events[0] <= now - self.window:
-            self._events.popleft()
-        if len(self._events) < self.limit:
-            return 0.0
-        return self._events[0] + self.window - now
-
-    def take(self) -> None:
-        """Record one event now."""
-        self._events.append(self._clock())
 
 
 @dataclass
@@ -137,15 +76,11 @@ class DeliveryStats:
 
 @dataclass
 class _Channel:
-    """One channel's dispatch state: its sender, caps, pause, per-chat buckets, rows in flight."""
+    """One channel's dispatch state: its sender, caps, pause, rows in flight."""
 
     sender: Sender
-    rate_global: float
-    rate_chat: float
-    bucket: TokenBucket
-    window: WindowCap
+    pacer: ChannelPacer
     paused_until: float = 0.0
-    chats: dict[str, TokenBucket] = field(default_factory=dict)
     busy_chats: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)
     inflight: set[int] = field(default_factory=set)
@@ -191,22 +126,16 @@ class DeliveryWorker:
         self._flush_task: asyncio.Task | None = None
 
     def _channel_state(self, name: str, sender: Sender) -> _Channel:
-        """Build a channel's caps from the settings (telegram_*, zalo_*; others: Telegram's)."""
+        """A channel's state; its caps are the sender's own pacer when it has one (Zalo: so a
+        push is paced once), else built from the settings (telegram_*, zalo_*; others: Telegram's).
+        """
+        if isinstance(sender, PacedSender):
+            return _Channel(sender=sender, pacer=sender.pacer)
         settings = self.ctx.settings
         prefix = name if name in ("telegram", "zalo") else "telegram"
         rate_global = float(getattr(settings, f"{prefix}_rate_global"))
         rate_chat = float(getattr(settings, f"{prefix}_rate_per_chat"))
-        return _Channel(
-            sender=sender,
-            rate_global=rate_global,
-            rate_chat=rate_chat,
-            # A small burst (20 ms worth) makes up for sleeps that overshoot; the sliding window
-            # below still keeps any 1-second span (as the platform sees it) under the cap.
-            bucket=TokenBucket(rate_global, capacity=max(1.0, rate_global * BURST_SECONDS)),
-            window=WindowCap(int(rate_global), WINDOW_SECONDS)
-            if rate_global >= 1
-            else WindowCap(1, 1 / rate_global),
-        )
+        return _Channel(sender=sender, pacer=ChannelPacer(rate_global, rate_chat))
 
     # --- life cycle ------------------------------------------------------------------------------
 
@@ -315,10 +244,7 @@ class DeliveryWorker:
         wait = self._wait_for(ch, row)
         if wait != 0.0:
             return wait
-        bucket = ch.chats[row.chat_id]
-        bucket.take()
-        ch.bucket.take()
-        ch.window.take()
+        ch.pacer.take(row.chat_id)
         ch.inflight.add(row.id)
         ch.busy_chats.add(row.chat_id)
         await self._sem.acquire()
@@ -337,16 +263,13 @@ class DeliveryWorker:
         hold = ch.not_before.get(row.id, 0.0) - time.monotonic()
         if hold > 0:
             return hold
-        bucket = ch.chats.get(row.chat_id)
-        if bucket is None:
-            bucket = ch.chats[row.chat_id] = TokenBucket(ch.rate_chat, capacity=1.0)
-        chat_wait = bucket.delay()
+        chat_wait = ch.pacer.chat_delay(row.chat_id)
         return chat_wait if chat_wait > 0 else 0.0
 
     async def _pace(self, ch: _Channel) -> None:
         """Wait for the channel's pause to end and for a global token and window slot."""
         while not self._stopping:
-            wait = max(ch.paused_until - time.monotonic(), ch.bucket.delay(), ch.window.delay())
+            wait = max(ch.paused_until - time.monotonic(), ch.pacer.global_delay())
             if wait <= 0:
                 return
             await asyncio.sleep(wait)
@@ -450,15 +373,12 @@ class DeliveryWorker:
         delay = self._backoff(row.attempts)
         until = time.monotonic() + delay
         ch.not_before[row.id] = until
-        bucket = ch.chats.get(row.chat_id)
-        if bucket is not None:  # keep the chat's later rows behind this one
-            bucket.hold_until(until)
+        ch.pacer.hold_chat(row.chat_id, until)  # keep the chat's later rows behind this one
         await outbox.mark_retry(self.ctx.db, row.id, self._wall_text(delay), error)
 
     def _backoff(self, attempts: int) -> float:
         """Exponential backoff with equal jitter, capped: base·2^attempts, half of it random."""
-        full = min(self.backoff_cap, self.backoff_base * (2 ** min(attempts, 30)))
-        return full / 2 + random.uniform(0, full / 2)
+        return backoff(attempts, self.backoff_base, self.backoff_cap, least=0.5)
 
     async def _blocked(self, ch: _Channel, row: outbox.OutboxRow, exc: RecipientBlocked) -> None:
         """403: the person blocked the bot: this row and the chat's pending rows are dead."""

@@ -26,9 +26,10 @@ from bot.channels.zalo.client import (
 )
 from bot.channels.zalo.files import add_file_route, signing_key
 from bot.channels.zalo.render import chosen
-from bot.channels.zalo.sender import ZaloSender, backoff
+from bot.channels.zalo.sender import ZaloSender
 from bot.context import AppContext
 from bot.core.types import Attachment, Incoming, Reply
+from bot.push.backoff import backoff
 from storage import zalo_seen
 
 log = logging.getLogger(__name__)

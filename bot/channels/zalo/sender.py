@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
-import time
 
 from bot.channels.base import PermanentError, RecipientBlocked, RetryLater, TransientError
 from bot.channels.zalo.client import TEXT_LIMIT, ZaloApiError, ZaloClient, ZaloNetworkError
@@ -13,14 +10,10 @@ from bot.channels.zalo.files import with_links
 from bot.channels.zalo.render import render
 from bot.context import AppContext
 from bot.core.types import Reply
+from bot.push.pacing import ChannelPacer
 from storage import zalo_seen
 
 log = logging.getLogger(__name__)
-
-
-def backoff(attempt: int, base: float = 1.0, cap: float = 60.0) -> float:
-    """Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^attempt)]."""
-    return random.uniform(0, min(cap, base * (2 ** min(attempt, 30))))
 
 
 def map_error(exc: Exception) -> Exception:
@@ -43,30 +36,6 @@ def map_error(exc: Exception) -> Exception:
     return TransientError(f"{type(exc).__name__}: {exc}")
 
 
-class _Pacer:
-    """Spaces sends: at most `rate_global` per second overall and `rate_per_chat` per chat."""
-
-    def __init__(self, rate_global: float, rate_per_chat: float) -> None:
-        """Remember the rates (messages per second)."""
-        self._global_gap = 1.0 / rate_global
-        self._chat_gap = 1.0 / rate_per_chat
-        self._next_global = 0.0
-        self._next_chat: dict[str, float] = {}
-        self._lock = asyncio.Lock()
-
-    async def wait(self, chat_id: str) -> None:
-        """Sleep until one more message may go to chat_id."""
-        async with self._lock:
-            now = time.monotonic()
-            at = max(now, self._next_global, self._next_chat.get(chat_id, 0.0))
-            self._next_global = at + self._global_gap
-            self._next_chat[chat_id] = at + self._chat_gap
-            if len(self._next_chat) > 10_000:  # forget chats long idle
-                self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
-        if at > now:
-            await asyncio.sleep(at - now)
-
-
 class ZaloSender:
     """Sends replies to Zalo chats: splits texts at 2,000 characters, numbers the buttons."""
 
@@ -77,15 +46,24 @@ class ZaloSender:
         """Use `client` for the calls and ctx's store to remember the numbered choices."""
         self.client = client
         self.ctx = ctx
-        self._pacer = _Pacer(ctx.settings.zalo_rate_global, ctx.settings.zalo_rate_per_chat)
+        # Zalo's caps for every message (answers, pushes, parts); the delivery worker shares it.
+        self.pacer = ChannelPacer(ctx.settings.zalo_rate_global, ctx.settings.zalo_rate_per_chat)
         self.files_key: bytes | None = None  # set when the webhook server serves file links
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one reply to one chat, or raise a DeliveryError subclass."""
-        await self.send_many(chat_id, [reply])
+        """Send one push to one chat, or raise a DeliveryError subclass.
+
+        The delivery worker already counted its first message against self.pacer (which it
+        shares), so only the further messages (parts, photos) are paced here.
+        """
+        await self._send(chat_id, [reply], first_counted=True)
 
     async def send_many(self, chat_id: str, replies: list[Reply]) -> None:
-        """Send a batch of replies (one answer); choices are numbered across the batch.
+        """Send a batch of replies (one answer), every message paced; or raise a DeliveryError."""
+        await self._send(chat_id, replies, first_counted=False)
+
+    async def _send(self, chat_id: str, replies: list[Reply], first_counted: bool) -> None:
+        """Send replies as Zalo messages; choices are numbered across the batch.
 
         A reply longer than 2,000 characters goes as several messages; if a later part fails,
         the error is raised and a retry resends the earlier parts too (at-least-once).
@@ -94,18 +72,26 @@ class ZaloSender:
         rendered = render(replies, self.max_text)
         # The last message shown decides what a bare "1" means; no buttons forget the old ones.
         await zalo_seen.save_choices(self.ctx.db, chat_id, rendered.choices, self.ctx.now())
+        sent = 0
         for text in rendered.texts:
-            await self._pacer.wait(chat_id)
+            await self._pace(chat_id, sent, first_counted)
+            sent += 1
             try:
                 await self.client.send_message(chat_id, text)
             except (ZaloApiError, ZaloNetworkError) as exc:
                 raise map_error(exc) from exc
         for url, caption in photos:
-            await self._pacer.wait(chat_id)
+            await self._pace(chat_id, sent, first_counted)
+            sent += 1
             try:
                 await self.client.send_photo(chat_id, url, caption or None)
             except (ZaloApiError, ZaloNetworkError) as exc:
                 raise map_error(exc) from exc
+
+    async def _pace(self, chat_id: str, sent: int, first_counted: bool) -> None:
+        """Wait for the pacer before a message, unless it is a push's first (already counted)."""
+        if sent > 0 or not first_counted:
+            await self.pacer.wait(chat_id)
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…" in the chat; failures are only logged."""
