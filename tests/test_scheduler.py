@@ -10,7 +10,7 @@ from bot.context import AppContext
 from bot.push import messages as pushes
 from bot.push import scheduler
 from bot.push.payload import from_payload
-from storage import outbox, prefs
+from storage import outbox, prefs, ratelimit
 from tests import pushes_helpers as h
 
 
@@ -310,3 +310,14 @@ async def test_long_summary_split_for_zalo(
     assert "quarter:1:2026Q1:telegram:901#part2" not in keys
     assert await scheduler.quarterly_catch_up_job(ctx, h.at(ctx, "2026-04-02 08:00")) == 0
 
+
+async def test_prune_job_drops_earlier_days_rate_limits(ctx: AppContext) -> None:
+    """The nightly job deletes the lookup counters of earlier days (a one-off user's too)."""
+    yesterday, today = h.at(ctx, "2026-04-14 10:00"), h.at(ctx, "2026-04-15 09:00")
+    await ratelimit.take(ctx.db, "telegram", "once", "lookup", yesterday, 10, 50)
+    await ratelimit.take(ctx.db, "telegram", "daily", "lookup", today, 10, 50)
+    assert await scheduler.prune_job(ctx, h.at(ctx, "2026-04-15 09:30")) == 2  # minute + day
+    assert await ratelimit.used(ctx.db, "telegram", "once", "lookup", yesterday) == 0
+    assert await ratelimit.used(ctx.db, "telegram", "daily", "lookup", today) == 1
+    job = scheduler.build_scheduler(ctx).get_job(scheduler.PRUNE_JOB)
+    assert job.trigger.get_next_fire_time(None, today) == h.at(ctx, "2026-04-16 00:20")

@@ -6,8 +6,8 @@ so a run delayed by a busy loop or a suspended machine would be dropped silently
 gets about an hour, the quarterly one no limit, both with `coalesce=True` (one run, never two).
 A job missed while the bot was down is not in a memory store, so `catch_up` runs it once at
 start: the daily one when today's run time passed within the hour, the quarterly one up to
-pushes.QUARTERLY_CATCH_UP_DAYS after its day. The outbox keys make a run that already happened
-store nothing.
+messages.QUARTERLY_CATCH_UP_DAYS after its day. The outbox keys make a run that already happened
+store nothing. A nightly housekeeping job deletes the lookup rate-limit windows of earlier days.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 from bot.context import AppContext
 from bot.push import index as index_pushes
 from bot.push import messages as pushes
+from storage import ratelimit
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ DAILY_GRACE_SECONDS = 3600
 DAILY_JOB = "daily"
 QUARTERLY_JOB = "quarterly"
 INDEX_JOB = "index766"
+PRUNE_JOB = "prune"
+PRUNE_TIME = (0, 20)  # hour, minute: the housekeeping job, after the day's rate-limit windows close
 
 
 async def daily_job(ctx: AppContext, now: datetime) -> int:
@@ -51,8 +54,14 @@ async def quarterly_catch_up_job(ctx: AppContext, now: datetime) -> int:
     return await pushes.quarterly_summaries(ctx, now, catch_up=True)
 
 
+async def prune_job(ctx: AppContext, now: datetime) -> int:
+    """Housekeeping: drop the lookup rate-limit windows of earlier days; returns rows deleted."""
+    return await ratelimit.prune(ctx.db, now)
+
+
 def _runner(
-    ctx: AppContext, job: Callable[[AppContext, datetime], Awaitable[int]], name: str
+    ctx: AppContext, job: Callable[[AppContext, datetime], Awaitable[int]], name: str,
+    counted: str = "push(es) enqueued",
 ) -> Callable[[], Awaitable[None]]:
     """A no-argument coroutine function that runs `job` at ctx.now() and logs failures."""
 
@@ -60,7 +69,7 @@ def _runner(
         """Run the job now."""
         try:
             added = await job(ctx, ctx.now())
-            log.info("job %s: %d push(es) enqueued", name, added)
+            log.info("job %s: %d %s", name, added, counted)
         except Exception:
             log.exception("job %s failed", name)
 
@@ -102,6 +111,13 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         _runner(ctx, index_pushes.monthly_index, INDEX_JOB),
         CronTrigger(hour=quarterly.hour, minute=quarterly.minute, timezone=tz),
         id=INDEX_JOB, name="chỉ số phục vụ hằng tháng cho lãnh đạo", coalesce=True,
+        misfire_grace_time=None, max_instances=1, replace_existing=True,
+    )
+    # Rate-limit rows of people who looked up once would otherwise stay for ever.
+    scheduler.add_job(
+        _runner(ctx, prune_job, PRUNE_JOB, "rate-limit row(s) pruned"),
+        CronTrigger(hour=PRUNE_TIME[0], minute=PRUNE_TIME[1], timezone=tz),
+        id=PRUNE_JOB, name="dọn bộ đếm tra cứu của những ngày trước", coalesce=True,
         misfire_grace_time=None, max_instances=1, replace_existing=True,
     )
     return scheduler
