@@ -1,5 +1,6 @@
-"""What is pushed to whom: officers' reminders, leaders' digest and quarterly summary, and
-citizens' status changes — each built here and stored in the outbox (never sent directly).
+"""What is pushed to whom: officers' reminders, leaders' digest and quarterly summary, and the
+text of citizens' status changes (queued by bot/push/status.py) — each built here as a Reply and
+stored in the outbox as its payload (never sent directly).
 
 Every function takes an explicit `now` (or uses ctx.now()) and is safe to run twice: the
 outbox's idempotency keys make the second run store nothing.
