@@ -67,7 +67,7 @@ async def count_followed(db: Database, channel: str, user_id: str) -> int:
         "SELECT COUNT(*) FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
     ) as cur:
         row = await cur.fetchone()
-    return int(row[0])
+    return 0 if row is None else int(row[0])
 
 
 async def followers(db: Database, dossier_id: int) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from bot.cli.main import main
 from bot.cli.outbox import render
 from bot.context import AppContext
 from bot.core.types import Reply
-from bot.push.payload import push_item
+from bot.push.payload import from_payload, push_item
 from storage import outbox
 
 
@@ -64,3 +65,26 @@ async def test_a_blocked_person_writing_again_is_unblocked(ctx: AppContext) -> N
     await Core(ctx).handle(Incoming("telegram", "77", "77", "/start"))
     assert not await outbox.is_blocked(ctx.db, "telegram", "77")
     assert await outbox.enqueue(ctx.db, [item("y", "77")], ctx.now()) == 1
+
+
+@pytest.mark.parametrize(
+    "module", ["outbox", "reminders", "prefs", "subscriptions", "updates_seen", "status_fanout"]
+)
+def test_the_push_side_of_storage_imports_nothing_from_bot(module: str) -> None:
+    """The outbox stores plain data: these storage modules import no module of bot/."""
+    path = Path(outbox.__file__).parent / f"{module}.py"
+    names = [
+        alias.name if isinstance(node, ast.Import) else node.module or ""
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (node.names if isinstance(node, ast.Import) else [node.names[0]])
+    ]
+    assert not [n for n in names if n == "bot" or n.startswith("bot.")]
+
+
+async def test_a_stored_payload_is_plain_json_the_bot_reads_back(ctx: AppContext) -> None:
+    """The row holds JSON text; bot.push.payload turns it back into the same Reply."""
+    reply = Reply("Thông báo", image=b"\x89PNG", filename="a.png")
+    await outbox.enqueue(ctx.db, [push_item("telegram", "1", "k", reply)], ctx.now())
+    [row] = await outbox.due_rows(ctx.db, "telegram", "9999-12-31 00:00:00")
+    assert row.payload.startswith("{") and from_payload(row.payload) == reply
