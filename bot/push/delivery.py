@@ -3,8 +3,9 @@
 One dispatcher per channel reads due pending rows in id order and sends each through the
 channel's Sender, keeping to a global rate and a per-chat rate (settings.<channel>_rate_global /
 _rate_per_chat; Telegram allows about 30 messages/s overall and 1/s per chat) with the caps of
-bot/push/pacing.py; a Sender with its own pacer (Zalo's, which also paces answers) shares it, so
-every message is paced once. Outcomes:
+bot/push/pacing.py. A Sender with its own pacer (Zalo's, which also paces answers and a long
+push's parts) paces each message itself; the worker then only reads that pacer to skip chats
+that must wait, so every message is paced once. Outcomes:
 
 - send returned → the row is marked sent (only then);
 - RetryLater (HTTP 429) → the whole channel pauses for `seconds` (Telegram's limit is global),
@@ -80,6 +81,7 @@ class _Channel:
 
     sender: Sender
     pacer: ChannelPacer
+    paces_itself: bool = False  # the sender counts its messages on `pacer` (PacedSender)
     paused_until: float = 0.0
     busy_chats: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)
@@ -126,11 +128,12 @@ class DeliveryWorker:
         self._flush_task: asyncio.Task | None = None
 
     def _channel_state(self, name: str, sender: Sender) -> _Channel:
-        """A channel's state; its caps are the sender's own pacer when it has one (Zalo: so a
-        push is paced once), else built from the settings (telegram_*, zalo_*; others: Telegram's).
+        """A channel's state; its caps are the sender's own pacer when it has one (Zalo's: the
+        sender paces each message, so it is paced once), else built from the settings
+        (telegram_*, zalo_*; others: Telegram's).
         """
         if isinstance(sender, PacedSender):
-            return _Channel(sender=sender, pacer=sender.pacer)
+            return _Channel(sender=sender, pacer=sender.pacer, paces_itself=True)
         settings = self.ctx.settings
         prefix = name if name in ("telegram", "zalo") else "telegram"
         rate_global = float(getattr(settings, f"{prefix}_rate_global"))
@@ -244,7 +247,8 @@ class DeliveryWorker:
         wait = self._wait_for(ch, row)
         if wait != 0.0:
             return wait
-        ch.pacer.take(row.chat_id)
+        if not ch.paces_itself:
+            ch.pacer.take(row.chat_id)
         ch.inflight.add(row.id)
         ch.busy_chats.add(row.chat_id)
         await self._sem.acquire()
@@ -267,9 +271,11 @@ class DeliveryWorker:
         return chat_wait if chat_wait > 0 else 0.0
 
     async def _pace(self, ch: _Channel) -> None:
-        """Wait for the channel's pause to end and for a global token and window slot."""
+        """Wait for the channel's pause to end and (unless the sender paces itself) for a global
+        token and window slot."""
         while not self._stopping:
-            wait = max(ch.paused_until - time.monotonic(), ch.pacer.global_delay())
+            caps = 0.0 if ch.paces_itself else ch.pacer.global_delay()
+            wait = max(ch.paused_until - time.monotonic(), caps)
             if wait <= 0:
                 return
             await asyncio.sleep(wait)

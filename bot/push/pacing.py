@@ -111,6 +111,7 @@ class ChannelPacer:
         )
         self.chats: dict[str, TokenBucket] = {}
         self._prune_at = MAX_IDLE_CHATS
+        self._turn = asyncio.Lock()
 
     def _chat(self, chat_id: str) -> TokenBucket:
         """The chat's bucket (a new, full one for a chat not seen or long idle)."""
@@ -143,17 +144,31 @@ class ChannelPacer:
             bucket.hold_until(when)
 
     async def wait(self, chat_id: str) -> None:
-        """Sleep until one more message may go to this chat, then count it."""
+        """Sleep until one more message may go to this chat, then count it.
+
+        Waiters for the channel's cap go in turn (first come, first served); a chat's own wait
+        is slept outside that turn, so it holds up no other chat.
+        """
         while True:
-            delay = max(self.chat_delay(chat_id), self.global_delay())
-            if delay <= 0:
-                self.take(chat_id)
-                return
-            await asyncio.sleep(delay)
+            chat_wait = self.chat_delay(chat_id)
+            if chat_wait > 0:
+                await asyncio.sleep(chat_wait)
+                continue
+            async with self._turn:
+                delay = self.global_delay()
+                while delay > 0:
+                    await asyncio.sleep(delay)
+                    delay = self.global_delay()
+                if self.chat_delay(chat_id) <= 0:
+                    self.take(chat_id)
+                    return
 
 
 @runtime_checkable
 class PacedSender(Protocol):
-    """A channel's Sender that paces its own messages: the delivery worker shares its pacer."""
+    """A channel's Sender that paces each of its messages itself, right before the platform call.
+
+    The delivery worker then only reads this pacer (which chat must wait) and counts nothing.
+    """
 
     pacer: ChannelPacer

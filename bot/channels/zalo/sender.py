@@ -46,52 +46,39 @@ class ZaloSender:
         """Use `client` for the calls and ctx's store to remember the numbered choices."""
         self.client = client
         self.ctx = ctx
-        # Zalo's caps for every message (answers, pushes, parts); the delivery worker shares it.
+        # Zalo's caps, waited for before every message (answers, pushes, parts); the delivery
+        # worker reads it to skip chats that must wait.
         self.pacer = ChannelPacer(ctx.settings.zalo_rate_global, ctx.settings.zalo_rate_per_chat)
         self.files_key: bytes | None = None  # set when the webhook server serves file links
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one push to one chat, or raise a DeliveryError subclass.
-
-        The delivery worker already counted its first message against self.pacer (which it
-        shares), so only the further messages (parts, photos) are paced here.
-        """
-        await self._send(chat_id, [reply], first_counted=True)
+        """Send one reply to one chat, or raise a DeliveryError subclass."""
+        await self.send_many(chat_id, [reply])
 
     async def send_many(self, chat_id: str, replies: list[Reply]) -> None:
-        """Send a batch of replies (one answer), every message paced; or raise a DeliveryError."""
-        await self._send(chat_id, replies, first_counted=False)
+        """Send a batch of replies (one answer); choices are numbered across the batch.
 
-    async def _send(self, chat_id: str, replies: list[Reply], first_counted: bool) -> None:
-        """Send replies as Zalo messages; choices are numbered across the batch.
-
-        A reply longer than 2,000 characters goes as several messages; if a later part fails,
-        the error is raised and a retry resends the earlier parts too (at-least-once).
+        Each message waits for self.pacer right before its call (the delivery worker counts
+        nothing for Zalo), so every message is paced once. A reply longer than 2,000 characters
+        goes as several messages; if a later part fails, the error is raised and a retry resends
+        the earlier parts too (at-least-once).
         """
         replies, photos = await with_links(self.ctx, self.files_key, replies)  # issue 17
         rendered = render(replies, self.max_text)
         # The last message shown decides what a bare "1" means; no buttons forget the old ones.
         await zalo_seen.save_choices(self.ctx.db, chat_id, rendered.choices, self.ctx.now())
-        sent = 0
         for text in rendered.texts:
-            await self._pace(chat_id, sent, first_counted)
-            sent += 1
+            await self.pacer.wait(chat_id)
             try:
                 await self.client.send_message(chat_id, text)
             except (ZaloApiError, ZaloNetworkError) as exc:
                 raise map_error(exc) from exc
         for url, caption in photos:
-            await self._pace(chat_id, sent, first_counted)
-            sent += 1
+            await self.pacer.wait(chat_id)
             try:
                 await self.client.send_photo(chat_id, url, caption or None)
             except (ZaloApiError, ZaloNetworkError) as exc:
                 raise map_error(exc) from exc
-
-    async def _pace(self, chat_id: str, sent: int, first_counted: bool) -> None:
-        """Wait for the pacer before a message, unless it is a push's first (already counted)."""
-        if sent > 0 or not first_counted:
-            await self.pacer.wait(chat_id)
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…" in the chat; failures are only logged."""
