@@ -69,7 +69,9 @@ async def test_cron_triggers_only_under_the_real_clock(ctx: AppContext) -> None:
         cron = {j.id for j in real.get_jobs() if isinstance(j.trigger, CronTrigger)}
     finally:
         real.shutdown(wait=False)
-    assert cron == {scheduler.DAILY_JOB, scheduler.QUARTERLY_JOB, scheduler.INDEX_JOB}
+    assert cron == {
+        scheduler.DAILY_JOB, scheduler.QUARTERLY_JOB, scheduler.INDEX_JOB, scheduler.PRUNE_JOB
+    }
 
 
 async def test_bot_process_runs_the_daily_job_at_the_time_the_test_sets(tmp_path: Path) -> None:
