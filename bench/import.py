@@ -25,6 +25,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+ROOT = Path(__file__).resolve().parents[1]  # the child processes import from the repo root
+
 HEADER = [
     "STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Chủ hồ sơ", "Số điện thoại", "Số giấy tờ",
     "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý", "Trạng thái",
@@ -80,7 +82,7 @@ import asyncio, json, resource, sys, time
 from pathlib import Path
 from bot.config import Settings
 from bot.context import AppContext
-from storage.imports.pipeline import import_dossiers
+from tests.import_helpers import import_dossiers
 async def go():
     ctx = await AppContext.open(Settings(db_path=Path(sys.argv[2]), _env_file=None))
     t = time.perf_counter()
@@ -105,7 +107,7 @@ def run_child(path: Path, db: Path, prelude: str = "", *extra: str) -> dict:
     extra: more arguments for it, after the file and the store.
     """
     out = subprocess.run([sys.executable, "-c", prelude + CHILD, str(path), str(db), *extra],
-                         check=True, capture_output=True, text=True)
+                         check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(out.stdout)
 
 

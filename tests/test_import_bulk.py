@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.context import AppContext
-from storage.imports.pipeline import ImportRefused, import_dossiers
+from storage.imports import ImportRefused
+from tests.import_helpers import import_dossiers
 from tests.test_importer import count, row, write_csv
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,16 @@ from openpyxl import Workbook
 
 from bot.config import Settings
 from bot.context import AppContext
+from bot.import_service import import_limits
+from bot.import_text import summary_text
 from bot.workdays import WorkCalendar
 from storage.db import Database
+from storage.imports import ImportRefused
 from storage.imports.columns import match_header
 from storage.imports.errors import refusal
 from storage.imports.known import raw_digester
 from storage.imports.parse import BATCH, CHUNK_CELLS, Chunk, parse_file
-from storage.imports.pipeline import ImportRefused, import_dossiers
+from tests.import_helpers import import_dossiers
 from tests.test_importer import HEADER, count, row, write_csv
 
 TODAY = "2026-04-15T09:00:00"  # the ctx fixture's fixed now
@@ -199,8 +203,8 @@ async def test_rejects_go_to_the_data_folder_when_beside_the_input_is_impossible
     s = await import_dossiers(ctx, path)
     assert (s.inserted, s.rejected) == (2, 1) and await count(ctx, "dossiers") == 2
     assert s.rejects_path == ctx.db.path.parent / "rejects" / "ho-so.csv.rejects.csv"
-    assert s.rejects_path.is_file() and str(s.rejects_path) in s.text()
-    assert "không cho ghi" in s.text()
+    assert s.rejects_path.is_file() and str(s.rejects_path) in summary_text(s)
+    assert "không cho ghi" in summary_text(s)
     clean = await import_dossiers(ctx, write_csv(inbox / "ho-so.csv", [row(1)]))
     assert clean.rejects_path is None and not s.rejects_path.exists()  # stale one removed
 
@@ -234,7 +238,7 @@ async def test_a_header_of_many_columns_gives_a_short_summary(
     header = [*HEADER, *(f"Cột {i}" for i in range(100_000)), "Cột rất dài " + "x" * 5000]
     path = write_csv(tmp_path / "rong.csv", [row(1)], header=header)
     s = await import_dossiers(ctx, path)
-    text = s.text()
+    text = summary_text(s)
     assert s.inserted == 1 and len(text) < 1000
     assert "Ghi chú, Cột 0, Cột 1, Cột 2, Cột 3 và 99.997 cột khác" in text
 
@@ -261,7 +265,7 @@ async def test_impossible_dates_are_rejected_and_odd_ones_flagged(
     assert "ngày tiếp nhận 05/01/2099 quá một năm sau hôm nay" in reasons[0]
     assert "ngày tiếp nhận 05/01/1900 trước năm 2000" in reasons[1]
     assert "ngày kết thúc xử lý trước ngày tiếp nhận" in reasons[2]
-    assert "2 dòng có ngày bất thường" in s.text()
+    assert "2 dòng có ngày bất thường" in summary_text(s)
 
 
 # --- item 5 (import side): digits ---------------------------------------------------------------
@@ -349,16 +353,14 @@ def test_the_cli_says_what_a_renamed_file_is(
 
 
 async def test_a_big_file_refused_in_the_parser_process_says_why(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: AppContext, tmp_path: Path
 ) -> None:
     """The parser process's refusals (here the row cap) reach the importer as the same text."""
-    from storage.imports import parallel as import_parallel
-
-    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
     small = await limited_ctx(ctx, import_max_rows=30)
+    in_helper = replace(import_limits(small.settings), parallel_min_bytes=0)
     path = write_csv(tmp_path / "dai.csv", [row(n) for n in range(1, 80)])
     with pytest.raises(ImportRefused, match="hơn 30 dòng") as refused:
-        await import_dossiers(small, path)
+        await import_dossiers(small, path, limits=in_helper)
     assert not EXCEPTION_NAME.search(str(refused.value))
     assert await count(ctx, "dossiers") == 0
 

@@ -12,7 +12,8 @@ from openpyxl import Workbook
 
 from bot.cli.main import main
 from bot.context import AppContext
-from storage.imports.pipeline import ImportRefused, detect_kind, import_dossiers, import_file
+from bot.import_text import summary_text
+from storage.imports import ImportLimits, ImportRefused, detect_kind
 from storage.imports.values import (
     BadValue,
     last4,
@@ -23,6 +24,7 @@ from storage.imports.values import (
     parse_status,
 )
 from tests.conftest import TZ
+from tests.import_helpers import import_dossiers, import_file
 
 HEADER = [
     "STT", "Mã hồ sơ", "Mã TTHC", "Tên thủ tục", "Chủ hồ sơ", "SĐT", "CCCD", "Hình thức nộp",
@@ -151,7 +153,7 @@ async def test_bad_rows_go_to_the_rejects_file_and_good_rows_are_stored(
     ]
     for reason, start in zip(reasons, expected, strict=True):
         assert reason.startswith(start), (reason, start)
-    assert "Bị loại 10 dòng" in s.text() and "Ghi chú" in s.text()
+    assert "Bị loại 10 dòng" in summary_text(s) and "Ghi chú" in summary_text(s)
 
 
 async def test_strict_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
@@ -160,7 +162,7 @@ async def test_strict_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
     s = await import_dossiers(ctx, path, strict=True)
     assert not s.stored and s.rejected == 1
     assert await count(ctx, "dossiers") == 0 and await count(ctx, "import_runs") == 0
-    assert "KHÔNG lưu" in s.text()
+    assert "KHÔNG lưu" in summary_text(s)
 
 
 async def test_same_file_twice_changes_nothing(ctx: AppContext, tmp_path: Path) -> None:
@@ -320,11 +322,9 @@ def test_cli_import_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 async def test_big_files_parse_in_a_helper_process_with_the_same_result(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: AppContext, tmp_path: Path
 ) -> None:
     """The helper-process path stores exactly what the in-process path stores."""
-    from storage.imports import parallel as import_parallel
-
     rows = [row(n) for n in range(1, 3001)] + [row(3001, **{"Trạng thái": "?"}), row(5)]
     path = write_csv(tmp_path / "lon.csv", rows)
     inline = await import_dossiers(ctx, path)
@@ -333,8 +333,8 @@ async def test_big_files_parse_in_a_helper_process_with_the_same_result(
     async with ctx.db.transaction() as conn:
         await conn.execute("DELETE FROM status_events")
         await conn.execute("DELETE FROM dossiers")
-    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
-    helper = await import_dossiers(ctx, path)
+    in_helper = ImportLimits(parallel_min_bytes=0)
+    helper = await import_dossiers(ctx, path, limits=in_helper)
     async with ctx.db.reader.execute("SELECT code, row_hash FROM dossiers ORDER BY code") as cur:
         after = [tuple(r) for r in await cur.fetchall()]
     assert before == after and len(after) == 3000
@@ -343,5 +343,5 @@ async def test_big_files_parse_in_a_helper_process_with_the_same_result(
     bad = tmp_path / "hong-giua.csv"
     bad.write_bytes(path.read_bytes()[:-2000] + "Ngô".encode("cp1258", errors="ignore") * 9000)
     with pytest.raises(ImportRefused, match="UTF-8"):
-        await import_dossiers(ctx, bad)
+        await import_dossiers(ctx, bad, limits=in_helper)
     assert await count(ctx, "dossiers") == 3000

@@ -195,7 +195,8 @@ class DossierRow:
         ):
             self.odd = False
             return record
-        reasons, self.odd = self.check_dates(*record[_RECEIVED:_STATUS], status_at)
+        received, due, finished, returned = record[_RECEIVED:_STATUS]
+        reasons, self.odd = self.check_dates(received, due, finished, returned, status_at)
         if reasons:
             raise BadRow(reasons)
         return record
