@@ -12,13 +12,14 @@ from tests.import_helpers import import_dossiers
 from tests.test_importer import count, row, write_csv
 
 
-async def indexes(ctx: AppContext) -> list[tuple[str, str]]:
-    """(name, sql) of the indexes on dossiers and status_events."""
+async def indexes(ctx: AppContext, kind: str = "index") -> list[tuple[str, str]]:
+    """(name, sql) of the indexes (or another kind of schema object) on dossiers and
+    status_events."""
     sql = (
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        "SELECT name, sql FROM sqlite_master WHERE type = ?"
         " AND tbl_name IN ('dossiers', 'status_events') AND sql IS NOT NULL ORDER BY name"
     )
-    async with ctx.db.reader.execute(sql) as cur:
+    async with ctx.db.reader.execute(sql, (kind,)) as cur:
         return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from storage.imports.read import open_rows
 from storage.imports.xlsx_reader import XlsxUnreadable, first_sheet_rows
 
 
-def workbook(path: Path, rows: list[list[object]]) -> Path:
+def workbook(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """A workbook whose first sheet holds these rows (a second sheet that must not be read)."""
     book = Workbook()
     for r in rows:
