@@ -15,7 +15,9 @@ import json
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve()
 READERS = ("python-calamine-plus", "python-calamine")
@@ -26,6 +28,7 @@ def read_all(reader: str, path: Path) -> dict:
     import time
 
     t = time.perf_counter()
+    rows: Iterable[list[Any]]
     if reader == "python-calamine-plus":
         import python_calamine_plus
 
@@ -33,8 +36,8 @@ def read_all(reader: str, path: Path) -> dict:
     else:
         import python_calamine
 
-        rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = rows.iter_rows()
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
     count = cells = 0
     for values in rows:
         count += 1

@@ -9,7 +9,7 @@ import pytest
 from bot.context import AppContext
 from storage.imports import ImportRefused
 from tests.import_helpers import import_dossiers
-from tests.test_importer import count, row, write_csv
+from tests.test_importer import count, fetched, row, write_csv
 
 
 async def indexes(ctx: AppContext, kind: str = "index") -> list[tuple[str, str]]:
@@ -38,7 +38,7 @@ async def test_a_first_load_ends_with_every_index(ctx: AppContext, tmp_path: Pat
     assert s.inserted == 4500 and await indexes(ctx) == before
     assert "dossiers_code" in await plan(ctx, "SELECT id FROM dossiers WHERE code = ?", "X")
     async with ctx.db.reader.execute("PRAGMA integrity_check") as cur:
-        assert (await cur.fetchone())[0] == "ok"
+        assert (await fetched(cur))[0] == "ok"
     again = await import_dossiers(ctx, write_csv(tmp_path / "sau.csv", [row(4501)]))
     assert again.inserted == 1 and await indexes(ctx) == before
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from storage.imports.errors import refusal
 from storage.imports.known import raw_digester
 from storage.imports.parse import BATCH, CHUNK_CELLS, Chunk, parse_file
 from tests.import_helpers import import_dossiers
-from tests.test_importer import HEADER, count, row, write_csv
+from tests.test_importer import HEADER, count, fetched, row, write_csv
 
 TODAY = "2026-04-15T09:00:00"  # the ctx fixture's fixed now
 EXCEPTION_NAME = re.compile(r"\w*(Error|Exception)\b|Traceback")
@@ -35,7 +36,7 @@ def chunks_of(path: Path) -> list[Chunk]:
     return [c for c in items if isinstance(c, Chunk)]
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """A streamed (write-only) workbook: the header, then the rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Hồ sơ")
@@ -157,7 +158,7 @@ async def test_stored_digests_are_wiped_by_migration_0010(
     await db.close()
     db = await Database.open(settings.db_path)  # migration 0010 runs again
     async with db.reader.execute("SELECT COUNT(*) FROM dossiers WHERE raw_digest IS NULL") as c:
-        assert (await c.fetchone())[0] == 2
+        assert (await fetched(c))[0] == 2
     await db.close()
 
 
@@ -261,6 +262,7 @@ async def test_impossible_dates_are_rejected_and_odd_ones_flagged(
     s = await import_dossiers(ctx, write_csv(tmp_path / "ngay.csv", rows))
     assert (s.inserted, s.rejected, s.odd_dates) == (3, 3, 2)
     assert s.rejects_path is not None
+    assert s.rejects_path is not None
     reasons = [r[-1] for r in csv.reader(s.rejects_path.open(encoding="utf-8-sig"))][1:]
     assert "ngày tiếp nhận 05/01/2099 quá một năm sau hôm nay" in reasons[0]
     assert "ngày tiếp nhận 05/01/1900 trước năm 2000" in reasons[1]
@@ -285,10 +287,11 @@ async def test_dates_and_numbers_are_stored_with_ascii_digits(
     assert (s.inserted, s.rejected) == (2, 2)
     sql = "SELECT code, received_at, phone_last4, fee FROM dossiers ORDER BY id"
     async with ctx.db.reader.execute(sql) as cur:
-        stored = await cur.fetchall()
+        stored = list(await cur.fetchall())
     assert tuple(stored[0]) == ("ABC-0001", "2026-01-05T08:00:00", "5678", 10000)
     assert stored[1][3] == 10000
     assert all(str(v).isascii() for r in stored for v in r)
+    assert s.rejects_path is not None
     reasons = [r[-1] for r in csv.reader(s.rejects_path.open(encoding="utf-8-sig"))][1:]
     assert all("chữ số không phải 0–9" in r for r in reasons)
     assert "٠٩١٢" not in "".join(reasons)  # the phone is not repeated in its reason

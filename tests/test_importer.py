@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from openpyxl import Workbook
 
@@ -57,10 +59,17 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, sep
     return path
 
 
+async def fetched(cur: aiosqlite.Cursor) -> aiosqlite.Row:
+    """The next row of a query that has one."""
+    found = await cur.fetchone()
+    assert found is not None
+    return found
+
+
 async def count(ctx: AppContext, table: str) -> int:
     """Rows in a table."""
     async with ctx.db.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-        return int((await cur.fetchone())[0])
+        return int((await fetched(cur))[0])
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -199,7 +208,7 @@ async def test_semicolons_bom_title_rows_and_nfd(ctx: AppContext, tmp_path: Path
     s = await import_dossiers(ctx, path)
     assert (s.inserted, s.header_line) == (1, 3)
     async with ctx.db.reader.execute("SELECT applicant, code FROM dossiers") as cur:
-        applicant, code = await cur.fetchone()
+        applicant, code = await fetched(cur)
     assert applicant == "Trần Thị Bình" and code == "000.00.12.H31-260105-0001"
 
 
@@ -249,7 +258,7 @@ async def test_missing_columns_are_named(ctx: AppContext, tmp_path: Path) -> Non
         await import_dossiers(ctx, path)
 
 
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """Write rows into the first sheet of a new workbook."""
     book = Workbook()
     for r in rows:
@@ -269,7 +278,7 @@ async def test_xlsx_native_dates_and_codes(ctx: AppContext, tmp_path: Path) -> N
     async with ctx.db.reader.execute(
         "SELECT channel, received_at, due_at, status, fee, phone_last4 FROM dossiers"
     ) as cur:
-        got = tuple(await cur.fetchone())
+        got = tuple(await fetched(cur))
     assert got == ("truc_tuyen", "2026-01-05T08:00:00", "2026-01-06T17:00:00", "returned", 10000,
                    "5678")
 
@@ -304,7 +313,7 @@ async def test_kind_detection(ctx: AppContext, tmp_path: Path) -> None:
     again = await import_file(ctx, catalogue)
     assert (again.inserted, again.unchanged) == (0, 2)
     async with ctx.db.reader.execute("SELECT name_search, days, level FROM procedures") as cur:
-        first = tuple(await cur.fetchone())
+        first = tuple(await fetched(cur))
     assert first == ("chung thuc ban sao", 1, "mot_phan")
 
 
