@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.context import AppContext
+from bot.import_text import progress_bar
 from bot.push.status import catch_up
 from storage.imports import ImportLimits, ImportOptions, ImportSummary, load_file
 from storage.stats_counters import ensure_fresh
@@ -23,12 +24,14 @@ def import_limits(settings: Settings) -> ImportLimits:
 
 def import_options(
     ctx: AppContext,
+    path: Path,
     unit: str | None = None,
     strict: bool = False,
     progress: bool = False,
     limits: ImportLimits | None = None,
 ) -> ImportOptions:
-    """What the pipeline needs from the context: timezone, default unit, today, caps."""
+    """What the pipeline needs from the context: timezone, default unit, today, caps (and the
+    progress bar on stderr when asked for)."""
     if limits is None:
         limits = import_limits(ctx.settings)
     return ImportOptions(
@@ -36,7 +39,7 @@ def import_options(
         unit=unit or ctx.settings.unit or "",
         today=ctx.now().replace(tzinfo=None).isoformat(timespec="seconds"),
         strict=strict,
-        progress=progress,
+        progress=progress_bar(Path(path).name) if progress else None,
         limits=limits,
     )
 
@@ -51,7 +54,7 @@ async def store_file(
     limits: ImportLimits | None = None,
 ) -> ImportSummary:
     """The store's step alone: import the file into the context's store (no pushes queued)."""
-    options = import_options(ctx, unit, strict, progress, limits)
+    options = import_options(ctx, path, unit, strict, progress, limits)
     return await load_file(ctx.db, Path(path), kind, options)
 
 

@@ -3,8 +3,13 @@ reads, from the store's plain `ImportSummary`."""
 
 from __future__ import annotations
 
+import sys
+
+from tqdm import tqdm
+
 from storage.imports import ImportSummary
 from storage.imports.parse import KIND_VI
+from storage.imports.pipeline import Progress, ProgressFactory
 
 
 def summary_text(s: ImportSummary) -> str:
@@ -54,3 +59,36 @@ def _rejects_where(s: ImportSummary) -> str:
             f"«{s.rejects_path}»"
         )
     return f" — xem tệp «{s.rejects_path.name}»"
+
+
+class _Bar:
+    """A tqdm progress bar on stderr, told absolute positions."""
+
+    def __init__(self, bar: tqdm) -> None:
+        self.bar = bar
+
+    def update(self, position: int) -> None:
+        """Move the bar to this position."""
+        self.bar.update(position - self.bar.n)
+
+    def close(self) -> None:
+        """Take the bar off the terminal."""
+        self.bar.close()
+
+
+def progress_bar(file_name: str) -> ProgressFactory:
+    """The operator's progress bar of an import: bytes for a CSV, rows for a spreadsheet."""
+
+    def make(total: int, file_kind: str) -> Progress:
+        """The bar, once the file's total and kind are known."""
+        return _Bar(tqdm(
+            total=total or None,  # a sheet may not declare its size
+            unit="B" if file_kind == "csv" else " dòng",
+            unit_scale=file_kind == "csv",
+            desc=f"Nhập {file_name}",
+            file=sys.stderr,
+            mininterval=0.5,
+            leave=False,
+        ))
+
+    return make

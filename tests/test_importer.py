@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from bot.cli.main import main
 from bot.context import AppContext
 from bot.import_text import summary_text
-from storage.imports import ImportLimits, ImportRefused, detect_kind
+from storage.imports import ImportLimits, ImportOptions, ImportRefused, detect_kind, load_file
 from storage.imports.values import (
     BadValue,
     last4,
@@ -354,3 +354,33 @@ async def test_big_files_parse_in_a_helper_process_with_the_same_result(
     with pytest.raises(ImportRefused, match="UTF-8"):
         await import_dossiers(ctx, bad, limits=in_helper)
     assert await count(ctx, "dossiers") == 3000
+
+
+async def test_the_import_reports_how_far_it_has_read(ctx: AppContext, tmp_path: Path) -> None:
+    """The progress given in the options hears the file's total, positions up to it, the end."""
+    totals: list[tuple[int, str]] = []
+    positions: list[int] = []
+    closed: list[bool] = []
+
+    class Recorder:
+        """A Progress that writes down what it is told."""
+
+        def update(self, position: int) -> None:
+            """Note the position."""
+            positions.append(position)
+
+        def close(self) -> None:
+            """Note the end."""
+            closed.append(True)
+
+    def make(total: int, file_kind: str) -> Recorder:
+        """Note the total and the kind."""
+        totals.append((total, file_kind))
+        return Recorder()
+
+    path = write_csv(tmp_path / "ho-so.csv", [row(n) for n in range(1, 4501)])
+    options = ImportOptions(tz_name="Asia/Ho_Chi_Minh", unit="Xã Hòa An", progress=make)
+    s = await load_file(ctx.db, path, "dossiers", options)
+    size = path.stat().st_size
+    assert s.inserted == 4500 and totals == [(size, "csv")] and closed == [True]
+    assert len(positions) >= 2 and positions == sorted(positions) and positions[-1] == size

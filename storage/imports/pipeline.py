@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 import time as _time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import aiosqlite
-from tqdm import tqdm
 
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
@@ -42,6 +40,20 @@ class _Rollback(Exception):
     """Internal: undo the transaction (strict mode with bad rows)."""
 
 
+class Progress(Protocol):
+    """Where an import reports how far it has read (a progress bar, for instance)."""
+
+    def update(self, position: int) -> None:
+        """The position reached: bytes of a CSV, rows of a sheet (the unit of the total)."""
+
+    def close(self) -> None:
+        """The import is over."""
+
+
+# Makes the Progress of one import from the file's total (0 when unknown) and kind (csv|xlsx).
+ProgressFactory = Callable[[int, str], Progress]
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     """What one import needs besides the store and the file."""
@@ -50,7 +62,7 @@ class ImportOptions:
     unit: str = ""  # the unit of rows when the file has no "Đơn vị" column ("" for none)
     today: str | None = None  # the import's local now (ISO text), for the odd-date checks
     strict: bool = False  # store nothing if any row is bad
-    progress: bool = False  # show a progress bar on stderr
+    progress: ProgressFactory | None = None  # told how far the import has read, if given
     limits: ImportLimits = field(default_factory=ImportLimits)
 
 
@@ -131,7 +143,7 @@ async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -
     summary = ImportSummary(kind, path.name, strict=strict)
     rows: AsyncIterator[Header | Chunk] | None = None
     rejects: Rejects | None = None
-    bar: tqdm | None = None
+    bar: Progress | None = None
     try:
         try:
             async with db.transaction() as conn, _Writer(db, kind, summary) as writer:
@@ -148,7 +160,8 @@ async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -
                 summary.unknown_count = header.unknown_count
                 rejects = Rejects(path, header.cells, _data_folder(db), header.private,
                                   header.keys, header.parsed)
-                bar = _progress_bar(path, header, options.progress)
+                if options.progress is not None:
+                    bar = options.progress(header.total, header.file_kind)
                 summary.run_id = await _start_run(conn, kind, path, strict)
                 async for chunk in rows:
                     assert isinstance(chunk, Chunk)
@@ -158,7 +171,8 @@ async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -
                     for line, values, reasons in chunk.rejects:
                         rejects.add(line, values, reasons)
                     await writer.write(chunk.records)
-                    bar.update(chunk.position - bar.n)
+                    if bar is not None:
+                        bar.update(chunk.position)
                 await writer.close()
                 summary.rejected = rejects.count
                 if strict and summary.rejected:
@@ -207,20 +221,6 @@ def _data_folder(db: Database) -> Path | None:
     """The store's folder, where a rejects file goes when the input's folder refuses it."""
     db_path = str(db.path)
     return None if db_path == ":memory:" else Path(db_path).resolve().parent
-
-
-def _progress_bar(path: Path, header: Header, progress: bool) -> tqdm:
-    """The progress bar: bytes for a CSV, rows for a spreadsheet (hidden unless asked for)."""
-    return tqdm(
-        total=header.total or None,  # a sheet may not declare its size
-        unit="B" if header.file_kind == "csv" else " dòng",
-        unit_scale=header.file_kind == "csv",
-        desc=f"Nhập {path.name}",
-        disable=not progress,
-        file=sys.stderr,
-        mininterval=0.5,
-        leave=False,
-    )
 
 
 async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: bool) -> int:
