@@ -22,28 +22,6 @@ def import_limits(settings: Settings) -> ImportLimits:
     return ImportLimits(settings.import_max_rows, settings.import_max_sheet_mb << 20)
 
 
-def import_options(
-    ctx: AppContext,
-    path: Path,
-    unit: str | None = None,
-    strict: bool = False,
-    progress: bool = False,
-    limits: ImportLimits | None = None,
-) -> ImportOptions:
-    """What the pipeline needs from the context: timezone, default unit, today, caps (and the
-    progress bar on stderr when asked for)."""
-    if limits is None:
-        limits = import_limits(ctx.settings)
-    return ImportOptions(
-        tz_name=ctx.settings.timezone,
-        unit=unit or ctx.settings.unit or "",
-        today=ctx.now().replace(tzinfo=None).isoformat(timespec="seconds"),
-        strict=strict,
-        progress=progress_bar(Path(path).name) if progress else None,
-        limits=limits,
-    )
-
-
 async def store_file(
     ctx: AppContext,
     path: Path,
@@ -53,8 +31,17 @@ async def store_file(
     progress: bool = False,
     limits: ImportLimits | None = None,
 ) -> ImportSummary:
-    """The store's step alone: import the file into the context's store (no pushes queued)."""
-    options = import_options(ctx, path, unit, strict, progress, limits)
+    """The store's step alone: import the file into the context's store (no pushes queued),
+    with the context's timezone, default unit, today and caps (and the progress bar on stderr
+    when asked for)."""
+    options = ImportOptions(
+        tz_name=ctx.settings.timezone,
+        unit=unit or ctx.settings.unit or "",
+        today=ctx.now().replace(tzinfo=None).isoformat(timespec="seconds"),
+        strict=strict,
+        progress=progress_bar(Path(path).name) if progress else None,
+        limits=limits or import_limits(ctx.settings),
+    )
     return await load_file(ctx.db, Path(path), kind, options)
 
 
