@@ -82,9 +82,9 @@ async def seed(folder: Path, n: int, year: int, rng: random.Random) -> list[tupl
     """Build the bench store; returns the known (code, last 4) pairs."""
     from bot.config import Settings
     from bot.context import AppContext
-    from storage.imports.pipeline import import_file
     from storage.staff import create_staff, link
     from storage.units import ensure_unit
+    from tests.import_helpers import import_file
 
     settings = Settings(db_path=folder / "bench.db", _env_file=None)  # type: ignore[call-arg]
     ctx = await AppContext.open(settings)

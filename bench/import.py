@@ -3,8 +3,11 @@
 Two XLSX files hold the same rows: one as openpyxl (and most server-side exporters) write it,
 every string inline in the sheet; one as Excel saves it, strings in the shared-strings part.
 Prints rows/s and peak RSS of each import (each runs in its own process), then the re-import of
-each unchanged file; with --repeat N, every case N times and the median and range.
+each unchanged file; with --repeat N, every case N times and the median and range. With
+--before DIR (a checkout of older code, e.g. a `git worktree` of main), every case runs with
+that code and with this one in turn, and the ratio of their median rates and CPU times is shown.
 Usage: python bench/import.py [--rows 200000] [--dir /tmp/motcua-bench] [--repeat 1]
+       [--before DIR]
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[1]  # the child processes import from the repo root
 
 HEADER = [
     "STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Chủ hồ sơ", "Số điện thoại", "Số giấy tờ",
@@ -80,12 +85,18 @@ import asyncio, json, resource, sys, time
 from pathlib import Path
 from bot.config import Settings
 from bot.context import AppContext
-from storage.imports.pipeline import import_dossiers
+try:
+    from tests.import_helpers import import_dossiers
+except ImportError:  # code from before issue 15 (--before)
+    from storage.imports.pipeline import import_dossiers
+def cpu(who):
+    use = resource.getrusage(who)
+    return use.ru_utime + use.ru_stime
 async def go():
     ctx = await AppContext.open(Settings(db_path=Path(sys.argv[2]), _env_file=None))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu(resource.RUSAGE_SELF)
     s = await import_dossiers(ctx, Path(sys.argv[1]))
-    secs = time.perf_counter() - t
+    secs, cpu_secs = time.perf_counter() - t, cpu(resource.RUSAGE_SELF) - c
     await ctx.close()
     # VmHWM, not ru_maxrss: after fork+exec Linux carries the parent's peak into ru_maxrss.
     status = Path("/proc/self/status").read_text()
@@ -93,19 +104,20 @@ async def go():
     helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"rows": s.rows_read, "inserted": s.inserted, "unchanged": s.unchanged,
                       "rejected": s.rejected, "seconds": secs, "peak_rss_mb": rss,
-                      "helper_rss_mb": helper}))
+                      "helper_rss_mb": helper, "cpu_seconds": cpu_secs,
+                      "helper_cpu_seconds": cpu(resource.RUSAGE_CHILDREN)}))
 asyncio.run(go())
 """
 
 
-def run_child(path: Path, db: Path, prelude: str = "", *extra: str) -> dict:
+def run_child(path: Path, db: Path, prelude: str = "", *extra: str, code: Path = ROOT) -> dict:
     """Import path into db in a fresh process; returns its figures.
 
     prelude: code run first in that process (bench/import_ceiling.py swaps the parser there);
-    extra: more arguments for it, after the file and the store.
+    extra: more arguments for it, after the file and the store; code: the checkout it imports.
     """
     out = subprocess.run([sys.executable, "-c", prelude + CHILD, str(path), str(db), *extra],
-                         check=True, capture_output=True, text=True)
+                         check=True, capture_output=True, text=True, cwd=code)
     return json.loads(out.stdout)
 
 
@@ -153,13 +165,16 @@ def excel_style(src: Path, out: Path) -> Path:
 
 
 def line(label: str, results: list[dict]) -> str:
-    """One case: median rows/s (range), seconds, peak RSS, what the import did."""
+    """One case: median rows/s (min–max), CPU seconds, peak RSS, what the import did."""
     rates = sorted(r["rows"] / r["seconds"] for r in results)
     r = results[0]
     spread = f" ({rates[0]:,.0f}–{rates[-1]:,.0f}, {len(rates)} runs)" if len(rates) > 1 else ""
+    cpu = statistics.median(x.get("cpu_seconds", 0) + x.get("helper_cpu_seconds", 0)
+                            for x in results)
     rss = max(x["peak_rss_mb"] for x in results)
     helper = max(x["helper_rss_mb"] for x in results)
-    return (f"{label:46s} {statistics.median(rates):>9,.0f} rows/s{spread}  peak RSS {rss:.0f} MB"
+    return (f"{label:46s} {statistics.median(rates):>9,.0f} rows/s{spread}  CPU {cpu:.1f} s  "
+            f"peak RSS {rss:.0f} MB"
             f" + parser {helper:.0f} MB  (inserted {r['inserted']}, unchanged {r['unchanged']})")
 
 
@@ -185,6 +200,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/motcua-bench"))
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--before", type=Path, help="older code to run beside this one")
     parser.add_argument("--excel-style", nargs=2, type=Path, metavar=("SRC", "OUT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -192,23 +208,41 @@ def main() -> None:
         excel_style(*args.excel_style)
         return
     cases = bench_files(args.rows, args.dir)
-    fresh: dict[str, list[dict]] = {label: [] for label, _ in cases}
-    again: dict[str, list[dict]] = {label: [] for label, _ in cases}
+    codes = [("before", args.before.resolve()), ("after", ROOT)] if args.before else [("", ROOT)]
+    fresh: dict[tuple[str, str], list[dict]] = {}
+    again: dict[tuple[str, str], list[dict]] = {}
     for _ in range(args.repeat):
         for label, path in cases:
-            db = args.dir / f"bench-{path.stem}.db"
-            for p in db.parent.glob(db.name + "*"):
-                p.unlink()
-            r = run_child(path, db)
-            assert r["rejected"] == 0 and r["inserted"] == args.rows, r
-            fresh[label].append(r)
-            r = run_child(path, db)
-            assert r["unchanged"] == args.rows, r
-            again[label].append(r)
-    for label, _ in cases:
-        print(line(label + ", fresh store", fresh[label]))
-    for label, _ in cases:
-        print(line(label + ", again unchanged", again[label]))
+            for name, code in codes:
+                db = args.dir / f"bench-{path.stem}.db"
+                for p in db.parent.glob(db.name + "*"):
+                    p.unlink()
+                r = run_child(path, db, code=code)
+                assert r["rejected"] == 0 and r["inserted"] == args.rows, r
+                fresh.setdefault((label, name), []).append(r)
+                r = run_child(path, db, code=code)
+                assert r["unchanged"] == args.rows, r
+                again.setdefault((label, name), []).append(r)
+    for runs, what in ((fresh, ", fresh store"), (again, ", again unchanged")):
+        for label, _ in cases:
+            for name, _code in codes:
+                print(line(f"{label}{what}" + (f" [{name}]" if name else ""), runs[label, name]))
+            if args.before:
+                print(ratio(runs[label, "before"], runs[label, "after"]))
+
+
+def ratio(before: list[dict], after: list[dict]) -> str:
+    """After / before: median rates, and median CPU seconds (importing + parser processes)."""
+    def rate(runs: list[dict]) -> float:
+        """The median rows/s."""
+        return statistics.median(r["rows"] / r["seconds"] for r in runs)
+
+    def cpu(runs: list[dict]) -> float:
+        """The median CPU seconds of the import, all its processes."""
+        return statistics.median(r["cpu_seconds"] + r["helper_cpu_seconds"] for r in runs)
+
+    return (f"{'':46s} after/before: rows/s {rate(after) / rate(before):.2f}, CPU seconds "
+            f"{cpu(after):.1f} / {cpu(before):.1f} = {cpu(after) / cpu(before):.2f}")
 
 
 if __name__ == "__main__":

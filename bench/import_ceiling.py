@@ -39,12 +39,13 @@ _ip.parse_in_helper = _replayed
 def record(path: Path, cache: Path) -> None:
     """Parse the file for real, as the importer would into a fresh store; keep each item pickled."""
     from bot.config import Settings
+    from storage.imports.limits import ImportLimits
     from storage.imports.parallel import _parse
-    from storage.imports.read import Limits
 
     unit = Settings(_env_file=None).unit
     items = [pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-             for item in _parse(path, "dossiers", "Asia/Ho_Chi_Minh", unit, None, Limits(), None)]
+             for item in _parse(path, "dossiers", "Asia/Ho_Chi_Minh", unit, None, ImportLimits(),
+                                    None)]
     items.append(pickle.dumps("end", protocol=pickle.HIGHEST_PROTOCOL))
     cache.write_bytes(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -93,7 +94,9 @@ def main() -> None:
     if args.replay:
         replay(*args.replay)
         return
-    from storage.imports.parallel import PARALLEL_MIN_BYTES
+    from storage.imports.limits import ImportLimits
+
+    PARALLEL_MIN_BYTES = ImportLimits().parallel_min_bytes
 
     cases = [c for c in bench_import.bench_files(args.rows, args.dir) if c[0] != "CSV"]
     if any(path.stat().st_size < PARALLEL_MIN_BYTES for _, path in cases):

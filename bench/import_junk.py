@@ -153,8 +153,8 @@ def _sample(pid: int, seen: dict[int, tuple[str, float]]) -> None:
         hwm = next((ln for ln in status.splitlines() if ln.startswith("VmHWM")), None)
         if hwm is None:  # a zombie has no memory left to report
             continue
-        name = ("parser" if "import_parallel" in cmd else
-                "formula scan" if "import_formulas" in cmd else "importing")
+        name = ("parser" if "imports.parallel" in cmd else
+                "formula scan" if "imports.formulas" in cmd else "importing")
         seen[p] = (name, int(hwm.split()[1]) / 1024)
         stack += _children(p)
 

@@ -1,5 +1,5 @@
-"""Which unit an import goes to: refuse, in one line, a file that names none when MOTCUA_UNIT is
-unset (there is no default unit outside the demo)."""
+"""The bot's check of which unit an import goes to: refuse, in one line, a file that names none
+when MOTCUA_UNIT is unset (there is no default unit outside the demo)."""
 
 from __future__ import annotations
 

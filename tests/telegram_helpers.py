@@ -181,9 +181,10 @@ def admin_import_csv(today: date) -> bytes:
 async def seed_store(db_path: Path, folder: Path, today: date) -> Seed:
     """Import the seed files into the store at db_path and add an officer and a leader."""
     from bot.config import Settings
-    from storage.imports.pipeline import import_file
+    from bot.import_text import summary_text
     from storage.staff import create_staff, link
     from storage.units import ensure_unit
+    from tests.import_helpers import import_file
 
     moment = datetime.combine(today, E2E_NOW.time())
     settings = Settings(db_path=db_path, now=moment, _env_file=None)  # type: ignore[call-arg]
@@ -192,7 +193,7 @@ async def seed_store(db_path: Path, folder: Path, today: date) -> Seed:
         catalogue, dossiers, seed = seed_files(folder, today)
         await import_file(ctx, catalogue)
         summary = await import_file(ctx, dossiers)
-        assert summary.rejected == 0, summary.text()
+        assert summary.rejected == 0, summary_text(summary)
         unit_id = await ensure_unit(ctx.db, settings.unit)
         now = ctx.now()
         officer = await create_staff(ctx.db, unit_id=unit_id, name="Cán Bộ Một", role="officer",

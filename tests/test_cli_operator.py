@@ -171,7 +171,7 @@ async def test_importer_without_any_unit_rejects_rows_not_crashes(tmp_path: Path
     """Called directly with no unit anywhere, the importer rejects the rows with the reason."""
     from bot.config import Settings
     from bot.context import AppContext
-    from storage.imports.pipeline import import_dossiers
+    from tests.import_helpers import import_dossiers
 
     settings = Settings(db_path=tmp_path / "m.db", unit=None, _env_file=None)  # type: ignore[call-arg]
     ctx = await AppContext.open(settings)

@@ -12,7 +12,7 @@ from bot.cli.main import main
 from bot.config import Settings
 from bot.context import AppContext
 from bot.demo.write import write_demo
-from storage.imports.pipeline import import_dossiers, import_procedures
+from tests.import_helpers import import_dossiers, import_procedures
 
 CONTENT = (
     "u.name, d.code, procedure_code, procedure_name, applicant, phone_last4, id_last4, channel,"

@@ -7,17 +7,19 @@ from pathlib import Path
 import pytest
 
 from bot.context import AppContext
-from storage.imports.pipeline import ImportRefused, import_dossiers
-from tests.test_importer import count, row, write_csv
+from storage.imports import ImportRefused
+from tests.import_helpers import import_dossiers
+from tests.test_importer import count, fetched, row, write_csv
 
 
-async def indexes(ctx: AppContext) -> list[tuple[str, str]]:
-    """(name, sql) of the indexes on dossiers and status_events."""
+async def indexes(ctx: AppContext, kind: str = "index") -> list[tuple[str, str]]:
+    """(name, sql) of the indexes (or another kind of schema object) on dossiers and
+    status_events."""
     sql = (
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        "SELECT name, sql FROM sqlite_master WHERE type = ?"
         " AND tbl_name IN ('dossiers', 'status_events') AND sql IS NOT NULL ORDER BY name"
     )
-    async with ctx.db.reader.execute(sql) as cur:
+    async with ctx.db.reader.execute(sql, (kind,)) as cur:
         return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
 
 
@@ -36,7 +38,7 @@ async def test_a_first_load_ends_with_every_index(ctx: AppContext, tmp_path: Pat
     assert s.inserted == 4500 and await indexes(ctx) == before
     assert "dossiers_code" in await plan(ctx, "SELECT id FROM dossiers WHERE code = ?", "X")
     async with ctx.db.reader.execute("PRAGMA integrity_check") as cur:
-        assert (await cur.fetchone())[0] == "ok"
+        assert (await fetched(cur))[0] == "ok"
     again = await import_dossiers(ctx, write_csv(tmp_path / "sau.csv", [row(4501)]))
     assert again.inserted == 1 and await indexes(ctx) == before
 

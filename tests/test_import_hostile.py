@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,14 +14,17 @@ from openpyxl import Workbook
 
 from bot.config import Settings
 from bot.context import AppContext
+from bot.import_service import import_limits
+from bot.import_text import summary_text
 from bot.workdays import WorkCalendar
 from storage.db import Database
+from storage.imports import ImportRefused
 from storage.imports.columns import match_header
 from storage.imports.errors import refusal
 from storage.imports.known import raw_digester
 from storage.imports.parse import BATCH, CHUNK_CELLS, Chunk, parse_file
-from storage.imports.pipeline import ImportRefused, import_dossiers
-from tests.test_importer import HEADER, count, row, write_csv
+from tests.import_helpers import import_dossiers
+from tests.test_importer import HEADER, count, fetched, row, write_csv
 
 TODAY = "2026-04-15T09:00:00"  # the ctx fixture's fixed now
 EXCEPTION_NAME = re.compile(r"\w*(Error|Exception)\b|Traceback")
@@ -31,7 +36,7 @@ def chunks_of(path: Path) -> list[Chunk]:
     return [c for c in items if isinstance(c, Chunk)]
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """A streamed (write-only) workbook: the header, then the rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Hồ sơ")
@@ -153,7 +158,7 @@ async def test_stored_digests_are_wiped_by_migration_0010(
     await db.close()
     db = await Database.open(settings.db_path)  # migration 0010 runs again
     async with db.reader.execute("SELECT COUNT(*) FROM dossiers WHERE raw_digest IS NULL") as c:
-        assert (await c.fetchone())[0] == 2
+        assert (await fetched(c))[0] == 2
     await db.close()
 
 
@@ -199,8 +204,8 @@ async def test_rejects_go_to_the_data_folder_when_beside_the_input_is_impossible
     s = await import_dossiers(ctx, path)
     assert (s.inserted, s.rejected) == (2, 1) and await count(ctx, "dossiers") == 2
     assert s.rejects_path == ctx.db.path.parent / "rejects" / "ho-so.csv.rejects.csv"
-    assert s.rejects_path.is_file() and str(s.rejects_path) in s.text()
-    assert "không cho ghi" in s.text()
+    assert s.rejects_path.is_file() and str(s.rejects_path) in summary_text(s)
+    assert "không cho ghi" in summary_text(s)
     clean = await import_dossiers(ctx, write_csv(inbox / "ho-so.csv", [row(1)]))
     assert clean.rejects_path is None and not s.rejects_path.exists()  # stale one removed
 
@@ -234,7 +239,7 @@ async def test_a_header_of_many_columns_gives_a_short_summary(
     header = [*HEADER, *(f"Cột {i}" for i in range(100_000)), "Cột rất dài " + "x" * 5000]
     path = write_csv(tmp_path / "rong.csv", [row(1)], header=header)
     s = await import_dossiers(ctx, path)
-    text = s.text()
+    text = summary_text(s)
     assert s.inserted == 1 and len(text) < 1000
     assert "Ghi chú, Cột 0, Cột 1, Cột 2, Cột 3 và 99.997 cột khác" in text
 
@@ -257,11 +262,12 @@ async def test_impossible_dates_are_rejected_and_odd_ones_flagged(
     s = await import_dossiers(ctx, write_csv(tmp_path / "ngay.csv", rows))
     assert (s.inserted, s.rejected, s.odd_dates) == (3, 3, 2)
     assert s.rejects_path is not None
+    assert s.rejects_path is not None
     reasons = [r[-1] for r in csv.reader(s.rejects_path.open(encoding="utf-8-sig"))][1:]
     assert "ngày tiếp nhận 05/01/2099 quá một năm sau hôm nay" in reasons[0]
     assert "ngày tiếp nhận 05/01/1900 trước năm 2000" in reasons[1]
     assert "ngày kết thúc xử lý trước ngày tiếp nhận" in reasons[2]
-    assert "2 dòng có ngày bất thường" in s.text()
+    assert "2 dòng có ngày bất thường" in summary_text(s)
 
 
 # --- item 5 (import side): digits ---------------------------------------------------------------
@@ -281,10 +287,11 @@ async def test_dates_and_numbers_are_stored_with_ascii_digits(
     assert (s.inserted, s.rejected) == (2, 2)
     sql = "SELECT code, received_at, phone_last4, fee FROM dossiers ORDER BY id"
     async with ctx.db.reader.execute(sql) as cur:
-        stored = await cur.fetchall()
+        stored = list(await cur.fetchall())
     assert tuple(stored[0]) == ("ABC-0001", "2026-01-05T08:00:00", "5678", 10000)
     assert stored[1][3] == 10000
     assert all(str(v).isascii() for r in stored for v in r)
+    assert s.rejects_path is not None
     reasons = [r[-1] for r in csv.reader(s.rejects_path.open(encoding="utf-8-sig"))][1:]
     assert all("chữ số không phải 0–9" in r for r in reasons)
     assert "٠٩١٢" not in "".join(reasons)  # the phone is not repeated in its reason
@@ -349,16 +356,14 @@ def test_the_cli_says_what_a_renamed_file_is(
 
 
 async def test_a_big_file_refused_in_the_parser_process_says_why(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: AppContext, tmp_path: Path
 ) -> None:
     """The parser process's refusals (here the row cap) reach the importer as the same text."""
-    from storage.imports import parallel as import_parallel
-
-    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
     small = await limited_ctx(ctx, import_max_rows=30)
+    in_helper = replace(import_limits(small.settings), parallel_min_bytes=0)
     path = write_csv(tmp_path / "dai.csv", [row(n) for n in range(1, 80)])
     with pytest.raises(ImportRefused, match="hơn 30 dòng") as refused:
-        await import_dossiers(small, path)
+        await import_dossiers(small, path, limits=in_helper)
     assert not EXCEPTION_NAME.search(str(refused.value))
     assert await count(ctx, "dossiers") == 0
 

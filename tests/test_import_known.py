@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.context import AppContext
-from storage.imports import parallel as import_parallel
+from storage.imports import ImportLimits
 from storage.imports.columns import match_header
 from storage.imports.known import KnownRows, raw_digester
-from storage.imports.pipeline import import_dossiers
 from storage.imports.rows import BadRow, DossierRow
+from tests.import_helpers import import_dossiers
 from tests.test_importer import HEADER, count, row, write_csv
 
 
@@ -101,16 +101,14 @@ async def test_a_reordered_header_is_parsed_again(ctx: AppContext, tmp_path: Pat
     assert after.keys() == before.keys() and after != before
 
 
-async def test_the_helper_process_skips_known_rows_too(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_the_helper_process_skips_known_rows_too(ctx: AppContext, tmp_path: Path) -> None:
     """Big files (parsed in the helper process) read the stored digests from the store file."""
-    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
+    in_helper = ImportLimits(parallel_min_bytes=0)
     rows = [row(n) for n in range(1, 501)]
     path = write_csv(tmp_path / "lon.csv", rows)
-    assert (await import_dossiers(ctx, path)).inserted == 500
+    assert (await import_dossiers(ctx, path, limits=in_helper)).inserted == 500
     rows[7] = row(8, **{"Chủ hồ sơ": "Phạm Minh Đức"})
-    s = await import_dossiers(ctx, write_csv(tmp_path / "lon2.csv", rows))
+    s = await import_dossiers(ctx, write_csv(tmp_path / "lon2.csv", rows), limits=in_helper)
     assert (s.unchanged, s.updated, s.inserted) == (499, 1, 0)
 
 

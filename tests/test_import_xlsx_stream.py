@@ -9,10 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from bot.context import AppContext
+from storage.imports import ImportLimits, ImportRefused
 from storage.imports import formulas as import_formulas
-from storage.imports import read as import_read
-from storage.imports.pipeline import ImportRefused, import_dossiers
 from storage.imports.read import open_rows
+from tests.import_helpers import import_dossiers
 from tests.test_importer import HEADER, count, row
 
 
@@ -30,14 +30,11 @@ def big_sheet(path: Path, n: int, formula_at: int | None = None) -> Path:
     return path
 
 
-async def test_a_formula_far_down_refuses_the_whole_file(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_formula_far_down_refuses_the_whole_file(ctx: AppContext, tmp_path: Path) -> None:
     """Rows before the formula were already handed on; the transaction drops them all."""
-    monkeypatch.setattr(import_read, "_FORMULA_CHECK_ROWS", 100)
     path = big_sheet(tmp_path / "cong-thuc.xlsx", 3000, formula_at=2900)
     with pytest.raises(ImportRefused, match=r"công thức \(ô M2901\)"):
-        await import_dossiers(ctx, path)
+        await import_dossiers(ctx, path, limits=ImportLimits(formula_check_rows=100))
     assert await count(ctx, "dossiers") == 0 and await count(ctx, "import_runs") == 0
 
 
@@ -69,33 +66,30 @@ async def test_rows_stream_with_their_line_numbers(tmp_path: Path) -> None:
     assert open_rows(tmp_path / "b.xlsx").total == 3
 
 
-def test_a_long_sheet_without_dimension_gets_an_estimated_total(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_long_sheet_without_dimension_gets_an_estimated_total(tmp_path: Path) -> None:
     """No <dimension>: the progress bar's total is estimated from the sheet's size (issue 18)."""
-    monkeypatch.setattr(import_read, "_SAMPLE_BYTES", 16 << 10)  # the sample: a few rows only
     path = big_sheet(tmp_path / "dai.xlsx", 3000)
-    raw = open_rows(path)
+    raw = open_rows(path, ImportLimits(size_sample_bytes=16 << 10))  # the sample: a few rows
     assert 0.8 * 3001 <= raw.total <= 1.2 * 3001
     raw.rows.close()  # type: ignore[attr-defined]
 
 
 async def test_the_scan_in_its_own_process_finds_the_formula(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: AppContext, tmp_path: Path
 ) -> None:
     """Big sheets are scanned by `python -m storage.imports.formulas`: same answers."""
-    monkeypatch.setattr(import_formulas, "PROCESS_MIN_BYTES", 0)
+    in_process = ImportLimits(formula_process_min_bytes=0)
     bad = big_sheet(tmp_path / "cong-thuc.xlsx", 50, formula_at=40)
-    scan = import_formulas.FormulaScan(bad)
+    scan = import_formulas.FormulaScan(bad, in_process)
     assert scan.proc is not None and scan.result() == "M41"
     with pytest.raises(ImportRefused, match=r"công thức \(ô M41\)"):
-        await import_dossiers(ctx, bad)
+        await import_dossiers(ctx, bad, limits=in_process)
     good = big_sheet(tmp_path / "tot.xlsx", 50)
-    assert import_formulas.FormulaScan(good).result() == ""
-    assert (await import_dossiers(ctx, good)).inserted == 50
+    assert import_formulas.FormulaScan(good, in_process).result() == ""
+    assert (await import_dossiers(ctx, good, limits=in_process)).inserted == 50
     junk = tmp_path / "rac.xlsx"
     junk.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    assert import_formulas.FormulaScan(junk).result().startswith("broken:")
+    assert import_formulas.FormulaScan(junk, in_process).result().startswith("broken:")
 
 
 @pytest.mark.parametrize(
@@ -118,14 +112,11 @@ def test_the_formula_tag_is_found_by_its_rare_letter(xml: bytes, at: int) -> Non
     assert import_formulas._formula_at(xml) == at
 
 
-def test_a_formula_tag_split_between_two_reads_is_found(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_formula_tag_split_between_two_reads_is_found(tmp_path: Path) -> None:
     """The scan reads the sheet 1 MB at a time; a tag cut at any boundary is still found."""
     path = big_sheet(tmp_path / "cong-thuc.xlsx", 40, formula_at=30)
     with zipfile.ZipFile(path) as zf:
         xml = zf.read(import_formulas.first_sheet_xml(zf))
     tag = xml.index(b"<f>")
     for size in (tag + 1, tag + 2, tag + 3, 97):  # `<` | `f>`, `<f` | `>`, `<f>` |, and others
-        monkeypatch.setattr(import_formulas, "READ_BYTES", size)
-        assert import_formulas.formula_cell(path) == "M31", size
+        assert import_formulas.formula_cell(path, read_bytes=size) == "M31", size

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from openpyxl import Workbook
 
 from bot.cli.main import main
 from bot.context import AppContext
-from storage.imports.pipeline import ImportRefused, detect_kind, import_dossiers, import_file
+from bot.import_text import summary_text
+from storage.imports import ImportLimits, ImportOptions, ImportRefused, detect_kind, load_file
 from storage.imports.values import (
     BadValue,
     last4,
@@ -23,6 +26,7 @@ from storage.imports.values import (
     parse_status,
 )
 from tests.conftest import TZ
+from tests.import_helpers import import_dossiers, import_file
 
 HEADER = [
     "STT", "Mã hồ sơ", "Mã TTHC", "Tên thủ tục", "Chủ hồ sơ", "SĐT", "CCCD", "Hình thức nộp",
@@ -55,10 +59,17 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, sep
     return path
 
 
+async def fetched(cur: aiosqlite.Cursor) -> aiosqlite.Row:
+    """The next row of a query that has one."""
+    found = await cur.fetchone()
+    assert found is not None
+    return found
+
+
 async def count(ctx: AppContext, table: str) -> int:
     """Rows in a table."""
     async with ctx.db.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-        return int((await cur.fetchone())[0])
+        return int((await fetched(cur))[0])
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -151,7 +162,7 @@ async def test_bad_rows_go_to_the_rejects_file_and_good_rows_are_stored(
     ]
     for reason, start in zip(reasons, expected, strict=True):
         assert reason.startswith(start), (reason, start)
-    assert "Bị loại 10 dòng" in s.text() and "Ghi chú" in s.text()
+    assert "Bị loại 10 dòng" in summary_text(s) and "Ghi chú" in summary_text(s)
 
 
 async def test_strict_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
@@ -160,7 +171,7 @@ async def test_strict_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
     s = await import_dossiers(ctx, path, strict=True)
     assert not s.stored and s.rejected == 1
     assert await count(ctx, "dossiers") == 0 and await count(ctx, "import_runs") == 0
-    assert "KHÔNG lưu" in s.text()
+    assert "KHÔNG lưu" in summary_text(s)
 
 
 async def test_same_file_twice_changes_nothing(ctx: AppContext, tmp_path: Path) -> None:
@@ -197,7 +208,7 @@ async def test_semicolons_bom_title_rows_and_nfd(ctx: AppContext, tmp_path: Path
     s = await import_dossiers(ctx, path)
     assert (s.inserted, s.header_line) == (1, 3)
     async with ctx.db.reader.execute("SELECT applicant, code FROM dossiers") as cur:
-        applicant, code = await cur.fetchone()
+        applicant, code = await fetched(cur)
     assert applicant == "Trần Thị Bình" and code == "000.00.12.H31-260105-0001"
 
 
@@ -247,7 +258,7 @@ async def test_missing_columns_are_named(ctx: AppContext, tmp_path: Path) -> Non
         await import_dossiers(ctx, path)
 
 
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """Write rows into the first sheet of a new workbook."""
     book = Workbook()
     for r in rows:
@@ -267,7 +278,7 @@ async def test_xlsx_native_dates_and_codes(ctx: AppContext, tmp_path: Path) -> N
     async with ctx.db.reader.execute(
         "SELECT channel, received_at, due_at, status, fee, phone_last4 FROM dossiers"
     ) as cur:
-        got = tuple(await cur.fetchone())
+        got = tuple(await fetched(cur))
     assert got == ("truc_tuyen", "2026-01-05T08:00:00", "2026-01-06T17:00:00", "returned", 10000,
                    "5678")
 
@@ -302,7 +313,7 @@ async def test_kind_detection(ctx: AppContext, tmp_path: Path) -> None:
     again = await import_file(ctx, catalogue)
     assert (again.inserted, again.unchanged) == (0, 2)
     async with ctx.db.reader.execute("SELECT name_search, days, level FROM procedures") as cur:
-        first = tuple(await cur.fetchone())
+        first = tuple(await fetched(cur))
     assert first == ("chung thuc ban sao", 1, "mot_phan")
 
 
@@ -320,11 +331,9 @@ def test_cli_import_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 async def test_big_files_parse_in_a_helper_process_with_the_same_result(
-    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: AppContext, tmp_path: Path
 ) -> None:
     """The helper-process path stores exactly what the in-process path stores."""
-    from storage.imports import parallel as import_parallel
-
     rows = [row(n) for n in range(1, 3001)] + [row(3001, **{"Trạng thái": "?"}), row(5)]
     path = write_csv(tmp_path / "lon.csv", rows)
     inline = await import_dossiers(ctx, path)
@@ -333,8 +342,8 @@ async def test_big_files_parse_in_a_helper_process_with_the_same_result(
     async with ctx.db.transaction() as conn:
         await conn.execute("DELETE FROM status_events")
         await conn.execute("DELETE FROM dossiers")
-    monkeypatch.setattr(import_parallel, "PARALLEL_MIN_BYTES", 0)
-    helper = await import_dossiers(ctx, path)
+    in_helper = ImportLimits(parallel_min_bytes=0)
+    helper = await import_dossiers(ctx, path, limits=in_helper)
     async with ctx.db.reader.execute("SELECT code, row_hash FROM dossiers ORDER BY code") as cur:
         after = [tuple(r) for r in await cur.fetchall()]
     assert before == after and len(after) == 3000
@@ -343,5 +352,35 @@ async def test_big_files_parse_in_a_helper_process_with_the_same_result(
     bad = tmp_path / "hong-giua.csv"
     bad.write_bytes(path.read_bytes()[:-2000] + "Ngô".encode("cp1258", errors="ignore") * 9000)
     with pytest.raises(ImportRefused, match="UTF-8"):
-        await import_dossiers(ctx, bad)
+        await import_dossiers(ctx, bad, limits=in_helper)
     assert await count(ctx, "dossiers") == 3000
+
+
+async def test_the_import_reports_how_far_it_has_read(ctx: AppContext, tmp_path: Path) -> None:
+    """The progress given in the options hears the file's total, positions up to it, the end."""
+    totals: list[tuple[int, str]] = []
+    positions: list[int] = []
+    closed: list[bool] = []
+
+    class Recorder:
+        """A Progress that writes down what it is told."""
+
+        def update(self, position: int) -> None:
+            """Note the position."""
+            positions.append(position)
+
+        def close(self) -> None:
+            """Note the end."""
+            closed.append(True)
+
+    def make(total: int, file_kind: str) -> Recorder:
+        """Note the total and the kind."""
+        totals.append((total, file_kind))
+        return Recorder()
+
+    path = write_csv(tmp_path / "ho-so.csv", [row(n) for n in range(1, 4501)])
+    options = ImportOptions(tz_name="Asia/Ho_Chi_Minh", unit="Xã Hòa An", progress=make)
+    s = await load_file(ctx.db, path, "dossiers", options)
+    size = path.stat().st_size
+    assert s.inserted == 4500 and totals == [(size, "csv")] and closed == [True]
+    assert len(positions) >= 2 and positions == sorted(positions) and positions[-1] == size

@@ -11,8 +11,8 @@ from bot.push.messages import fit
 from bot.push.payload import from_payload
 from bot.push.status import catch_up
 from storage import prefs, ratings, subscriptions
-from storage.imports.pipeline import import_dossiers
 from tests import pushes_helpers as h
+from tests.import_helpers import import_dossiers
 
 HEADER = "Mã hồ sơ,Mã thủ tục,Tên thủ tục,Chủ hồ sơ,Kênh nộp,Ngày tiếp nhận,Ngày hẹn trả,"
 HEADER += "Ngày kết thúc xử lý,Trạng thái,Nội dung yêu cầu bổ sung\n"

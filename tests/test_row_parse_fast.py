@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -62,7 +63,7 @@ TRICKY: list[object] = [
 ]
 
 
-def outcome(parse: object, values: list[object]) -> tuple[object, ...]:
+def outcome(parse: object, values: Sequence[object]) -> tuple[object, ...]:
     """What parsing gives: the record with its types and digest, the reasons, or the error."""
     try:
         record = parse(values)  # type: ignore[operator]
@@ -73,7 +74,7 @@ def outcome(parse: object, values: list[object]) -> tuple[object, ...]:
     return ("ok", record, tuple(type(v) for v in record), row_hash(record))
 
 
-def same(parser: DossierRow, values: list[object]) -> None:
+def same(parser: DossierRow, values: Sequence[object]) -> None:
     """The fast parse and the reference parse agree on one row."""
     assert outcome(parser.parse, values) == outcome(parser._parse_slow, values), values
 
@@ -110,7 +111,7 @@ def test_the_common_rows_take_the_fast_path() -> None:
 def test_one_tricky_cell(column: int, value: object) -> None:
     """Any one cell replaced by a tricky value: the same record or the same reasons."""
     parser = DossierRow(match_header(HEADER, "dossiers"), TZ, TODAY)
-    values = list(ROW)
+    values: list[object] = list(ROW)
     values[column] = value
     same(parser, values)
     same(parser, values)  # again, now that the memos hold what the first parse learnt

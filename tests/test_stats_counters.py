@@ -23,9 +23,9 @@ from bot.workdays import WorkCalendar
 from storage import index766 as isql
 from storage import stats as sql
 from storage.db import Database
-from storage.imports.pipeline import import_dossiers
 from storage.stats_counters import month_split
 from tests.conftest import TZ
+from tests.import_helpers import import_dossiers
 from tests.stats_helpers import D, insert_ratings, insert_store
 from tests.test_importer import row, write_csv
 from tests.test_stats_property import dossiers

@@ -17,9 +17,9 @@ from bot.push.status import catch_up
 from bot.workdays import WorkCalendar
 from storage import subscriptions
 from storage.db import Database
-from storage.imports.pipeline import import_dossiers
 from tests import pushes_helpers as h
 from tests.core_helpers import UNIT, ask, sample_world, staff_world
+from tests.import_helpers import import_dossiers
 from tests.test_delivery import FakeSender, delivered
 from tests.test_pushes import A, B, write
 

@@ -1,5 +1,5 @@
-"""`motcua import [dossiers|procedures] FILE [--unit U] [--strict]`: the kind is guessed from the
-file's header row when not given."""
+"""The CLI of importing: `motcua import [dossiers|procedures] FILE [--unit U] [--strict]` (the kind
+is guessed from the file's header row when not given); runs bot/import_service.py."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from bot.cli.common import CommandError, run, with_context
 from bot.config import load_settings
 from bot.context import AppContext
 from bot.import_service import run_import
+from bot.import_text import summary_text
 from bot.import_unit import unit_refusal
-from storage.imports.pipeline import ImportRefused, detect_kind
+from storage.imports import ImportRefused, detect_kind
 
 KINDS = {"dossiers": "danh sách hồ sơ", "procedures": "danh mục thủ tục"}
 USAGE = "motcua import [-h] [--unit ĐƠN_VỊ] [--strict] [--quiet] [dossiers|procedures] TỆP"
@@ -78,5 +79,5 @@ def _import(args: argparse.Namespace) -> int:
         summary = run(with_context(body, settings))
     except ImportRefused as exc:
         raise CommandError(str(exc)) from None
-    print(summary.text())
+    print(summary_text(summary))
     return 0 if summary.stored else 1

@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.context import AppContext
 from bot.demo.generate import AS_OF, iter_staff
 from bot.demo.write import UNIT, UPDATES_NAME, write_demo
+from bot.import_service import store_file
 from storage import dossiers_demo
-from storage.imports.pipeline import import_dossiers, import_procedures
 from storage.units import ensure_unit
 
 
@@ -61,8 +61,8 @@ async def load_demo(ctx: AppContext, units: int = 1) -> str:
         raise DemoRefused(refusal(ctx.settings.db_path))
     with tempfile.TemporaryDirectory(prefix="motcua-demo-") as tmp:
         files = write_demo(Path(tmp), xlsx=False, receipts=False, units=units)
-        procs = await import_procedures(ctx, files.procedures_csv, unit=UNIT)
-        ds = await import_dossiers(ctx, files.dossiers_csv, unit=UNIT)
+        procs = await store_file(ctx, files.procedures_csv, "procedures", unit=UNIT)
+        ds = await store_file(ctx, files.dossiers_csv, "dossiers", unit=UNIT)
         others = await _load_units(ctx, files.procedures_csv, files.units_csv, units)
         shutil.copyfile(files.updates_csv, updates_path(ctx))
     await _add_staff(ctx)
@@ -81,8 +81,8 @@ async def _load_units(ctx: AppContext, procedures: Path, dossiers_csv: Path | No
     from bot.demo.units import unit_name
 
     for k in range(2, units + 1):
-        await import_procedures(ctx, procedures, unit=unit_name(k))
-    ds = await import_dossiers(ctx, dossiers_csv)
+        await store_file(ctx, procedures, "procedures", unit=unit_name(k))
+    ds = await store_file(ctx, dossiers_csv, "dossiers")
     return f"\nThêm {units - 1} đơn vị mẫu khác: {ds.inserted} hồ sơ (để thử /xephang, /xuhuong)."
 
 

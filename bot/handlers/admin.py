@@ -1,5 +1,5 @@
 """Admins' commands: /moi (invite), /nhanvien (staff list), /thuhoi (revoke), and an attached
-.xlsx/.csv file → import (storage.imports.pipeline, loaded lazily)."""
+.xlsx/.csv file → import (bot/import_service.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from bot.core.types import Reply
 from bot.handlers.common import own_unit, text
 from bot.handlers.scope import SCOPE_HELP, ScopeError, parse_scope, split_scope
 from bot.import_service import run_import
+from bot.import_text import summary_text
 from bot.import_unit import unit_refusal
 from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line
 from storage import staff as staff_store
-from storage.imports.pipeline import ImportRefused, detect_kind
+from storage.imports import ImportRefused, detect_kind
 from storage.staff_scope import set_scope
 from storage.units import ensure_unit, list_units
 
@@ -199,7 +200,7 @@ async def import_attachment(req: Request) -> list[Reply]:
             return text("Không nhập được tệp này: bot gặp lỗi khi đọc tệp. Hãy kiểm tra tệp "
                         "(xuất lại từ phần mềm một cửa, lưu dạng .xlsx hoặc CSV UTF-8) rồi gửi "
                         "lại, hoặc dùng lệnh motcua import trên máy chủ để xem chi tiết.")
-        replies = [Reply(text=summary.text())]
+        replies = [Reply(text=summary_text(summary))]
         rejects = summary.rejects_path
         if rejects is not None and Path(rejects).is_file():
             replies.append(Reply(text="Các dòng bị từ chối và lý do", document=Path(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.imports.values import clean, fold
@@ -76,7 +77,7 @@ def header_key(text: object) -> str:
 
 def _aliases(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Folded alias → canonical column name."""
-    out = {}
+    out: dict[str, str] = {}
     for canon, names in columns.items():
         for name in (canon, *names):
             out.setdefault(header_key(name), canon)
@@ -96,7 +97,7 @@ class ColumnMap:
     missing: list[str]
 
 
-def match_header(cells: list[object], kind: str) -> ColumnMap:
+def match_header(cells: Sequence[object], kind: str) -> ColumnMap:
     """Match a header row against one kind's columns (first match of a canonical name wins)."""
     aliases = _ALIASES[kind]
     required = DOSSIER_REQUIRED if kind == "dossiers" else PROCEDURE_REQUIRED
@@ -124,7 +125,7 @@ def display_name(kind: str, canon: str) -> str:
     return columns[canon][0]
 
 
-def guess_kind(cells: list[object]) -> str | None:
+def guess_kind(cells: Sequence[object]) -> str | None:
     """"dossiers" or "procedures" from a header row, or None when it matches neither."""
     dossiers = match_header(cells, "dossiers")
     if not dossiers.missing:

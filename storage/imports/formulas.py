@@ -17,8 +17,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from xml.etree import ElementTree
 
-PROCESS_MIN_BYTES = 1_000_000  # smaller sheets are scanned in a thread (a process costs more)
-READ_BYTES = 1 << 20  # the sheet's XML is scanned this much at a time
+from storage.imports.limits import ImportLimits
+
 _BROKEN = (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError)
 
 
@@ -67,11 +67,14 @@ def _formula_at(buf: bytes) -> int:
     return -1
 
 
-def formula_cell(path: Path) -> str | None:
-    """The reference of the first formula cell of the first sheet (None if it has none)."""
+def formula_cell(path: Path, read_bytes: int = ImportLimits.formula_read_bytes) -> str | None:
+    """The reference of the first formula cell of the first sheet (None if it has none).
+
+    read_bytes: how much of the sheet's XML is scanned at a time.
+    """
     with zipfile.ZipFile(path) as zf, zf.open(first_sheet_xml(zf)) as sheet:
         tail = b""
-        while chunk := sheet.read(READ_BYTES):
+        while chunk := sheet.read(read_bytes):
             buf = tail + chunk
             at = _formula_at(buf)
             if at >= 0:
@@ -81,10 +84,10 @@ def formula_cell(path: Path) -> str | None:
     return None
 
 
-def scan_result(path: Path) -> str:
+def scan_result(path: Path, read_bytes: int = ImportLimits.formula_read_bytes) -> str:
     """'' (no formula), the first formula cell's reference, or 'broken:<why>'."""
     try:
-        return formula_cell(path) or ""
+        return formula_cell(path, read_bytes) or ""
     except _BROKEN as exc:
         return f"broken:{type(exc).__name__}"
 
@@ -92,18 +95,20 @@ def scan_result(path: Path) -> str:
 class FormulaScan:
     """formula_cell of one file, running beside the caller: a thread, or a process if big."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: ImportLimits | None = None) -> None:
+        limits = limits or ImportLimits()
         self.proc: subprocess.Popen[str] | None = None
         self.future: Future[str] | None = None
         self.found: str | None = None
-        if path.stat().st_size >= PROCESS_MIN_BYTES:
+        if path.stat().st_size >= limits.formula_process_min_bytes:  # a process costs more
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "storage.imports.formulas", str(path)],
+                [sys.executable, "-m", "storage.imports.formulas", str(path),
+                 str(limits.formula_read_bytes)],
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             )
         else:
             pool = ThreadPoolExecutor(max_workers=1)
-            self.future = pool.submit(scan_result, path)
+            self.future = pool.submit(scan_result, path, limits.formula_read_bytes)
             pool.shutdown(wait=False)
 
     def done(self) -> bool:
@@ -132,8 +137,9 @@ class FormulaScan:
 
 
 def main(argv: list[str]) -> int:
-    """The scan process: print scan_result of FILE."""
-    print(scan_result(Path(argv[0])))
+    """The scan process: print scan_result of FILE [READ_BYTES]."""
+    read_bytes = int(argv[1]) if len(argv) > 1 else ImportLimits.formula_read_bytes
+    print(scan_result(Path(argv[0]), read_bytes))
     return 0
 
 

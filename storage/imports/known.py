@@ -42,7 +42,7 @@ def _as_stored(value: object) -> str:
 
 def raw_digester(
     file_kind: str, header: Sequence[object], tz_name: str, columns: ColumnMap
-) -> Callable[[list[object]], int]:
+) -> Callable[[Sequence[object]], int]:
     """A function row → signed 64-bit digest of the cells the parser reads, for this header.
 
     Phone and ID cells enter the digest reduced to their last 4 digits (see the module's
@@ -60,7 +60,7 @@ def raw_digester(
     private = [used.index(columns.index[name]) for name in _PRIVATE if name in columns.index]
     join = "\x1f".join
 
-    def reduced(values: list[object]) -> list[object]:
+    def reduced(values: Sequence[object]) -> list[object]:
         """The cells the parser reads, personal numbers as stored ('' when none is kept)."""
         if len(values) < width:
             values = [*values, *([""] * (width - len(values)))]
@@ -71,14 +71,14 @@ def raw_digester(
 
     if file_kind == "csv":  # every cell is text: joining is cheaper than repr
 
-        def digest(values: list[object]) -> int:
+        def digest(values: Sequence[object]) -> int:
             """The digest of a CSV row (cells joined by the unit separator)."""
             data = join(reduced(values)).encode("utf-8")  # type: ignore[arg-type]
             return from_bytes(blake(data, digest_size=8, key=seed).digest(), "big", signed=True)
 
         return digest
 
-    def digest_any(values: list[object]) -> int:
+    def digest_any(values: Sequence[object]) -> int:
         """The digest of a spreadsheet row (typed cells, through repr)."""
         data = repr(reduced(values)).encode("utf-8")
         return from_bytes(blake(data, digest_size=8, key=seed).digest(), "big", signed=True)

@@ -20,15 +20,15 @@ from pathlib import Path
 
 from storage.imports.errors import refusal
 from storage.imports.known import KnownRows
+from storage.imports.limits import ImportLimits
 from storage.imports.parse import Chunk, Header, parse_file
-from storage.imports.read import FileRefused, Limits
+from storage.imports.read import FileRefused
 
-PARALLEL_MIN_BYTES = 4_000_000  # below this, parsing in-process is faster
 _LENGTH = struct.Struct("!I")
 
 
 def _parse(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: Limits,
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: ImportLimits,
     today: str | None,
 ) -> Iterator[Header | Chunk]:
     """parse_file with the store's raw digests when there is a store file to read."""
@@ -41,7 +41,7 @@ def _parse(
 
 
 async def parse_inline(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: Limits,
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: ImportLimits,
     today: str | None,
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in this process, yielding to the event loop between chunks."""
@@ -51,12 +51,12 @@ async def parse_inline(
 
 
 def parse_in_helper(
-    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: Limits,
+    path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: ImportLimits,
     today: str | None,
 ) -> AsyncIterator[Header | Chunk]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
     return helper_items([sys.executable, "-m", "storage.imports.parallel", str(path), kind,
-                         tz_name, unit, db_path or "", *limits.args(), today or ""])
+                         tz_name, unit, db_path or "", today or "", *limits.args()])
 
 
 async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
@@ -90,21 +90,22 @@ async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
 
 def source(
     path: Path, kind: str, tz_name: str, unit: str, db_path: Path | str | None = None,
-    limits: Limits | None = None, today: str | None = None,
+    limits: ImportLimits | None = None, today: str | None = None,
 ) -> AsyncIterator[Header | Chunk]:
     """The parsed file, from a helper process when the file is big.
 
     db_path: the store, read (read-only) for the raw digests of stored dossiers, so rows
     unchanged since they were stored are not parsed again (storage/imports/known.py).
-    limits: the caps of rows and sheet size; today: the import's local now (ISO text).
+    limits: the caps, and the size from which a helper process parses (below it, parsing
+    in-process is faster); today: the import's local now (ISO text).
     """
+    limits = limits or ImportLimits()
     try:
-        big = path.stat().st_size >= PARALLEL_MIN_BYTES
+        big = path.stat().st_size >= limits.parallel_min_bytes
     except OSError:
         big = False
     reader = parse_in_helper if big else parse_inline
-    return reader(path, kind, tz_name, unit, str(db_path) if db_path else None,
-                  limits or Limits(), today)
+    return reader(path, kind, tz_name, unit, str(db_path) if db_path else None, limits, today)
 
 
 def _send(out: object, item: object) -> None:
@@ -118,9 +119,9 @@ def send_pickled(out: object, data: bytes) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """The helper process: parse FILE KIND TZ UNIT STORE ROWS BYTES TODAY, items on stdout."""
-    path, kind, tz_name, unit, db_path, max_rows, max_bytes, today = argv
-    limits = Limits(int(max_rows), int(max_bytes))
+    """The helper process: parse FILE KIND TZ UNIT STORE TODAY LIMITS…, items on stdout."""
+    path, kind, tz_name, unit, db_path, today, *limit_args = argv
+    limits = ImportLimits.from_args(limit_args)
     # A short-lived process that allocates millions of small objects and frees none until the
     # end: the cyclic collector would only re-scan them again and again.
     gc.disable()

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from storage.imports.columns import ColumnMap, display_name, guess_kind, match_header
 from storage.imports.known import KnownRows, raw_digester
-from storage.imports.read import FileRefused, Limits, RawRows, is_blank, open_rows
+from storage.imports.limits import ImportLimits
+from storage.imports.read import FileRefused, RawRows, is_blank, open_rows
 from storage.imports.rows import BadRow, DossierRow, ProcedureRow, normalise_code, row_hash
 from storage.imports.values import clean
 
@@ -98,7 +99,7 @@ def parse_file(
     default_unit: str,
     batch: int = BATCH,
     known: KnownRows | None = None,
-    limits: Limits | None = None,
+    limits: ImportLimits | None = None,
     today: str | None = None,
 ) -> Iterator[Header | Chunk]:
     """Yield the Header, then Chunks of at most `batch` rows; FileRefused on a bad file.

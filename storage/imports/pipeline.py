@@ -1,37 +1,35 @@
-"""Import dossiers and the procedure catalogue from CSV/XLSX into the store (import-format.md).
+"""The store's import pipeline (`load_file`): one file of dossiers or procedures into the store.
 
 One pass over the file; valid rows are upserted in batches inside one transaction; bad rows go,
 unchanged plus a `reason` column, to `<file>.rejects.csv`; `strict` stores nothing if any row is
-bad. Re-importing the same file changes nothing and records no status event.
+bad. Re-importing the same file changes nothing and records no status event. It knows no bot:
+the caller passes the store, the timezone, the default unit, the clock and the limits, and gets
+plain data back (`ImportSummary`; the bot words it, bot/import_text.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
-import sys
 import time as _time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import aiosqlite
-from tqdm import tqdm
 
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
+from storage.imports.limits import ImportLimits
 from storage.imports.parallel import source
-from storage.imports.parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
-from storage.imports.read import FileRefused, Limits, RawRows, is_blank, open_rows
+from storage.imports.parse import HEADER_SEARCH_ROWS, Chunk, Header
+from storage.imports.read import FileRefused, RawRows, is_blank, open_rows
 from storage.imports.rejects import Rejects
-from storage.imports.write import WriteState, finish_writes, stamp, write_batch
+from storage.imports.write import Batch, WriteState, finish_writes, stamp, write_batch
 
 if TYPE_CHECKING:
-    from bot.context import AppContext
     from storage.db import Database
-
 
 
 class ImportRefused(Exception):
@@ -40,6 +38,32 @@ class ImportRefused(Exception):
 
 class _Rollback(Exception):
     """Internal: undo the transaction (strict mode with bad rows)."""
+
+
+class Progress(Protocol):
+    """Where an import reports how far it has read (a progress bar, for instance)."""
+
+    def update(self, position: int) -> None:
+        """The position reached: bytes of a CSV, rows of a sheet (the unit of the total)."""
+
+    def close(self) -> None:
+        """The import is over."""
+
+
+# Makes the Progress of one import from the file's total (0 when unknown) and kind (csv|xlsx).
+ProgressFactory = Callable[[int, str], Progress]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What one import needs besides the store and the file."""
+
+    tz_name: str  # the timezone of the file's dates (the settings' MOTCUA_TIMEZONE)
+    unit: str = ""  # the unit of rows when the file has no "Đơn vị" column ("" for none)
+    today: str | None = None  # the import's local now (ISO text), for the odd-date checks
+    strict: bool = False  # store nothing if any row is bad
+    progress: ProgressFactory | None = None  # told how far the import has read, if given
+    limits: ImportLimits = field(default_factory=ImportLimits)
 
 
 @dataclass
@@ -66,57 +90,10 @@ class ImportSummary:
     rejects_moved: bool = False  # the rejects file went to the data folder
     rejects_lost: bool = False  # no folder would take the rejects file
 
-    def text(self) -> str:
-        """The Vietnamese summary shown to the operator or the admin in chat (bounded)."""
-        what = KIND_VI[self.kind]
-        secs = f"{self.seconds:.1f}".replace(".", ",")
-        name = self.file_name if len(self.file_name) <= 80 else self.file_name[:79] + "…"
-        lines = [f"Nhập {what} từ «{name}» ({secs} giây):"]
-        lines.append(f"• Đọc {self.rows_read} dòng dữ liệu")
-        if self.stored:
-            lines.append(
-                f"• Thêm mới {self.inserted} · cập nhật {self.updated} · "
-                f"không đổi {self.unchanged}"
-            )
-        if self.kind == "dossiers" and self.stored:
-            lines.append(f"• Ghi nhận {self.status_changes} lần thay đổi trạng thái")
-        if self.odd_dates and self.stored:
-            lines.append(
-                f"• {self.odd_dates} dòng có ngày bất thường (ngày sau hôm nay, ngày trả trước "
-                "ngày kết thúc…) — vẫn được lưu, đề nghị kiểm tra lại"
-            )
-        if self.rejected:
-            lines.append(f"• Bị loại {self.rejected} dòng{self._rejects_where()}")
-        if not self.stored:
-            lines.append(
-                f"• Chế độ nghiêm ngặt (--strict): KHÔNG lưu dòng nào vì có {self.rejected} "
-                "dòng lỗi. Sửa các dòng đó rồi nhập lại."
-            )
-        if self.header_line > 1:
-            lines.append(f"• Dòng tiêu đề ở dòng {self.header_line}; các dòng trên nó bị bỏ qua")
-        if self.unknown_columns:
-            more = self.unknown_count - len(self.unknown_columns)
-            rest = f" và {more:,} cột khác".replace(",", ".") if more > 0 else ""
-            lines.append("• Cột không dùng đến: " + ", ".join(self.unknown_columns) + rest)
-        return "\n".join(lines)
-
-    def _rejects_where(self) -> str:
-        """Where the rejected rows were written, for the summary."""
-        if self.rejects_lost:
-            return " — không ghi được tệp các dòng bị loại (thư mục không cho ghi)"
-        if self.rejects_path is None:
-            return ""
-        if self.rejects_moved:
-            return (
-                f" — thư mục của tệp nhập không cho ghi, các dòng bị loại được ghi vào tệp "
-                f"«{self.rejects_path}»"
-            )
-        return f" — xem tệp «{self.rejects_path.name}»"
-
 
 def detect_kind(path: Path) -> str:
     """'dossiers' or 'procedures', told apart by the header row; ImportRefused otherwise."""
-    raw = _open(Path(path), Limits(1 << 62, 1 << 62))  # the import itself checks the caps
+    raw = _open(Path(path), ImportLimits(1 << 62, 1 << 62))  # the import itself checks the caps
     try:
         for _, values in _first_rows(raw):
             kind = guess_kind(values)
@@ -133,39 +110,14 @@ def detect_kind(path: Path) -> str:
     )
 
 
-async def import_file(
-    ctx: AppContext, path: Path, unit: str | None = None, strict: bool = False
+async def load_file(
+    db: Database, path: Path, kind: str, options: ImportOptions
 ) -> ImportSummary:
-    """Import a file of either kind, told apart by its header."""
-    kind = detect_kind(Path(path))
-    if kind == "procedures":
-        return await import_procedures(ctx, path, unit, strict)
-    return await import_dossiers(ctx, path, unit, strict)
+    """Import a file of the given kind ('dossiers' or 'procedures') into the store."""
+    return await _import(db, Path(path), kind, options)
 
 
-async def import_dossiers(
-    ctx: AppContext,
-    path: Path,
-    unit: str | None = None,
-    strict: bool = False,
-    progress: bool = False,
-) -> ImportSummary:
-    """Import a dossier list (`motcua import dossiers FILE`)."""
-    return await _import(ctx, Path(path), "dossiers", unit, strict, progress)
-
-
-async def import_procedures(
-    ctx: AppContext,
-    path: Path,
-    unit: str | None = None,
-    strict: bool = False,
-    progress: bool = False,
-) -> ImportSummary:
-    """Import the procedure catalogue (`motcua import procedures FILE`)."""
-    return await _import(ctx, Path(path), "procedures", unit, strict, progress)
-
-
-def _open(path: Path, limits: Limits) -> RawRows:
+def _open(path: Path, limits: ImportLimits) -> RawRows:
     """Open the file's rows, turning a read refusal into ImportRefused."""
     try:
         return open_rows(path, limits)
@@ -184,38 +136,32 @@ def _first_rows(raw: RawRows) -> list[tuple[int, list[object]]]:
     return out
 
 
-async def _import(
-    ctx: AppContext, path: Path, kind: str, unit: str | None, strict: bool, progress: bool
-) -> ImportSummary:
+async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -> ImportSummary:
     """Run one import: header, parsed chunks, batched upserts, rejects, summary."""
     started = _time.perf_counter()
+    strict = options.strict
     summary = ImportSummary(kind, path.name, strict=strict)
     rows: AsyncIterator[Header | Chunk] | None = None
     rejects: Rejects | None = None
-    bar: tqdm | None = None
-    collecting = gc.isenabled()
-    gc.disable()  # the batches are millions of small objects freed by reference counting
+    bar: Progress | None = None
     try:
         try:
-            async with ctx.db.transaction() as conn, _Writer(ctx.db, kind, summary) as writer:
+            async with db.transaction() as conn, _Writer(db, kind, summary) as writer:
                 # The parser reads the store's raw digests (storage/imports/known.py) only once
                 # this transaction holds the write lock: it sees the state the import starts from.
-                limits = Limits(
-                    ctx.settings.import_max_rows, ctx.settings.import_max_sheet_mb << 20
-                )
-                today = ctx.now().replace(tzinfo=None).isoformat(timespec="seconds")
                 rows = _vietnamese_errors(path, source(
-                    path, kind, ctx.settings.timezone, unit or ctx.settings.unit or "", ctx.db.path,
-                    limits, today,
+                    path, kind, options.tz_name, options.unit, db.path, options.limits,
+                    options.today,
                 ))
                 header = await anext(rows)
                 assert isinstance(header, Header)
                 summary.header_line = header.line
                 summary.unknown_columns = header.unknown
                 summary.unknown_count = header.unknown_count
-                rejects = Rejects(path, header.cells, _data_folder(ctx), header.private,
+                rejects = Rejects(path, header.cells, _data_folder(db), header.private,
                                   header.keys, header.parsed)
-                bar = _progress_bar(path, header, progress)
+                if options.progress is not None:
+                    bar = options.progress(header.total, header.file_kind)
                 summary.run_id = await _start_run(conn, kind, path, strict)
                 async for chunk in rows:
                     assert isinstance(chunk, Chunk)
@@ -225,7 +171,8 @@ async def _import(
                     for line, values, reasons in chunk.rejects:
                         rejects.add(line, values, reasons)
                     await writer.write(chunk.records)
-                    bar.update(chunk.position - bar.n)
+                    if bar is not None:
+                        bar.update(chunk.position)
                 await writer.close()
                 summary.rejected = rejects.count
                 if strict and summary.rejected:
@@ -253,8 +200,6 @@ async def _import(
     finally:
         if rows is not None:
             await rows.aclose()  # type: ignore[attr-defined]
-        if collecting:
-            gc.enable()
     summary.seconds = _time.perf_counter() - started
     return summary
 
@@ -272,24 +217,10 @@ async def _vietnamese_errors(
         await rows.aclose()  # type: ignore[attr-defined]
 
 
-def _data_folder(ctx: AppContext) -> Path | None:
+def _data_folder(db: Database) -> Path | None:
     """The store's folder, where a rejects file goes when the input's folder refuses it."""
-    db_path = str(ctx.db.path)
+    db_path = str(db.path)
     return None if db_path == ":memory:" else Path(db_path).resolve().parent
-
-
-def _progress_bar(path: Path, header: Header, progress: bool) -> tqdm:
-    """The progress bar: bytes for a CSV, rows for a spreadsheet (hidden unless asked for)."""
-    return tqdm(
-        total=header.total or None,  # a sheet may not declare its size
-        unit="B" if header.file_kind == "csv" else " dòng",
-        unit_scale=header.file_kind == "csv",
-        desc=f"Nhập {path.name}",
-        disable=not progress,
-        file=sys.stderr,
-        mininterval=0.5,
-        leave=False,
-    )
 
 
 async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: bool) -> int:
@@ -341,7 +272,7 @@ class _Writer:
                 await self.pending
             self.pending = None
 
-    async def write(self, records: list[tuple[str, tuple[object, ...], str]]) -> None:
+    async def write(self, records: Batch) -> None:
         """Start writing these records once the previous chunk is written (ids stay in order)."""
         await self.finish()
         if records:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-import python_calamine_plus
-
 from storage.imports.errors import (
     FileRefused,
     binary_kind,
@@ -24,21 +22,11 @@ from storage.imports.errors import (
     zip_kind,
 )
 from storage.imports.formulas import FormulaScan, NoSheet, first_sheet_xml
+from storage.imports.limits import ImportLimits
 from storage.imports.values import clean
+from storage.imports.xlsx_reader import XlsxUnreadable, first_sheet_rows
 
-__all__ = ["FileRefused", "Limits", "RawRows", "is_blank", "open_rows"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The caps of one import: rows read and uncompressed size of the sheet (bounded memory)."""
-
-    max_rows: int = 500_000
-    max_sheet_bytes: int = 600 << 20
-
-    def args(self) -> list[str]:
-        """The caps as command-line arguments of the parser process."""
-        return [str(self.max_rows), str(self.max_sheet_bytes)]
+__all__ = ["FileRefused", "ImportLimits", "RawRows", "is_blank", "open_rows"]
 
 
 def _thousands(n: int) -> str:
@@ -46,7 +34,7 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _too_many_rows(name: str, limits: Limits) -> FileRefused:
+def _too_many_rows(name: str, limits: ImportLimits) -> FileRefused:
     """The refusal of a file with more rows than one import may read."""
     return FileRefused(
         f"Tệp «{name}» có hơn {_thousands(limits.max_rows)} dòng, quá giới hạn của một lần nhập "
@@ -55,7 +43,7 @@ def _too_many_rows(name: str, limits: Limits) -> FileRefused:
     )
 
 
-def _too_big(name: str, size: int, limits: Limits) -> FileRefused:
+def _too_big(name: str, size: int, limits: ImportLimits) -> FileRefused:
     """The refusal of a sheet larger, uncompressed, than one import may read."""
     mb, cap = -(-size // (1 << 20)), limits.max_sheet_bytes >> 20
     return FileRefused(
@@ -70,7 +58,7 @@ def _too_big(name: str, size: int, limits: Limits) -> FileRefused:
 _STRINGS_SHARE = 6
 
 
-def _too_many_strings(name: str, size: int, limits: Limits) -> FileRefused:
+def _too_many_strings(name: str, size: int, limits: ImportLimits) -> FileRefused:
     """The refusal of a workbook whose shared strings would not fit in memory under the cap."""
     mb, cap = -(-size // (1 << 20)), (limits.max_sheet_bytes // _STRINGS_SHARE) >> 20
     return FileRefused(
@@ -82,7 +70,7 @@ def _too_many_strings(name: str, size: int, limits: Limits) -> FileRefused:
 
 
 def _counted(
-    rows: Iterator[tuple[int, list[object]]], name: str, limits: Limits
+    rows: Iterator[tuple[int, list[object]]], name: str, limits: ImportLimits
 ) -> Iterator[tuple[int, list[object]]]:
     """The rows, refusing the file once it has more than the cap (header and titles allowed)."""
     allowed = limits.max_rows + 20  # the header and the title lines above it
@@ -111,9 +99,9 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def open_rows(path: Path, limits: Limits | None = None) -> RawRows:
+def open_rows(path: Path, limits: ImportLimits | None = None) -> RawRows:
     """Open a .csv or .xlsx file for row reading, refusing anything else with a reason."""
-    limits = limits or Limits()
+    limits = limits or ImportLimits()
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -210,11 +198,9 @@ def _csv_rows(path: Path, head: bytes, size: int) -> RawRows:
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
-_FORMULA_CHECK_ROWS = 4096  # how often the streaming rows look at the formula scan
-_SAMPLE_BYTES = 256 << 10  # the start of the sheet read to find its size in rows
 
 
-def _sheet_size(path: Path, limits: Limits) -> int:
+def _sheet_size(path: Path, limits: ImportLimits) -> int:
     """The sheet's rows: declared by <dimension>, else estimated from its size; refuses caps.
 
     The uncompressed sizes of the sheet and of its shared strings (which the reader holds in
@@ -234,7 +220,7 @@ def _sheet_size(path: Path, limits: Limits) -> int:
         if strings and strings.file_size > limits.max_sheet_bytes // _STRINGS_SHARE:
             raise _too_many_strings(path.name, strings.file_size, limits)
         with zf.open(name) as sheet:
-            sample = sheet.read(_SAMPLE_BYTES)
+            sample = sheet.read(limits.size_sample_bytes)
     m = _DIMENSION.search(sample[:4096])
     if m:
         return int(m[1])
@@ -252,8 +238,8 @@ def _formula_refusal(path: Path, cell: str) -> FileRefused:
     )
 
 
-def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
-    """The first sheet's rows, streamed (python-calamine-plus: native dates, constant memory).
+def _xlsx_rows(path: Path, limits: ImportLimits) -> RawRows:
+    """The first sheet's rows, streamed (storage/imports/xlsx_reader.py: native dates).
 
     A formula cell refuses the file: the scan for one (storage/imports/formulas.py) runs beside
     the rows and is looked at every few thousand rows and at the end, so a refusal can come
@@ -270,10 +256,11 @@ def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
     except OSError as exc:
         raise not_readable(path.name, exc) from None
     try:
-        book = python_calamine_plus.CalamineWorkbook.from_path(str(path))
-        stream = book.stream_sheet_by_index(0)
-    except Exception as exc:  # calamine raises its own error types
+        stream = first_sheet_rows(path)
+    except XlsxUnreadable as exc:
         raise broken_xlsx(path.name, exc) from None
+    except OSError as exc:
+        raise not_readable(path.name, exc) from None
     state = {"done": 0}
 
     def check(scan: FormulaScan, wait: bool) -> None:
@@ -288,18 +275,20 @@ def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         line = 0
-        scan = FormulaScan(path)  # started with the first row asked for
+        scan = FormulaScan(path, limits)  # started with the first row asked for
         try:
             for values in stream:
                 line += 1
                 state["done"] = line
-                if line % _FORMULA_CHECK_ROWS == 0:
+                if line % limits.formula_check_rows == 0:
                     check(scan, wait=False)
                 yield line, values
             check(scan, wait=True)
         except FileRefused:
             raise
-        except Exception as exc:  # a sheet cut short or malformed part-way through
+        except XlsxUnreadable as exc:  # a sheet cut short or malformed part-way through
+            raise broken_xlsx(path.name, exc) from None
+        except Exception as exc:
             raise refusal(path.name, exc) if isinstance(exc, OSError) else broken_xlsx(
                 path.name, exc) from None
         finally:

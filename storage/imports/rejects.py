@@ -21,7 +21,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from storage.imports.values import clean
 
@@ -96,7 +96,7 @@ class Rejects:
         self.count = 0
         self.lost = False  # no place would take the file (the rows are still counted)
         self._file: IO[str] | None = None
-        self._writer = None
+        self._writer: Any = None  # a csv writer once the file is open
 
     @property
     def moved(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
@@ -165,18 +166,18 @@ class DossierRow:
         self._texts: dict[str, str] = {}  # procedure name, supplement note: clean(cell)
         self._flags: dict[tuple[object, ...], tuple[int, ...]] = {}  # the six flag cells
 
-    def _cells(self, values: list[object]) -> list[object]:
+    def _cells(self, values: Sequence[object]) -> list[object]:
         """The row padded so every column index (and the empty extra cell) exists."""
         if len(values) <= self.width:
             return [*values, *([""] * (self.width + 1 - len(values)))]
         return [*values[: self.width], ""]
 
-    def unit(self, values: list[object]) -> str:
+    def unit(self, values: Sequence[object]) -> str:
         """The row's unit name ('' when the file has no unit column or the cell is empty)."""
         i = self._unit_at
         return clean(values[i]) if i is not None and i < len(values) else ""
 
-    def parse(self, values: list[object]) -> tuple[object, ...]:
+    def parse(self, values: Sequence[object]) -> tuple[object, ...]:
         """The record in DOSSIER_FIELDS order, or BadRow with every reason found."""
         try:
             record = self._parse_fast(values)
@@ -195,7 +196,8 @@ class DossierRow:
         ):
             self.odd = False
             return record
-        reasons, self.odd = self.check_dates(*record[_RECEIVED:_STATUS], status_at)
+        received, due, finished, returned = record[_RECEIVED:_STATUS]
+        reasons, self.odd = self.check_dates(received, due, finished, returned, status_at)
         if reasons:
             raise BadRow(reasons)
         return record
@@ -241,7 +243,7 @@ class DossierRow:
         ) or (isinstance(returned, str) and isinstance(finished, str) and returned < finished)
         return reasons, odd
 
-    def _parse_fast(self, values: list[object]) -> tuple[object, ...] | None:
+    def _parse_fast(self, values: Sequence[object]) -> tuple[object, ...] | None:
         """The record of a row the common way, or None when the reference parse must decide."""
         if len(values) >= self.width and self._whole:
             cells = values
@@ -387,7 +389,7 @@ class DossierRow:
             note_text or None,
         )
 
-    def _parse_slow(self, values: list[object]) -> tuple[object, ...]:
+    def _parse_slow(self, values: Sequence[object]) -> tuple[object, ...]:
         """The reference parse, field by field: any row the fast path is unsure of comes here."""
         cells = self._cells(values)
         pos = self.pos
@@ -483,7 +485,7 @@ class ProcedureRow:
     def __init__(self, columns: ColumnMap) -> None:
         self.index = columns.index
 
-    def parse(self, values: list[object]) -> tuple[object, ...]:
+    def parse(self, values: Sequence[object]) -> tuple[object, ...]:
         """The record in PROCEDURE_FIELDS order, or BadRow with every reason found."""
         reasons: list[str] = []
 

@@ -91,6 +91,8 @@ class WriteState:
     checked_units: set[int] = field(default_factory=set)
     first_batch: bool = True
     dropped_indexes: list[str] = field(default_factory=list)  # CREATE INDEX statements to redo
+    dropped_triggers: list[str] = field(default_factory=list)  # CREATE TRIGGER statements to redo
+    touched_units: set[int] = field(default_factory=set)  # units whose dossiers were written
 
 
 # Loading a big file into an empty store: the secondary indexes of these tables are dropped for
@@ -115,11 +117,36 @@ def _drop_indexes_for_a_first_load(conn: sqlite3.Connection, state: WriteState) 
         state.dropped_indexes.append(create)
 
 
+# A big import marks the figures' counters of the units it wrote stale once, at its end, instead
+# of per row by the triggers of migration 0022 (about 13 us a row). The triggers on dossiers and
+# their status events are dropped for the import and created again before it commits, all inside
+# its transaction (which holds the write lock): no other writer runs meanwhile, readers never see
+# them missing, and a failed or refused import gets them back with the rollback.
+_MARKING_TRIGGERS = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN"
+    " ('dossiers', 'status_events') AND name LIKE 'stats_dirty_%' ORDER BY name"
+)
+_MARK_DIRTY = "INSERT OR IGNORE INTO stats_dirty (unit_id) VALUES (?)"
+
+
+def _suspend_dirty_marking(conn: sqlite3.Connection, state: WriteState) -> None:
+    """Drop the per-row marking triggers for this import (remembering them)."""
+    for name, create in conn.execute(_MARKING_TRIGGERS).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+        state.dropped_triggers.append(create)
+
+
 def finish_writes(conn: sqlite3.Connection, state: WriteState) -> None:
-    """Build again the indexes dropped for a first load (before the import commits)."""
+    """Build again the indexes dropped for a first load, mark the units written stale once and
+    create the marking triggers again (before the import commits)."""
     for create in state.dropped_indexes:
         conn.execute(create)
     state.dropped_indexes.clear()
+    if state.dropped_triggers:
+        conn.executemany(_MARK_DIRTY, [(unit,) for unit in sorted(state.touched_units)])
+        for create in state.dropped_triggers:
+            conn.execute(create)
+        state.dropped_triggers.clear()
 
 
 def write_batch(
@@ -130,6 +157,7 @@ def write_batch(
         state.first_batch = False
         if kind == "dossiers" and len(batch) >= BULK_MIN_ROWS:
             _drop_indexes_for_a_first_load(conn, state)
+            _suspend_dirty_marking(conn, state)
     counts = Counts()
     by_unit: dict[int, list[tuple[tuple[object, ...], str, int | None]]] = {}
     for name, record, digest, raw in batch:
@@ -189,6 +217,8 @@ def _dossiers(
         conn.executemany(_INSERT_EVENT, events)
     if raws:
         conn.executemany(_SET_RAW_DIGEST, raws)
+    if inserts or updates or events:  # what the marking triggers would have fired on
+        state.touched_units.add(unit)
     counts.inserted += len(inserts)
     counts.updated += len(updates)
 
