@@ -1,5 +1,5 @@
 """Dossier queries for chat: lookup by code, an officer's open/overdue/due-soon lists, a unit's
-late dossiers by officer."""
+late dossiers, and a list grouped by officer."""
 
 from __future__ import annotations
 
@@ -198,8 +198,8 @@ async def unit_overdue(
         return [_dossier(r) for r in await cur.fetchall()]
 
 
-def late_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
-    """Group late dossiers by officer code ('' for none), keeping their order."""
+def group_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
+    """Dossiers (a unit's late ones, for /quahan) by officer code ('' for none), in order."""
     groups: dict[str, list[Dossier]] = {}
     for row in rows:
         groups.setdefault(row.officer or "", []).append(row)

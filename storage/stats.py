@@ -1,5 +1,5 @@
 """All the SQL of the report figures: per-unit aggregates over dossiers (figures.md), top
-procedures, late dossiers by officer, and bulk inserts for tests and the benchmark.
+procedures, late dossiers by officer.
 
 Period bounds are stored-format text ('YYYY-MM-DDTHH:MM:SS', local time), so comparisons are
 text comparisons and a calendar day is substr(x, 1, 10). The candidate rows of a period are
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -354,7 +354,7 @@ GROUP BY g.code ORDER BY n DESC, g.code LIMIT :lim"""
         return [(str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
 
 
-async def late_by_officer(
+async def late_counts_by_officer(
     db: Database, unit_ids: Sequence[int], bounds: Bounds
 ) -> list[tuple[str | None, int, int]]:
     """(officer, resolved late in P, pending late at the end of P) for officers with any,
@@ -383,47 +383,6 @@ async def late_by_officer(
             (None if r[0] in (None, "") else str(r[0]), int(r[1] or 0), int(r[2] or 0))
             for r in await cur.fetchall()
         ]
-
-
-# ---- bulk inserts (tests and the benchmark build their stores with these) ----
-
-UNIT_COLUMNS = ("id", "name", "created_at")
-PROCEDURE_COLUMNS = (
-    "id", "unit_id", "code", "name", "name_search", "field", "level", "days", "fee_text",
-    "updated_at",
-)  # fmt: skip
-DOSSIER_COLUMNS = (
-    "id", "unit_id", "code", "procedure_code", "procedure_name", "applicant", "phone_last4",
-    "id_last4", "channel", "received_at", "due_at", "finished_at", "returned_at", "status",
-    "status_at", "officer", "fully_online", "digitized_input", "digitized_output", "stored",
-    "reused", "fee", "paid_online", "supplement_note", "row_hash", "updated_at",
-)  # fmt: skip
-EVENT_COLUMNS = (
-    "id", "dossier_id", "old_status", "new_status", "status_at", "import_run_id", "recorded_at",
-)  # fmt: skip
-TABLE_COLUMNS = {
-    "units": UNIT_COLUMNS,
-    "procedures": PROCEDURE_COLUMNS,
-    "dossiers": DOSSIER_COLUMNS,
-    "status_events": EVENT_COLUMNS,
-}
-
-
-def insert_sql(table: str) -> str:
-    """`INSERT INTO table (cols) VALUES (?, …)` for one of TABLE_COLUMNS' tables."""
-    cols = TABLE_COLUMNS[table]
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-
-
-def bulk_insert_sync(conn: sqlite3.Connection, table: str, rows: Iterable[Sequence]) -> None:
-    """Insert tuples (in TABLE_COLUMNS order) with executemany on a plain sqlite3 connection."""
-    conn.executemany(insert_sql(table), rows)
-
-
-async def bulk_insert(db: Database, table: str, rows: Iterable[Sequence]) -> None:
-    """Insert tuples (in TABLE_COLUMNS order) in one write transaction."""
-    async with db.transaction() as conn:
-        await conn.executemany(insert_sql(table), list(rows))
 
 
 async def data_version(db: Database) -> tuple[int, ...]:
