@@ -1,4 +1,7 @@
-"""Connect to the SQLite store: pragmas, one writer and one reader connection, migrations."""
+"""Connect to the SQLite store: pragmas, one writer and one reader connection, migrations.
+
+Each connection is a plain sqlite3 connection on a thread of its own (storage/connection.py):
+a statement, or a whole function of many statements, is one hop from the event loop."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-import aiosqlite
+from storage.connection import Connection
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -52,10 +56,9 @@ def is_busy(exc: BaseException) -> bool:
 
 
 async def _configure(
-    conn: aiosqlite.Connection, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    conn: Connection, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> None:
     """Apply the pragmas every connection needs (WAL, busy timeout, foreign keys)."""
-    conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
@@ -74,8 +77,8 @@ class Database:
     def __init__(
         self,
         path: Path,
-        writer: aiosqlite.Connection,
-        reader: aiosqlite.Connection,
+        writer: Connection,
+        reader: Connection,
         write_wait_seconds: float = WRITE_WAIT_SECONDS,
     ):
         self.path = path
@@ -96,14 +99,14 @@ class Database:
         """Open (creating if needed) the store at path and apply pending migrations."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        opened: list[aiosqlite.Connection] = []
+        opened: list[Connection] = []
         try:
-            writer = await aiosqlite.connect(path, isolation_level=None)
+            writer = await Connection.open(path, "motcua-store-writer")
             opened.append(writer)
             await writer.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await writer.execute("PRAGMA journal_mode = WAL")
             await _configure(writer, read_only=False, busy_timeout_ms=busy_timeout_ms)
-            reader = await aiosqlite.connect(path, isolation_level=None)
+            reader = await Connection.open(path, "motcua-store-reader")
             opened.append(reader)
             db_ = cls(path, writer, reader, write_wait_seconds)
             await _configure(db_.reader, read_only=True, busy_timeout_ms=busy_timeout_ms)
@@ -127,7 +130,7 @@ class Database:
         await self.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A short write transaction (BEGIN IMMEDIATE) on the writer; rolls back on error."""
         async with self._write_lock:
             await self._begin()
@@ -159,10 +162,8 @@ class Database:
         """Run fn(sqlite3_connection, *args) on the writer's own thread, in one hop.
 
         For bulk work (the importer's batches) inside `transaction()`: the event loop is free
-        meanwhile. Uses aiosqlite's `_execute` (aiosqlite is pinned in pyproject.toml).
-        """
-        writer = self.writer
-        return await writer._execute(fn, writer._conn, *args)
+        meanwhile."""
+        return await self.writer.run(fn, *args)
 
     async def write_in_one_hop(self, fn: Callable[..., T], *args: object) -> T:
         """A short write transaction done entirely on the writer thread: BEGIN IMMEDIATE,
@@ -229,7 +230,7 @@ class Database:
             )
             async with self._write_lock:
                 try:
-                    await self._in_turn(lambda s=script: self.writer.executescript(s))
+                    await self._in_turn(partial(self.writer.executescript, script))
                 except Exception:
                     if self.writer.in_transaction:
                         await self.writer.execute("ROLLBACK")

@@ -10,9 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.core.types import Button, Reply
+from storage.connection import Connection
 from storage.db import Database
 from storage.timefmt import to_db
 
@@ -156,7 +155,7 @@ def enqueue_in(conn: sqlite3.Connection, items: list[OutboxItem], stamp: str) ->
     return conn.total_changes - before
 
 
-async def drop_staff_pushes(conn: aiosqlite.Connection, staff_id: int) -> int:
+async def drop_staff_pushes(conn: Connection, staff_id: int) -> int:
     """Delete a staff member's pending pushes (inside the revoking transaction, before their
     chats are unlinked); returns how many were dropped.
 

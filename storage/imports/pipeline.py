@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import aiosqlite
 from tqdm import tqdm
 
+from storage.connection import Connection
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
 from storage.imports.parallel import source
@@ -292,7 +292,7 @@ def _progress_bar(path: Path, header: Header, progress: bool) -> tqdm:
     )
 
 
-async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: bool) -> int:
+async def _start_run(conn: Connection, kind: str, path: Path, strict: bool) -> int:
     """Record the import run (inside the import's transaction)."""
     cur = await conn.execute(
         "INSERT INTO import_runs (kind, file_name, started_at, strict) VALUES (?, ?, ?, ?)",
@@ -301,7 +301,7 @@ async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: 
     return int(cur.lastrowid or 0)
 
 
-async def _finish_run(conn: aiosqlite.Connection, s: ImportSummary) -> None:
+async def _finish_run(conn: Connection, s: ImportSummary) -> None:
     """Store the run's counts and outcome."""
     await conn.execute(
         "UPDATE import_runs SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?,"
