@@ -134,6 +134,7 @@ class Connection:
         )
         self._thread = threading.Thread(target=_serve, args=(self._jobs,), name=name, daemon=True)
         self._sqlite: sqlite3.Connection | None = None
+        self.hops = 0  # calls made to the thread so far (tests and benchmarks count them)
 
     @classmethod
     async def open(cls, path: Path | str, name: str = "motcua-store") -> Connection:
@@ -157,6 +158,7 @@ class Connection:
     def _call(self, job: Callable[[], T]) -> asyncio.Future[T]:
         """Queue job for the thread; a future of its result."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self.hops += 1
         self._jobs.put((future, job))
         return future
 
