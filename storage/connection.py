@@ -11,13 +11,21 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-Params = Sequence[object] | dict[str, object]
+Params = Sequence[object] | Mapping[str, object]
 CHUNK = 256  # rows fetched with a statement in the same hop; more are fetched on demand
 _STOP = object()
 

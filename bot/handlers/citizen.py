@@ -103,8 +103,9 @@ async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[
                    user_id=inc.user_id)
     refusal, found = await lookup(req, read, partial(_miss_count, factor),
                                   staff_too=factor is not None)
-    if refusal is not None or found is None:
-        return [refusal or Reply(text=NO_MATCH)], None, None, False
+    if refusal is not None:
+        return [refusal], None, None, False
+    assert found is not None  # read whenever the lookup was allowed
     rows = _matching(found.dossiers, factor)
     if factor is not None:
         if len(rows) != 1:
