@@ -26,7 +26,6 @@ BUSY_TIMEOUT_MS = 10_000
 # How long the bot's own writes wait their turn behind another process's write transaction (an
 # import of hundreds of thousands of rows holds the lock for tens of seconds) before failing.
 WRITE_WAIT_SECONDS = 900.0
-_BUSY = object()  # write_in_one_hop's "BEGIN IMMEDIATE found the store busy"
 _COUNTED = ("dossiers", "procedures", "units", "staff")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -170,12 +169,13 @@ class Database:
         fn(sqlite3_connection, *args), COMMIT (ROLLBACK on error) — one hop instead of one
         per statement, for the writes every message makes (rate-limit counters)."""
 
-        def run(conn: sqlite3.Connection) -> T | object:
+        def run(conn: sqlite3.Connection) -> T:
+            """The transaction on the writer thread (_StoreBusy when another process writes)."""
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 if is_busy(exc):
-                    return _BUSY
+                    raise _StoreBusy from exc
                 raise
             try:
                 result = fn(conn, *args)
@@ -188,11 +188,11 @@ class Database:
         async with self._write_lock:
             waited = _Waiting(self.write_wait_seconds)
             while True:
-                result = await self.run_in_writer(run)
-                if result is not _BUSY:
-                    return result  # type: ignore[return-value]
-                if waited.over():
-                    raise sqlite3.OperationalError("database is locked")
+                try:
+                    return await self.run_in_writer(run)
+                except _StoreBusy:
+                    if waited.over():
+                        raise sqlite3.OperationalError("database is locked") from None
                 await waited.pause()
 
     async def schema_version(self) -> int:
@@ -202,10 +202,10 @@ class Database:
         ) as cur:
             if await cur.fetchone() is None:
                 return 0
-        sql = "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+        sql = "SELECT COALESCE(MAX(version), 0) AS version FROM schema_version"
         async with self.writer.execute(sql) as cur:
             row = await cur.fetchone()
-        return int(row[0])
+        return int(row["version"])
 
     async def migrate(self) -> list[str]:
         """Apply every shipped migration the store has not recorded; returns the names applied.
@@ -241,28 +241,32 @@ class Database:
     async def _applied_versions(self) -> set[int]:
         """The versions recorded in schema_version."""
         async with self.reader.execute("SELECT version FROM schema_version") as cur:
-            return {int(r[0]) for r in await cur.fetchall()}
+            return {int(r["version"]) for r in await cur.fetchall()}
 
     async def is_empty(self) -> bool:
         """True when the store holds no dossier and no procedure."""
         async with self.reader.execute(
-            "SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM procedures)"
+            "SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM procedures) AS n"
         ) as cur:
             row = await cur.fetchone()
-        return int(row[0]) == 0
+        return int(row["n"]) == 0
 
     async def table_counts(self, tables: tuple[str, ...] = _COUNTED) -> dict[str, int]:
         """Row counts of those tables that exist (read-only; for `motcua check`)."""
         async with self.reader.execute("SELECT name FROM sqlite_master WHERE type='table'") as cur:
-            present = {str(r[0]) for r in await cur.fetchall()}
+            present = {str(r["name"]) for r in await cur.fetchall()}
         if "schema_version" not in present:
             raise sqlite3.DatabaseError("không có bảng schema_version")
         out: dict[str, int] = {}
         for table in tables:
             if table in present:
-                async with self.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-                    out[table] = int((await cur.fetchone())[0])
+                async with self.reader.execute(f"SELECT COUNT(*) AS n FROM {table}") as cur:
+                    out[table] = int((await cur.fetchone())["n"])
         return out
+
+
+class _StoreBusy(Exception):
+    """BEGIN IMMEDIATE found the store busy: write_in_one_hop tries again after a pause."""
 
 
 class _Waiting:
