@@ -23,8 +23,9 @@ class Limit:
 
 
 def _windows(now: datetime) -> tuple[str, str]:
-    """The minute and day window keys of a local time."""
-    return f"m:{now:%Y-%m-%dT%H:%M}", f"d:{now:%Y-%m-%d}"
+    """The minute and day window keys of a local time ('m:YYYY-MM-DDTHH:MM', 'd:YYYY-MM-DD')."""
+    stamp = now.isoformat()
+    return f"m:{stamp[:16]}", f"d:{stamp[:10]}"
 
 
 def _refusal(now: datetime, per_day: bool) -> Limit:
@@ -105,13 +106,12 @@ async def spend(db: Database, channel: str, user_id: str, bucket: str, now: date
 def _spend(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
            day: str, cost: int) -> None:
     """Add cost to both windows; drops this person's windows of earlier minutes and days."""
-    for window in (minute, day):
-        conn.execute(
-            "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
-            " VALUES (?,?,?,?,?)"
-            " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
-            (channel, user_id, bucket, window, cost, cost),
-        )
+    conn.execute(
+        "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
+        " VALUES (?,?,?,?,?), (?,?,?,?,?)"
+        " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
+        (channel, user_id, bucket, minute, cost, channel, user_id, bucket, day, cost, cost),
+    )
     conn.execute(
         "DELETE FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
         " AND window NOT IN (?, ?)",
