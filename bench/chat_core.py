@@ -1,6 +1,7 @@
 """In-process lookup latency of the chat core on a large store (default 2 million dossiers).
 
-    /work/venv/bin/python bench/chat_core.py [--scale 1.0] [--lookups 5000] [--db PATH] [--keep]
+    /work/venv/bin/python bench/chat_core.py [--scale 1.0] [--lookups 5000] [--db PATH]
+                                             [--receipts 50] [--lookups-only]
 
 Builds (or reuses with --db of an existing bench store) a store of 2,000,000 × scale dossiers in
 10 units, then times, for random codes (90 % known, 10 % unknown):
@@ -111,7 +112,8 @@ def stats(samples: list[float]) -> tuple[float, float, float]:
     return p(0.50), p(0.99), statistics.fmean(ordered)
 
 
-async def measure(path: Path, sample: list[str], lookups: int) -> list[tuple[str, list[float]]]:
+async def measure(path: Path, sample: list[str], lookups: int,
+                  free_text: bool = True) -> list[tuple[str, list[float]]]:
     """Time the lookups; returns (label, samples in ms)."""
     settings = Settings(db_path=path, _env_file=None,  # type: ignore[call-arg]
                         lookup_per_minute=10**9, lookup_per_day=10**9)
@@ -153,7 +155,7 @@ async def measure(path: Path, sample: list[str], lookups: int) -> list[tuple[str
                                                pick().split(".", 3)[3])))
     await timed("Core.handle: code alone (officer, no rate-limit write)",
                 lambda i: core.handle(Incoming("bench", "officer", "officer", pick())))
-    for label, make in FREE_TEXT:
+    for label, make in FREE_TEXT if free_text else []:
         await timed(label, lambda i, make=make: core.handle(
             Incoming("bench", f"u{i % 500}", "c", make(pick()))))
     await db.close()
@@ -236,7 +238,9 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="× 2,000,000 dossiers (default 1)")
     ap.add_argument("--lookups", type=int, default=5000, help="timed calls per case")
     ap.add_argument("--db", type=Path, help="store path (reused when it exists)")
-    ap.add_argument("--receipts", type=int, default=50, help="timed receipt decodings")
+    ap.add_argument("--receipts", type=int, default=50, help="timed receipt decodings (0: none)")
+    ap.add_argument("--lookups-only", action="store_true",
+                    help="only the store and code lookups (no free text, no receipts)")
     args = ap.parse_args()
     total = int(2_000_000 * args.scale)
     tmp = None
@@ -257,7 +261,7 @@ def main() -> int:
         con.close()
         sample = codes
     built = time.perf_counter() - t0
-    results = asyncio.run(measure(path, sample, args.lookups))
+    results = asyncio.run(measure(path, sample, args.lookups, not args.lookups_only))
     print(f"Store: {total:,} dossiers in {UNITS} units ({built:.0f} s to build/open); "
           f"{args.lookups} timed calls per case; Python {sys.version.split()[0]}.\n")
     print("| case | p50 ms | p99 ms | mean ms |")
@@ -265,11 +269,13 @@ def main() -> int:
     for label, samples in results:
         p50, p99, mean = stats(samples)
         print(f"| {label} | {p50:.3f} | {p99:.3f} | {mean:.3f} |")
-    free = [(label, samples) for label, samples in results
-            if label == PEER or label.startswith("free text")]
-    print_ratios(free, PEER, "Free text")
-    print_ratios(measure_receipts(args.receipts), "peer: open the 1280×960 JPEG and turn it "
-                 "grey (Pillow)", f"Receipt photo, {args.receipts} rounds, one thread")
+    if not args.lookups_only:
+        free = [(label, samples) for label, samples in results
+                if label == PEER or label.startswith("free text")]
+        print_ratios(free, PEER, "Free text")
+    if args.receipts > 0 and not args.lookups_only:
+        print_ratios(measure_receipts(args.receipts), "peer: open the 1280×960 JPEG and turn "
+                     "it grey (Pillow)", f"Receipt photo, {args.receipts} rounds, one thread")
     if tmp is not None:
         tmp.cleanup()
     return 0

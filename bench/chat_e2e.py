@@ -12,7 +12,7 @@ this process, then for each round runs, one after the other on the same fake ser
   * a minimal python-telegram-bot echo bot (a separate process, same concurrency of 64 updates,
     same get_updates settings), fed the same texts from the same users.
 Every message is queued at once; the rate is replies / seconds from the first update queued to the
-last reply recorded by the fake server. Prints both rates and their ratio (goal ≥ 0.7).
+last reply recorded by the fake server. Prints both rates and their ratio (goal ≥ 0.9, issue 15).
 The Telegram global rate cap is lifted (MOTCUA_TELEGRAM_RATE_GLOBAL=100000) for both bots: with
 the production default of 30 messages/s both would be capped at Telegram's own limit.
 """
@@ -57,6 +57,7 @@ CATALOGUE = """Mã thủ tục,Tên thủ tục,Lĩnh vực,Mức độ,Thời h
 HEADER = ("Mã hồ sơ,Mã thủ tục,Chủ hồ sơ,Số điện thoại,Số giấy tờ,Hình thức nộp,Ngày tiếp nhận,"
           "Ngày hẹn trả,Ngày kết thúc xử lý,Trạng thái,Cán bộ xử lý\n")
 LEADERS = 50
+UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"  # the dossier list names no unit
 
 
 def dossier_rows(n: int, year: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
@@ -86,7 +87,8 @@ async def seed(folder: Path, n: int, year: int, rng: random.Random) -> list[tupl
     from storage.units import ensure_unit
     from tests.import_helpers import import_file
 
-    settings = Settings(db_path=folder / "bench.db", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(db_path=folder / "bench.db", unit=UNIT,  # type: ignore[call-arg]
+                        _env_file=None)
     ctx = await AppContext.open(settings)
     try:
         (folder / "thu-tuc.csv").write_text(CATALOGUE, encoding="utf-8")
@@ -95,7 +97,7 @@ async def seed(folder: Path, n: int, year: int, rng: random.Random) -> list[tupl
         (folder / "ho-so.csv").write_text(text, encoding="utf-8")
         summary = await import_file(ctx, folder / "ho-so.csv")
         print(f"seeded: {summary.inserted} dossiers ({summary.rejected} rejected)", flush=True)
-        unit = await ensure_unit(ctx.db, settings.unit)
+        unit = await ensure_unit(ctx.db, UNIT)
         for i in range(LEADERS):
             member = await create_staff(ctx.db, unit_id=unit, name=f"Lãnh đạo {i}", role="leader",
                                         officer_code=None, now=ctx.now())
@@ -202,6 +204,7 @@ async def main() -> None:
         bot_env = {
             **base_env, **fake.env(),
             "MOTCUA_DB_PATH": str(folder / "bench.db"),
+            "MOTCUA_UNIT": UNIT,
             "MOTCUA_TELEGRAM_RATE_GLOBAL": "100000",
             "MOTCUA_LOOKUP_PER_MINUTE": "100000",
             "MOTCUA_LOOKUP_PER_DAY": "1000000",
@@ -231,7 +234,7 @@ async def main() -> None:
     print(f"| motcua-bot (`motcua run`) | {best_ours:.0f} | {statistics.median(ours):.0f} |")
     print(f"| minimal PTB echo bot | {best_echo:.0f} | {statistics.median(echo):.0f} |")
     ratio = statistics.median(ours) / statistics.median(echo)
-    print(f"\nratio motcua-bot / echo (medians): {ratio:.2f} (goal ≥ 0.70)")
+    print(f"\nratio motcua-bot / echo (medians): {ratio:.2f} (goal ≥ 0.9)")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from bot.workdays import WorkCalendar
 from storage import stats as sql
 from storage import stats_counters
 from storage.db import Database
-from storage.stats import bulk_insert_sync
+from tests.store_helpers import bulk_insert_sync
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 7, 1, 9, 0, tzinfo=TZ)

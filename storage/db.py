@@ -1,4 +1,7 @@
-"""Connect to the SQLite store: pragmas, one writer and one reader connection, migrations."""
+"""Connect to the SQLite store: pragmas, one writer and one reader connection, migrations.
+
+Each connection is a plain sqlite3 connection on a thread of its own (storage/connection.py):
+a statement, or a whole function of many statements, is one hop from the event loop."""
 
 from __future__ import annotations
 
@@ -10,11 +13,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-import aiosqlite
+from storage.connection import Connection
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -22,7 +26,6 @@ BUSY_TIMEOUT_MS = 10_000
 # How long the bot's own writes wait their turn behind another process's write transaction (an
 # import of hundreds of thousands of rows holds the lock for tens of seconds) before failing.
 WRITE_WAIT_SECONDS = 900.0
-_BUSY = object()  # write_in_one_hop's "BEGIN IMMEDIATE found the store busy"
 _COUNTED = ("dossiers", "procedures", "units", "staff")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -52,10 +55,9 @@ def is_busy(exc: BaseException) -> bool:
 
 
 async def _configure(
-    conn: aiosqlite.Connection, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    conn: Connection, *, read_only: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> None:
     """Apply the pragmas every connection needs (WAL, busy timeout, foreign keys)."""
-    conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
@@ -74,8 +76,8 @@ class Database:
     def __init__(
         self,
         path: Path,
-        writer: aiosqlite.Connection,
-        reader: aiosqlite.Connection,
+        writer: Connection,
+        reader: Connection,
         write_wait_seconds: float = WRITE_WAIT_SECONDS,
     ):
         self.path = path
@@ -96,14 +98,14 @@ class Database:
         """Open (creating if needed) the store at path and apply pending migrations."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        opened: list[aiosqlite.Connection] = []
+        opened: list[Connection] = []
         try:
-            writer = await aiosqlite.connect(path, isolation_level=None)
+            writer = await Connection.open(path, "motcua-store-writer")
             opened.append(writer)
             await writer.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await writer.execute("PRAGMA journal_mode = WAL")
             await _configure(writer, read_only=False, busy_timeout_ms=busy_timeout_ms)
-            reader = await aiosqlite.connect(path, isolation_level=None)
+            reader = await Connection.open(path, "motcua-store-reader")
             opened.append(reader)
             db_ = cls(path, writer, reader, write_wait_seconds)
             await _configure(db_.reader, read_only=True, busy_timeout_ms=busy_timeout_ms)
@@ -127,7 +129,7 @@ class Database:
         await self.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A short write transaction (BEGIN IMMEDIATE) on the writer; rolls back on error."""
         async with self._write_lock:
             await self._begin()
@@ -159,22 +161,21 @@ class Database:
         """Run fn(sqlite3_connection, *args) on the writer's own thread, in one hop.
 
         For bulk work (the importer's batches) inside `transaction()`: the event loop is free
-        meanwhile. Uses aiosqlite's `_execute` (aiosqlite is pinned in pyproject.toml).
-        """
-        writer = self.writer
-        return await writer._execute(fn, writer._conn, *args)
+        meanwhile."""
+        return await self.writer.run(fn, *args)
 
     async def write_in_one_hop(self, fn: Callable[..., T], *args: object) -> T:
         """A short write transaction done entirely on the writer thread: BEGIN IMMEDIATE,
         fn(sqlite3_connection, *args), COMMIT (ROLLBACK on error) — one hop instead of one
         per statement, for the writes every message makes (rate-limit counters)."""
 
-        def run(conn: sqlite3.Connection) -> T | object:
+        def run(conn: sqlite3.Connection) -> T:
+            """The transaction on the writer thread (_StoreBusy when another process writes)."""
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 if is_busy(exc):
-                    return _BUSY
+                    raise _StoreBusy from exc
                 raise
             try:
                 result = fn(conn, *args)
@@ -187,11 +188,11 @@ class Database:
         async with self._write_lock:
             waited = _Waiting(self.write_wait_seconds)
             while True:
-                result = await self.run_in_writer(run)
-                if result is not _BUSY:
-                    return result  # type: ignore[return-value]
-                if waited.over():
-                    raise sqlite3.OperationalError("database is locked")
+                try:
+                    return await self.run_in_writer(run)
+                except _StoreBusy:
+                    if waited.over():
+                        raise sqlite3.OperationalError("database is locked") from None
                 await waited.pause()
 
     async def schema_version(self) -> int:
@@ -201,10 +202,10 @@ class Database:
         ) as cur:
             if await cur.fetchone() is None:
                 return 0
-        sql = "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+        sql = "SELECT COALESCE(MAX(version), 0) AS version FROM schema_version"
         async with self.writer.execute(sql) as cur:
             row = await cur.fetchone()
-        return int(row[0])
+        return int(row["version"])
 
     async def migrate(self) -> list[str]:
         """Apply every shipped migration the store has not recorded; returns the names applied.
@@ -229,7 +230,7 @@ class Database:
             )
             async with self._write_lock:
                 try:
-                    await self._in_turn(lambda s=script: self.writer.executescript(s))
+                    await self._in_turn(partial(self.writer.executescript, script))
                 except Exception:
                     if self.writer.in_transaction:
                         await self.writer.execute("ROLLBACK")
@@ -240,28 +241,32 @@ class Database:
     async def _applied_versions(self) -> set[int]:
         """The versions recorded in schema_version."""
         async with self.reader.execute("SELECT version FROM schema_version") as cur:
-            return {int(r[0]) for r in await cur.fetchall()}
+            return {int(r["version"]) for r in await cur.fetchall()}
 
     async def is_empty(self) -> bool:
         """True when the store holds no dossier and no procedure."""
         async with self.reader.execute(
-            "SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM procedures)"
+            "SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM procedures) AS n"
         ) as cur:
             row = await cur.fetchone()
-        return int(row[0]) == 0
+        return int(row["n"]) == 0
 
     async def table_counts(self, tables: tuple[str, ...] = _COUNTED) -> dict[str, int]:
         """Row counts of those tables that exist (read-only; for `motcua check`)."""
         async with self.reader.execute("SELECT name FROM sqlite_master WHERE type='table'") as cur:
-            present = {str(r[0]) for r in await cur.fetchall()}
+            present = {str(r["name"]) for r in await cur.fetchall()}
         if "schema_version" not in present:
             raise sqlite3.DatabaseError("không có bảng schema_version")
         out: dict[str, int] = {}
         for table in tables:
             if table in present:
-                async with self.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-                    out[table] = int((await cur.fetchone())[0])
+                async with self.reader.execute(f"SELECT COUNT(*) AS n FROM {table}") as cur:
+                    out[table] = int((await cur.fetchone())["n"])
         return out
+
+
+class _StoreBusy(Exception):
+    """BEGIN IMMEDIATE found the store busy: write_in_one_hop tries again after a pause."""
 
 
 class _Waiting:

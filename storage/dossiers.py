@@ -1,10 +1,12 @@
 """Dossier queries for chat: lookup by code, an officer's open/overdue/due-soon lists, a unit's
-late dossiers by officer."""
+late dossiers, and a list grouped by officer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,8 +22,9 @@ _OPEN = (
 _LATE_ELIGIBLE = _OPEN + " AND d.status NOT IN ('supplement','payment')"
 
 _SELECT = (
-    "SELECT d.id, d.unit_id, u.name, d.code, d.procedure_code,"
-    " COALESCE(p.name, d.procedure_name, d.procedure_code), d.applicant, d.phone_last4, d.id_last4,"
+    "SELECT d.id, d.unit_id, u.name AS unit_name, d.code, d.procedure_code,"
+    " COALESCE(p.name, d.procedure_name, d.procedure_code) AS procedure_name, d.applicant,"
+    " d.phone_last4, d.id_last4,"
     " d.channel, d.received_at, d.due_at, d.finished_at, d.returned_at, d.status, d.status_at,"
     " d.officer, d.supplement_note"
     " FROM dossiers d JOIN units u ON u.id = d.unit_id"
@@ -81,18 +84,62 @@ class Dossier:
         return self.status in FINAL
 
 
-def _dossier(r: object) -> Dossier:
-    """A Dossier from a row of _SELECT."""
-    return Dossier(*[r[i] for i in range(18)])  # type: ignore[index]
+_FIELDS = tuple(f.name for f in fields(Dossier))
+
+
+def _dossier(row: sqlite3.Row) -> Dossier:
+    """A Dossier from a row of _SELECT, column by column name."""
+    return Dossier(**{name: row[name] for name in _FIELDS})
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a code typed in a chat designates: the dossiers, and the codes among them that
+    this chat account follows."""
+
+    dossiers: list[Dossier]
+    followed: frozenset[str]
+
+
+def select_by_code(conn: sqlite3.Connection, code: str) -> list[Dossier]:
+    """The dossiers with exactly this code (one per unit at most), on a connection's thread."""
+    return [_dossier(r) for r in conn.execute(_SELECT + " WHERE d.code = ? ORDER BY d.id", (code,))]
+
+
+def select_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Dossier]:
+    """The dossiers with these ids, by id, on a connection's thread (e.g. inside the caller's
+    write transaction)."""
+    sql = _SELECT + " WHERE d.id IN (SELECT value FROM json_each(?))"
+    return {d.id: d for d in map(_dossier, conn.execute(sql, (json.dumps(sorted(set(ids))),)))}
+
+
+def select_for_chat(conn: sqlite3.Connection, code: str | None, tail: str, channel: str,
+                    user_id: str) -> Found:
+    """The dossiers a typed code designates (the full code, else its tail resolved from the
+    data) and which of them this chat account follows, on a connection's thread."""
+    found = select_by_code(conn, code) if code is not None else select_by_tail(conn, tail)
+    codes = sorted({d.code for d in found})
+    if not codes:
+        return Found(found, frozenset())
+    rows = conn.execute(
+        "SELECT d.code FROM subscriptions s JOIN dossiers d ON d.id = s.dossier_id"
+        " WHERE s.channel = ? AND s.user_id = ? AND d.code IN (SELECT value FROM json_each(?))",
+        (channel, user_id, json.dumps(codes)),
+    )
+    return Found(found, frozenset(str(r["code"]) for r in rows))
 
 
 async def find_by_code(db: Database, code: str) -> list[Dossier]:
     """The dossiers with exactly this code (one per unit at most)."""
-    async with db.reader.execute(_SELECT + " WHERE d.code = ? ORDER BY d.id", (code,)) as cur:
-        return [_dossier(r) for r in await cur.fetchall()]
+    return await db.reader.run(select_by_code, code)
 
 
 async def code_prefixes(db: Database, limit: int = 1000) -> list[str]:
+    """The distinct parts before the first '-' of stored codes ('000.00.12.H31')."""
+    return await db.reader.run(select_code_prefixes, limit)
+
+
+def select_code_prefixes(conn: sqlite3.Connection, limit: int = 1000) -> list[str]:
     """The distinct parts before the first '-' of stored codes ('000.00.12.H31'), found by
     skipping through the code index (cheap on millions of rows with few units)."""
     sql = (
@@ -104,22 +151,25 @@ async def code_prefixes(db: Database, limit: int = 1000) -> list[str]:
         " FROM p WHERE p.code IS NOT NULL)"
         " SELECT code FROM p WHERE code IS NOT NULL LIMIT ?"
     )
-    async with db.reader.execute(sql, (limit,)) as cur:
-        rows = await cur.fetchall()
     out = []
-    for r in rows:
-        code = str(r[0])
+    for r in conn.execute(sql, (limit,)):
+        code = str(r["code"])
         if "-" in code:
             out.append(code.split("-", 1)[0])
     return sorted(set(out))
 
 
 async def find_by_tail(db: Database, tail: str) -> list[Dossier]:
+    """The dossiers whose code ends with this typed tail (see select_by_tail)."""
+    return await db.reader.run(select_by_tail, tail)
+
+
+def select_by_tail(conn: sqlite3.Connection, tail: str) -> list[Dossier]:
     """The dossiers whose code ends with this typed tail at a part boundary
     ('H31-260101-0001', '12.H31-260101-0001', '260101-0001'); the unit parts come from the data."""
     head, _, rest = tail.partition("-")
     candidates: list[str] = []
-    for prefix in await code_prefixes(db):
+    for prefix in select_code_prefixes(conn):
         if rest and "-" in rest:  # head is the unit part (or its tail)
             if prefix == head or prefix.endswith("." + head):
                 candidates.append(f"{prefix}-{rest}")
@@ -128,10 +178,8 @@ async def find_by_tail(db: Database, tail: str) -> list[Dossier]:
     if not candidates:
         return []
     marks = ",".join("?" * len(candidates))
-    async with db.reader.execute(
-        _SELECT + f" WHERE d.code IN ({marks}) ORDER BY d.id", candidates
-    ) as cur:
-        return [_dossier(r) for r in await cur.fetchall()]
+    return [_dossier(r) for r in conn.execute(
+        _SELECT + f" WHERE d.code IN ({marks}) ORDER BY d.id", candidates)]
 
 
 def _unit_filter(unit_id: int | Sequence[int] | None, params: list[object]) -> str:
@@ -176,8 +224,8 @@ async def officer_open(
     """One page of this officer's open dossiers by due date, and how many there are."""
     params: list[object] = [officer]
     where = f" WHERE d.officer = ? AND {_OPEN}" + _unit_filter(unit_id, params)
-    async with db.reader.execute("SELECT COUNT(*) FROM dossiers d" + where, params) as cur:
-        total = int((await cur.fetchone())[0])
+    async with db.reader.execute("SELECT COUNT(*) AS n FROM dossiers d" + where, params) as cur:
+        total = int((await cur.fetchone())["n"])
     async with db.reader.execute(
         _SELECT + where + " ORDER BY d.due_at, d.code LIMIT ? OFFSET ?", [*params, limit, offset]
     ) as cur:
@@ -198,8 +246,8 @@ async def unit_overdue(
         return [_dossier(r) for r in await cur.fetchall()]
 
 
-def late_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
-    """Group late dossiers by officer code ('' for none), keeping their order."""
+def group_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
+    """Dossiers (a unit's late ones, for /quahan) by officer code ('' for none), in order."""
     groups: dict[str, list[Dossier]] = {}
     for row in rows:
         groups.setdefault(row.officer or "", []).append(row)
@@ -214,4 +262,4 @@ async def busiest_officer(db: Database, unit_id: int | None = None) -> str | Non
            " ORDER BY n DESC, d.officer LIMIT 1")
     async with db.reader.execute(sql, params) as cur:
         row = await cur.fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else str(row["officer"])

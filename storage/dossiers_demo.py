@@ -17,15 +17,16 @@ def store_state(path: Path) -> str:
         return "missing"
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
         try:
-            tables = {str(r[0]) for r in conn.execute(
+            tables = {str(r["name"]) for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "schema_version" not in tables:
                 return "empty" if not tables else "other"
             if "store_meta" in tables and conn.execute(
                     "SELECT 1 FROM store_meta WHERE key = 'demo'").fetchone():
                 return "demo"
-            rows = sum(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            rows = sum(conn.execute(f"SELECT COUNT(*) AS n FROM {t}").fetchone()["n"]
                        for t in _DATA_TABLES if t in tables)
         finally:
             conn.close()
@@ -72,5 +73,5 @@ async def tour_samples(db: Database) -> list[tuple[str, str, str]]:
         async with db.reader.execute(sql) as cur:
             row = await cur.fetchone()
         if row is not None:
-            out.append((label, str(row[0]), str(row[1])))
+            out.append((label, str(row["code"]), str(row["phone_last4"])))
     return out

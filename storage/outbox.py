@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.db import Database
 from storage.timefmt import to_db
 
@@ -105,7 +104,7 @@ def enqueue_in(conn: sqlite3.Connection, items: list[OutboxItem], stamp: str) ->
     return conn.total_changes - before
 
 
-async def drop_staff_pushes(conn: aiosqlite.Connection, staff_id: int) -> int:
+async def drop_staff_pushes(conn: Connection, staff_id: int) -> int:
     """Delete a staff member's pending pushes (inside the revoking transaction, before their
     chats are unlinked); returns how many were dropped.
 

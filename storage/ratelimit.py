@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from storage.db import Database
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -19,8 +23,9 @@ class Limit:
 
 
 def _windows(now: datetime) -> tuple[str, str]:
-    """The minute and day window keys of a local time."""
-    return f"m:{now:%Y-%m-%dT%H:%M}", f"d:{now:%Y-%m-%d}"
+    """The minute and day window keys of a local time ('m:YYYY-MM-DDTHH:MM', 'd:YYYY-MM-DD')."""
+    stamp = now.isoformat()
+    return f"m:{stamp[:16]}", f"d:{stamp[:10]}"
 
 
 def _refusal(now: datetime, per_day: bool) -> Limit:
@@ -48,6 +53,32 @@ async def take(
     return Limit(True) if refused is None else _refusal(now, refused == "day")
 
 
+async def take_and_read(
+    db: Database, channel: str, user_id: str, bucket: str, now: datetime,
+    per_minute: int, per_day: int, read: Callable[[sqlite3.Connection], T],
+    misses: Callable[[T], int],
+) -> tuple[Limit, T | None]:
+    """take, then (when allowed) read(conn) and spend misses(result) lookups more, all in ONE
+    write transaction on the writer's thread: one hop for a whole citizen's lookup.
+
+    Refused: nothing is spent and nothing read (the result is None)."""
+    minute, day = _windows(now)
+
+    def run(conn: sqlite3.Connection) -> tuple[str | None, T | None]:
+        """The transaction's body on the writer thread."""
+        refused = _take(conn, channel, user_id, bucket, minute, day, 1, per_minute, per_day)
+        if refused is not None:
+            return refused, None
+        result = read(conn)
+        extra = misses(result)
+        if extra:
+            _spend(conn, channel, user_id, bucket, minute, day, extra)
+        return None, result
+
+    refused, result = await db.write_in_one_hop(run)
+    return (Limit(True) if refused is None else _refusal(now, refused == "day")), result
+
+
 def _take(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
           day: str, cost: int, per_minute: int, per_day: int) -> str | None:
     """take's statements on the writer thread: 'day' or 'minute' when refused, else None."""
@@ -56,7 +87,7 @@ def _take(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, min
         " AND window IN (?, ?)",
         (channel, user_id, bucket, minute, day),
     ).fetchall()
-    used = {str(r[0]): int(r[1]) for r in rows}
+    used = {str(r["window"]): int(r["used"]) for r in rows}
     if used.get(day, 0) >= per_day:
         return "day"
     if used.get(minute, 0) >= per_minute:
@@ -75,13 +106,12 @@ async def spend(db: Database, channel: str, user_id: str, bucket: str, now: date
 def _spend(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
            day: str, cost: int) -> None:
     """Add cost to both windows; drops this person's windows of earlier minutes and days."""
-    for window in (minute, day):
-        conn.execute(
-            "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
-            " VALUES (?,?,?,?,?)"
-            " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
-            (channel, user_id, bucket, window, cost, cost),
-        )
+    conn.execute(
+        "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
+        " VALUES (?,?,?,?,?), (?,?,?,?,?)"
+        " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
+        (channel, user_id, bucket, minute, cost, channel, user_id, bucket, day, cost, cost),
+    )
     conn.execute(
         "DELETE FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
         " AND window NOT IN (?, ?)",
@@ -98,7 +128,7 @@ async def used(db: Database, channel: str, user_id: str, bucket: str, now: datet
         (channel, user_id, bucket, day),
     ) as cur:
         row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    return int(row["used"]) if row else 0
 
 
 async def prune(db: Database, now: datetime) -> int:

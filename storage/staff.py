@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,9 +60,19 @@ class StaffEntry:
     pending_invite: bool
 
 
-def _row(r: object) -> StaffMember:
-    """A StaffMember from a row of _COLUMNS."""
-    return StaffMember(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4])  # type: ignore[index]
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote a message: the staff member the chat account is linked to (None for a
+    citizen), and whether the chat is recorded as having blocked the bot."""
+
+    staff: StaffMember | None
+    blocked: bool
+
+
+def _row(r: sqlite3.Row) -> StaffMember:
+    """A StaffMember from a row of _COLUMNS, column by column name."""
+    return StaffMember(int(r["id"]), int(r["unit_id"]), str(r["name"]), str(r["role"]),
+                       r["officer_code"])
 
 
 def _stamp(now: datetime) -> str:
@@ -162,14 +173,15 @@ async def redeem_invite(
     wanted = _hash(code)
     async with db.transaction() as conn:
         async with conn.execute(
-            "SELECT i.code_hash, i.expires_at, i.used_at, s.revoked_at, s.id"
+            "SELECT i.code_hash, i.expires_at, i.used_at, s.revoked_at, s.id AS staff_id"
             " FROM staff_invites i JOIN staff s ON s.id = i.staff_id WHERE i.code_hash = ?",
             (wanted,),
         ) as cur:
             row = await cur.fetchone()
-        if row is None or not hmac.compare_digest(str(row[0]), wanted):
+        if row is None or not hmac.compare_digest(str(row["code_hash"]), wanted):
             return None
-        if row[2] is not None or row[3] is not None or str(row[1]) < _stamp(now):
+        if row["used_at"] is not None or row["revoked_at"] is not None \
+                or str(row["expires_at"]) < _stamp(now):
             return None
         await conn.execute(
             "UPDATE staff_invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
@@ -178,9 +190,10 @@ async def redeem_invite(
         await conn.execute(
             "INSERT OR REPLACE INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
             " VALUES (?,?,?,?,?)",
-            (channel, user_id, chat_id, int(row[4]), _stamp(now)),
+            (channel, user_id, chat_id, int(row["staff_id"]), _stamp(now)),
         )
-        async with conn.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (row[4],)) as cur:
+        async with conn.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?",
+                                (row["staff_id"],)) as cur:
             srow = await cur.fetchone()
     return _row(srow)
 
@@ -204,16 +217,33 @@ async def unlink(db: Database, channel: str, user_id: str) -> None:
         )
 
 
+_STAFF_FOR = (
+    "SELECT s.id, s.unit_id, s.name, s.role, s.officer_code FROM staff_links l"
+    " JOIN staff s ON s.id = l.staff_id"
+    " WHERE l.channel = ? AND l.user_id = ? AND s.revoked_at IS NULL"
+)
+
+
 async def staff_for(db: Database, channel: str, user_id: str) -> StaffMember | None:
     """The active staff member this chat account is linked to, or None."""
-    async with db.reader.execute(
-        "SELECT s.id, s.unit_id, s.name, s.role, s.officer_code FROM staff_links l"
-        " JOIN staff s ON s.id = l.staff_id"
-        " WHERE l.channel = ? AND l.user_id = ? AND s.revoked_at IS NULL",
-        (channel, user_id),
-    ) as cur:
+    async with db.reader.execute(_STAFF_FOR, (channel, user_id)) as cur:
         row = await cur.fetchone()
     return None if row is None else _row(row)
+
+
+async def identify(db: Database, channel: str, user_id: str, chat_id: str) -> Sender:
+    """The sender of a message, in one hop: their staff record and whether their chat is
+    recorded as blocked (outbox.unblock_chat forgets it)."""
+    return await db.reader.run(_identify, channel, user_id, chat_id)
+
+
+def _identify(conn: sqlite3.Connection, channel: str, user_id: str, chat_id: str) -> Sender:
+    """identify's statements on the reader's thread."""
+    row = conn.execute(_STAFF_FOR, (channel, user_id)).fetchone()
+    blocked = conn.execute(
+        "SELECT 1 FROM blocked_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+    ).fetchone()
+    return Sender(None if row is None else _row(row), blocked is not None)
 
 
 async def get_staff(db: Database, staff_id: int) -> StaffMember | None:
@@ -230,7 +260,7 @@ async def staff_chats(db: Database, staff_id: int) -> list[tuple[str, str]]:
         " WHERE l.staff_id = ? AND s.revoked_at IS NULL ORDER BY l.channel, l.chat_id",
         (staff_id,),
     ) as cur:
-        return [(str(r[0]), str(r[1])) for r in await cur.fetchall()]
+        return [(str(r["channel"]), str(r["chat_id"])) for r in await cur.fetchall()]
 
 
 async def list_staff(
@@ -255,9 +285,9 @@ async def list_entries(
     """Staff members for admins, with their link count and whether an invite is pending."""
     sql = (
         f"SELECT {', '.join('s.' + c.strip() for c in _COLUMNS.split(','))}, s.revoked_at,"
-        " (SELECT COUNT(*) FROM staff_links l WHERE l.staff_id = s.id),"
+        " (SELECT COUNT(*) FROM staff_links l WHERE l.staff_id = s.id) AS links,"
         " EXISTS (SELECT 1 FROM staff_invites i WHERE i.staff_id = s.id"
-        "         AND i.used_at IS NULL AND i.expires_at >= ?)"
+        "         AND i.used_at IS NULL AND i.expires_at >= ?) AS pending_invite"
         " FROM staff s WHERE 1 = 1"
     )
     params: list[object] = [_stamp(now)]
@@ -268,7 +298,8 @@ async def list_entries(
         sql += " AND s.revoked_at IS NULL"
     async with db.reader.execute(sql + " ORDER BY s.id", params) as cur:
         rows = await cur.fetchall()
-    return [StaffEntry(_row(r), int(r[6]), r[5] is not None, bool(r[7])) for r in rows]
+    return [StaffEntry(_row(r), int(r["links"]), r["revoked_at"] is not None,
+                       bool(r["pending_invite"])) for r in rows]
 
 
 async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None = None) -> bool:
@@ -306,7 +337,7 @@ async def officer_names(db: Database, unit_id: int | Sequence[int] | None) -> di
         sql += f" AND unit_id IN ({', '.join('?' * len(unit_id))})"
         params.extend(int(u) for u in unit_id)
     async with db.reader.execute(sql, params) as cur:
-        return {str(r[0]): str(r[1]) for r in await cur.fetchall()}
+        return {str(r["officer_code"]): str(r["name"]) for r in await cur.fetchall()}
 
 
 async def code_holder(db: Database, unit_id: int, officer_code: str | None) -> StaffMember | None:
@@ -327,8 +358,8 @@ async def officer_code_counts(db: Database, unit_id: int | None) -> dict[str, Co
     """Every officer code the unit's dossiers carry (uppercase): open and total dossiers."""
     finals = ", ".join("?" * len(FINAL))
     sql = (
-        "SELECT UPPER(TRIM(officer)),"
-        f" SUM(finished_at IS NULL AND status NOT IN ({finals})), COUNT(*)"
+        "SELECT UPPER(TRIM(officer)) AS code,"
+        f" SUM(finished_at IS NULL AND status NOT IN ({finals})) AS open, COUNT(*) AS total"
         " FROM dossiers WHERE officer IS NOT NULL AND TRIM(officer) <> ''"
     )
     params: list[object] = list(FINAL)
@@ -336,4 +367,5 @@ async def officer_code_counts(db: Database, unit_id: int | None) -> dict[str, Co
         sql += " AND unit_id = ?"
         params.append(unit_id)
     async with db.reader.execute(sql + " GROUP BY 1", params) as cur:
-        return {str(r[0]): CodeCount(int(r[1] or 0), int(r[2])) for r in await cur.fetchall()}
+        return {str(r["code"]): CodeCount(int(r["open"] or 0), int(r["total"]))
+                for r in await cur.fetchall()}

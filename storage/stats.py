@@ -1,5 +1,5 @@
 """All the SQL of the report figures: per-unit aggregates over dossiers (figures.md), top
-procedures, late dossiers by officer, and bulk inserts for tests and the benchmark.
+procedures, late dossiers by officer.
 
 Period bounds are stored-format text ('YYYY-MM-DDTHH:MM:SS', local time), so comparisons are
 text comparisons and a calendar day is substr(x, 1, 10). The candidate rows of a period are
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -144,16 +144,17 @@ def _plain(packs: Sequence[tuple[str, tuple[str, ...]]]) -> str:
     )
 
 
-def _unpack(names: Sequence[str], row: Sequence[object]) -> dict[str, int]:
-    """A result row as counts, the packed columns split into their fields."""
+def _unpack(names: Sequence[str], row: sqlite3.Row) -> dict[str, int]:
+    """These columns of a result row as counts, the packed columns split into their fields."""
     out: dict[str, int] = {}
     mask = (1 << FIELD_BITS) - 1
-    for name, value in zip(names, row, strict=True):
+    for name in names:
+        value = int(row[name] or 0)
         if name.startswith("pack:"):
             for k, field in enumerate(name[5:].split(",")):
-                out[field] = (int(value or 0) >> (k * FIELD_BITS)) & mask
+                out[field] = (value >> (k * FIELD_BITS)) & mask
         else:
-            out[name] = int(value or 0)
+            out[name] = value
     return out
 
 
@@ -173,13 +174,13 @@ class Bounds:
 async def all_unit_ids(db: Database) -> list[int]:
     """Every unit id, in order."""
     async with db.reader.execute("SELECT id FROM units ORDER BY id") as cur:
-        return [int(r[0]) for r in await cur.fetchall()]
+        return [int(r["id"]) for r in await cur.fetchall()]
 
 
 async def unit_names(db: Database) -> dict[int, str]:
     """Every unit's name by id."""
     async with db.reader.execute("SELECT id, name FROM units ORDER BY id") as cur:
-        return {int(r[0]): str(r[1]) for r in await cur.fetchall()}
+        return {int(r["id"]): str(r["name"]) for r in await cur.fetchall()}
 
 
 async def _sums_by_unit(
@@ -187,7 +188,7 @@ async def _sums_by_unit(
     select: str,
     rest: str,
     packs: Sequence[tuple[str, tuple[str, ...]]],
-    params: dict[str, object],
+    params: Mapping[str, object],
 ) -> dict[int, dict[str, int]]:
     """`SELECT d.unit_id, COUNT(*) AS n, <select>, <packs> <rest>` grouped by unit:
     {unit: {name: count}}, packed while exact, else one column per count."""
@@ -201,9 +202,9 @@ async def _sums_by_unit(
             if "overflow" not in str(exc):
                 raise
             continue
-        if all(int(r[1]) < F1 for r in rows):
+        if all(int(r["n"]) < F1 for r in rows):
             break
-    return {int(r[0]): _unpack(names, r[1:]) for r in rows}
+    return {int(r["unit_id"]): _unpack(names, r) for r in rows}
 
 
 def _derive(c: Counter[str]) -> dict[str, int]:
@@ -315,9 +316,9 @@ async def unit_counts_rows(
     finished at or after the start) whose sums are added per unit, then the catalogue's
     procedures by level.
     """
-    unit_sql, params = _in_list("d.unit_id", unit_ids)
+    unit_sql, units = _in_list("d.unit_id", unit_ids)
     unit_sql += only_ids(only)
-    params = {**params, **bounds.params()}
+    params: dict[str, object] = {**units, **bounds.params()}
     received = await _sums_by_unit(
         db, "," + _ACTIVE, _RECEIVED.format(join=_LEVEL_JOIN, units=unit_sql),
         _OUTCOME_PACKS + _RECEIVED_PACKS, params,
@@ -351,10 +352,10 @@ FROM (SELECT d.unit_id, d.procedure_code AS code, MAX(d.procedure_name) AS name,
 LEFT JOIN procedures p ON p.unit_id = g.unit_id AND p.code = g.code
 GROUP BY g.code ORDER BY n DESC, g.code LIMIT :lim"""
     async with db.reader.execute(sql, {**params, **bounds.params(), "lim": limit}) as cur:
-        return [(str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+        return [(str(r["code"]), str(r["name"]), int(r["n"])) for r in await cur.fetchall()]
 
 
-async def late_by_officer(
+async def late_counts_by_officer(
     db: Database, unit_ids: Sequence[int], bounds: Bounds
 ) -> list[tuple[str | None, int, int]]:
     """(officer, resolved late in P, pending late at the end of P) for officers with any,
@@ -380,50 +381,10 @@ async def late_by_officer(
     )
     async with db.reader.execute(sql, {**params, **bounds.params()}) as cur:
         return [
-            (None if r[0] in (None, "") else str(r[0]), int(r[1] or 0), int(r[2] or 0))
+            (None if r["officer"] in (None, "") else str(r["officer"]), int(r["rl"] or 0),
+             int(r["pl"] or 0))
             for r in await cur.fetchall()
         ]
-
-
-# ---- bulk inserts (tests and the benchmark build their stores with these) ----
-
-UNIT_COLUMNS = ("id", "name", "created_at")
-PROCEDURE_COLUMNS = (
-    "id", "unit_id", "code", "name", "name_search", "field", "level", "days", "fee_text",
-    "updated_at",
-)  # fmt: skip
-DOSSIER_COLUMNS = (
-    "id", "unit_id", "code", "procedure_code", "procedure_name", "applicant", "phone_last4",
-    "id_last4", "channel", "received_at", "due_at", "finished_at", "returned_at", "status",
-    "status_at", "officer", "fully_online", "digitized_input", "digitized_output", "stored",
-    "reused", "fee", "paid_online", "supplement_note", "row_hash", "updated_at",
-)  # fmt: skip
-EVENT_COLUMNS = (
-    "id", "dossier_id", "old_status", "new_status", "status_at", "import_run_id", "recorded_at",
-)  # fmt: skip
-TABLE_COLUMNS = {
-    "units": UNIT_COLUMNS,
-    "procedures": PROCEDURE_COLUMNS,
-    "dossiers": DOSSIER_COLUMNS,
-    "status_events": EVENT_COLUMNS,
-}
-
-
-def insert_sql(table: str) -> str:
-    """`INSERT INTO table (cols) VALUES (?, …)` for one of TABLE_COLUMNS' tables."""
-    cols = TABLE_COLUMNS[table]
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-
-
-def bulk_insert_sync(conn: sqlite3.Connection, table: str, rows: Iterable[Sequence]) -> None:
-    """Insert tuples (in TABLE_COLUMNS order) with executemany on a plain sqlite3 connection."""
-    conn.executemany(insert_sql(table), rows)
-
-
-async def bulk_insert(db: Database, table: str, rows: Iterable[Sequence]) -> None:
-    """Insert tuples (in TABLE_COLUMNS order) in one write transaction."""
-    async with db.transaction() as conn:
-        await conn.executemany(insert_sql(table), list(rows))
 
 
 async def data_version(db: Database) -> tuple[int, ...]:

@@ -10,7 +10,7 @@ from datetime import date
 from bot.stats.figures import COUNT_KEYS, Figures, figures_from_counts
 from bot.stats.periods import Period, quarter
 from storage.db import Database
-from storage.stats import bulk_insert
+from tests.store_helpers import bulk_insert
 
 FINAL = {"result", "returned", "rejected", "stopped", "withdrawn"}
 STAMP = "2026-01-01T00:00:00"

@@ -271,3 +271,21 @@ async def test_wrong_digits_count_double(ctx: AppContext, core: Core) -> None:
     for _ in range(3):
         await ask(core, f"/tracuu {D_OK} 0000")
     assert "thử lại" in joined(await ask(core, f"/tracuu {D_OK} {PHONE4[D_OK]}"))
+
+
+async def test_a_lookup_is_one_hop_to_the_store_after_identifying(
+    ctx: AppContext, core: Core
+) -> None:
+    """Issue 15 "Speed": one hop identifies the sender (staff, blocked chat); one more spends
+    the lookup, reads the dossier and whether this account follows it, and charges a miss."""
+    await ask(core, f"/theodoi {D_OK} {PHONE4[D_OK]}")
+    cases = [(D_OK, "citizen", "Bạn đang theo dõi hồ sơ này"),
+             (f"/tracuu {D_OK} {PHONE4[D_OK]}", "citizen", "Bạn đang theo dõi hồ sơ này"),
+             (f"/tracuu {D_OK} 0000", "citizen", "Không tìm thấy hồ sơ khớp"),
+             ("000.00.12.H31-260401-0099", "citizen", "Không tìm thấy hồ sơ có mã"),
+             (D_OK, "officer", "Đang xử lý")]
+    for message, user, expected in cases:
+        reader, writer = ctx.db.reader.hops, ctx.db.writer.hops
+        assert expected in joined(await ask(core, message, user=user)), message
+        hops = (ctx.db.reader.hops - reader, ctx.db.writer.hops - writer)
+        assert hops == ((1, 1) if user == "citizen" else (2, 0)), (message, hops)

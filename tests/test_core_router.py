@@ -177,9 +177,9 @@ async def test_handler_crash_gives_apology(ctx: AppContext, core: Core,
     """Handler crash gives apology."""
     import bot.handlers.citizen as citizen
 
-    async def boom(*_a: object, **_k: object) -> None:
+    def boom(*_a: object, **_k: object) -> None:  # runs on the store's thread
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(citizen, "find_by_code", boom)
+    monkeypatch.setattr(citizen, "select_for_chat", boom)
     replies = await ask(core, D_OK)
     assert len(replies) == 1 and "Xin lỗi" in replies[0].text

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.context import AppContext
 from bot.stats.periods import month, quarter
 from bot.stats.render_text import figures_text
-from bot.stats.service import compute_figures, figures_to_json, late_by_officer
+from bot.stats.service import compute_figures, figures_to_json, late_counts_by_officer
 from tests.conftest import TZ
 from tests.stats_helpers import D, insert_store
 
@@ -197,7 +197,7 @@ async def test_running_period_is_computed_up_to_now(ctx: AppContext) -> None:
     assert figures_to_json(f)["as_of"] == "2026-04-15T09:00:00"
 
 
-async def test_units_and_late_by_officer(ctx: AppContext) -> None:
+async def test_units_and_late_counts_by_officer(ctx: AppContext) -> None:
     """unit_id selects one unit, None sums all; late dossiers are grouped by officer."""
     await insert_store(ctx.db, [
         D("2026-01-05T08:00:00", unit=1, officer="CB01", due="2026-01-10T17:00:00",
@@ -212,11 +212,11 @@ async def test_units_and_late_by_officer(ctx: AppContext) -> None:
     assert one.received.total == 2 and one.unit_name == "Trung tâm A"
     assert both.received.total == 4 and both.services.procedures == 12
     assert both.unit_name == "Tất cả đơn vị (2)"
-    late = await late_by_officer(ctx, Q1)
+    late = await late_counts_by_officer(ctx, Q1)
     assert [(o.officer, o.resolved_late, o.pending_late) for o in late] == [
         ("CB01", 1, 1), (None, 0, 1),
     ]
-    assert [o.officer for o in await late_by_officer(ctx, Q1, 2)] == [None]
+    assert [o.officer for o in await late_counts_by_officer(ctx, Q1, 2)] == [None]
 
 
 async def test_month_period(ctx: AppContext) -> None:

@@ -13,7 +13,7 @@ from bot.core.receipt import looks_like_image
 from bot.core.registry import Request
 from bot.core.text import clean_incoming, fold, parse_code, split_text
 from bot.core.types import Incoming, Reply
-from storage.staff import StaffMember, staff_for
+from storage.staff import StaffMember, identify
 
 log = logging.getLogger("motcua.core")
 
@@ -91,9 +91,14 @@ class Core:
         self.ctx = ctx
         registry.load_handlers()
 
-    async def _identify(self, channel: str, user_id: str) -> tuple[str, StaffMember | None]:
-        """The person's role and staff record (if any)."""
-        staff = await staff_for(self.ctx.db, channel, user_id)
+    async def _identify(self, channel: str, user_id: str,
+                        chat_id: str | None = None) -> tuple[str, StaffMember | None]:
+        """The person's role and staff record (if any), in one hop to the store; with the
+        chat's id, a chat recorded as blocked is unblocked (the person wrote again)."""
+        sender = await identify(self.ctx.db, channel, user_id, chat_id or "")
+        if chat_id is not None and sender.blocked:
+            await self._unblock(channel, chat_id)
+        staff = sender.staff
         admins = set(self.ctx.settings.admin_ids)
         if f"{channel}:{user_id}" in admins or user_id in admins:
             return "admin", staff
@@ -151,8 +156,8 @@ class Core:
             max_text = 4096
         command, role = "?", "?"
         try:
-            await self._unblock(incoming)
-            role, staff = await self._identify(incoming.channel, incoming.user_id)
+            role, staff = await self._identify(incoming.channel, incoming.user_id,
+                                               incoming.chat_id)
             command, replies = await self._dispatch(incoming, role, staff, max_text)
         except Exception:
             log.exception("handler failed: channel=%s command=%s role=%s",
@@ -167,13 +172,12 @@ class Core:
                  command, role, len(out), (time.perf_counter() - started) * 1000)
         return out
 
-    async def _unblock(self, incoming: Incoming) -> None:
+    async def _unblock(self, channel: str, chat_id: str) -> None:
         """A person who had blocked the bot writes again: their pushes may flow again."""
         from storage import outbox
 
-        if await outbox.is_blocked(self.ctx.db, incoming.channel, incoming.chat_id):
-            await outbox.unblock_chat(self.ctx.db, incoming.channel, incoming.chat_id)
-            log.info("chat unblocked: channel=%s (the person wrote again)", incoming.channel)
+        if await outbox.unblock_chat(self.ctx.db, channel, chat_id):
+            log.info("chat unblocked: channel=%s (the person wrote again)", channel)
 
     async def _dispatch(
         self, incoming: Incoming, role: str, staff: StaffMember | None, max_text: int

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hmac
 from datetime import timedelta
+from functools import partial
 
 from bot.core.cards import FOLLOWED, full_card, status_card
 from bot.core.numbers import digits_arg, is_number_like, number_arg
 from bot.core.procedure_card import procedure_card
 from bot.core.registry import ROLE_NAMES, Request, button_prefix, command
-from bot.core.text import EXAMPLE_CODE, CodeInput, fold_words, parse_code
+from bot.core.text import EXAMPLE_CODE, fold_words, parse_code
 from bot.core.types import Button, Reply
-from bot.handlers.common import INVITE, charge_miss, take_lookup, text
+from bot.handlers.common import INVITE, charge_miss, lookup, take_lookup, text
 from storage import subscriptions
-from storage.dossiers import Dossier, find_by_code, find_by_tail
+from storage.dossiers import Dossier, Found, select_for_chat
 from storage.procedures import counts_version, procedure_by_id, search
 from storage.staff import redeem_invite
 
@@ -64,62 +65,70 @@ def _factor_ok(d: Dossier, factor: str) -> bool:
     return ok
 
 
-async def _find(req: Request, parsed: CodeInput) -> list[Dossier]:
-    """The dossiers a typed code designates (full code, or a tail resolved from the data)."""
-    if parsed.code is not None:
-        return await find_by_code(req.ctx.db, parsed.code)
-    return await find_by_tail(req.ctx.db, parsed.tail)
+def _matching(rows: list[Dossier], factor: str | None) -> list[Dossier]:
+    """The dossiers whose applicant's 4 digits equal factor (all of them without a factor)."""
+    return rows if factor is None else [d for d in rows if _factor_ok(d, factor)]
 
 
-async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[list[Reply] | None,
-                                                                      Dossier | None, str | None]:
-    """Parse, rate-limit and look up a code: (answer to send instead, dossier, factor).
+def _miss_count(factor: str | None, found: Found) -> int:
+    """1 when the lookup missed (no dossier, or not exactly one matching the 4 digits)."""
+    if factor is not None:
+        return int(len(_matching(found.dossiers, factor)) != 1)
+    return int(not found.dossiers)
 
-    The lookup is spent (atomically, refused over the limit) before the store is read, so
-    nothing — not even whether a code exists — is revealed without spending. Staff are
-    counted too when they give 4 digits: the second factor is guessed by no one for free.
+
+async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[
+        list[Reply] | None, Dossier | None, str | None, bool]:
+    """Parse, rate-limit and look up a code: (answer to send instead, dossier, factor, whether
+    this chat account follows it).
+
+    The lookup is spent (atomically, refused over the limit) before the store is read, and a
+    miss is charged, in the same write transaction — one hop to the store — so nothing, not
+    even whether a code exists, is revealed without spending. Staff are counted too when they
+    give 4 digits: the second factor is guessed by no one for free.
     """
     if not raw.strip():
-        return text(USAGE), None, None
+        return text(USAGE), None, None, False
     parsed = parse_code(raw)
     if parsed is None:
         if _bad_factor_shape(raw):
             return text("4 số cuối phải gồm đúng 4 chữ số (0–9), ví dụ: "
-                        f"/tracuu {EXAMPLE_CODE} 5678"), None, None
-        return text(NOT_A_CODE), None, None
+                        f"/tracuu {EXAMPLE_CODE} 5678"), None, None, False
+        return text(NOT_A_CODE), None, None, False
     if need_factor and not parsed.factor:
-        return text(NEED_FACTOR), None, None
-    staff_too = parsed.factor is not None
-    refusal = await take_lookup(req, staff_too=staff_too)
+        return text(NEED_FACTOR), None, None, False
+    factor = parsed.factor
+    inc = req.incoming
+    read = partial(select_for_chat, code=parsed.code, tail=parsed.tail, channel=inc.channel,
+                   user_id=inc.user_id)
+    refusal, found = await lookup(req, read, partial(_miss_count, factor),
+                                  staff_too=factor is not None)
     if refusal is not None:
-        return [refusal], None, None
-    rows = await _find(req, parsed)
-    if parsed.factor:
-        matching = [d for d in rows if _factor_ok(d, parsed.factor)]
-        if len(matching) != 1:
-            await charge_miss(req, staff_too=staff_too)
-            return text(NO_MATCH), None, None
-        return None, matching[0], parsed.factor
+        return [refusal], None, None, False
+    assert found is not None  # read whenever the lookup was allowed
+    rows = _matching(found.dossiers, factor)
+    if factor is not None:
+        if len(rows) != 1:
+            return text(NO_MATCH), None, None, False
+        return None, rows[0], factor, rows[0].code in found.followed
     if not rows:
-        await charge_miss(req)
-        return text(_not_found(parsed.tail)), None, None
+        return text(_not_found(parsed.tail)), None, None, False
     if len(rows) > 1:
         return text("Mã bạn gửi thiếu phần đầu nên chưa xác định được hồ sơ. Vui lòng gửi đủ mã "
-                    f"như trên giấy biên nhận, dạng {EXAMPLE_CODE}."), None, None
-    return None, rows[0], None
+                    f"như trên giấy biên nhận, dạng {EXAMPLE_CODE}."), None, None, False
+    return None, rows[0], None, rows[0].code in found.followed
 
 
 @command("tracuu", "tra_cuu", "hoso", help="<mã hồ sơ> [4 số cuối] — Tra cứu tình trạng hồ sơ")
 async def tracuu(req: Request) -> list[Reply]:
     """The status card (code alone) or the full card (code + last 4 digits)."""
     need = req.ctx.settings.require_second_factor
-    answer, dossier, factor = await _resolve(req, req.text_args, need)
+    answer, dossier, factor, followed = await _resolve(req, req.text_args, need)
     if answer is not None:
         return answer
     assert dossier is not None
     today = req.ctx.now().date()
     settings = req.ctx.settings
-    followed = await _is_followed(req, dossier)
     stop = Button("🔕 Thôi theo dõi", f"/huytheodoi {dossier.code}")
     if factor is None:
         card = status_card(dossier, today, req.ctx.calendar, settings)
@@ -131,12 +140,6 @@ async def tracuu(req: Request) -> list[Reply]:
     card = full_card(dossier, today, req.ctx.calendar, settings, followed)
     follow = Button("🔔 Theo dõi hồ sơ này", f"/theodoi {dossier.code} {factor}")
     return text(card, ((stop if followed else follow,),))
-
-
-async def _is_followed(req: Request, dossier: Dossier) -> bool:
-    """True when this chat account follows the dossier."""
-    rows = await subscriptions.followed_by(req.ctx.db, req.incoming.channel, req.incoming.user_id)
-    return any(r.code == dossier.code for r in rows)
 
 
 @command("theodoi", "theo_doi",
@@ -155,7 +158,7 @@ async def theodoi(req: Request) -> list[Reply]:
         lines += [f"• {r.code} — {STATUS_TEXT.get(r.status, r.status)}" for r in rows]
         lines.append("Thôi theo dõi: /huytheodoi <mã hồ sơ>")
         return text("\n".join(lines))
-    answer, dossier, _factor = await _resolve(req, req.text_args, need_factor=True)
+    answer, dossier, _factor, _followed = await _resolve(req, req.text_args, need_factor=True)
     if answer is not None:
         return answer
     assert dossier is not None

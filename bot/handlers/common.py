@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
+
 from bot.core.registry import ROLE_NAMES, Request, command, help_text
 from bot.core.types import Reply
 from storage import ratelimit
@@ -9,6 +13,7 @@ from storage.units import find_unit
 
 LOOKUP = "lookup"
 INVITE = "invite"
+T = TypeVar("T")
 
 
 def text(body: str, buttons: tuple = ()) -> list[Reply]:
@@ -38,6 +43,28 @@ async def take_lookup(req: Request, bucket: str = LOOKUP, staff_too: bool = Fals
     channel, user_id = person(req)
     limit = await ratelimit.take(req.ctx.db, channel, user_id, bucket, now,
                                  s.lookup_per_minute, s.lookup_per_day)
+    return _refusal(limit)
+
+
+async def lookup(
+    req: Request, read: Callable[[sqlite3.Connection], T], misses: Callable[[T], int],
+    staff_too: bool = False,
+) -> tuple[Reply | None, T | None]:
+    """take_lookup, read (a storage function run on the store's thread) and charge_miss for
+    `misses(result)` misses, in one hop to the store: (refusal, None) or (None, result).
+    Staff (unless staff_too) spend nothing: only read."""
+    if _exempt(req, staff_too):
+        return None, await req.ctx.db.reader.run(read)
+    s = req.ctx.settings
+    channel, user_id = person(req)
+    taken = await ratelimit.take_and_read(
+        req.ctx.db, channel, user_id, LOOKUP, req.ctx.now(), s.lookup_per_minute,
+        s.lookup_per_day, read, misses)
+    return _refusal(taken[0]), taken[1]
+
+
+def _refusal(limit: ratelimit.Limit) -> Reply | None:
+    """The polite refusal of a person over their lookups (None when allowed)."""
     if limit.allowed:
         return None
     assert limit.retry_at is not None

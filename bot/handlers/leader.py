@@ -15,7 +15,7 @@ from bot.core.types import Button, Reply
 from bot.handlers.common import text
 from bot.handlers.scope import leader_scope
 from bot.stats import periods, service
-from storage.dossiers import late_by_officer, unit_overdue
+from storage.dossiers import group_by_officer, unit_overdue
 from storage.staff import officer_names
 
 LEADERS = {"leader", "admin"}
@@ -241,7 +241,7 @@ async def quahan_unit(req: Request) -> list[Reply]:
         return text("Đơn vị không có hồ sơ quá hạn.")
     names = await officer_names(req.ctx.db, unit)
     shown = rows[:LIST_CAP]
-    groups = late_by_officer(shown)
+    groups = group_by_officer(shown)
     lines = [f"Hồ sơ quá hạn của đơn vị: {len(shown)}{'+' if len(rows) > LIST_CAP else ''} hồ sơ, "
              f"{len(groups)} cán bộ (tính đến {today:%d/%m/%Y})."]
     for code, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):

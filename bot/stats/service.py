@@ -1,9 +1,11 @@
 """The stats service: figures for a period and a unit from the store, leader summaries, files.
 
-`late_by_officer(ctx, period=None, unit_id=None) -> list[OfficerLate]` (for leaders' /quahan):
-per officer code (None: no officer recorded), the dossiers resolved late within the period and
-the dossiers still pending and past their due day at its end (or now, for a running period),
-most late first. Without a period it uses the current quarter under `period_rule`.
+`late_counts_by_officer(ctx, period=None, unit_id=None) -> list[OfficerLate]` (the "late by
+officer" lines of leaders' summaries and reports, /quy1 … /baocao; /quahan lists dossiers with
+storage.dossiers.unit_overdue instead): per officer code (None: no officer recorded), how many
+dossiers were resolved late within the period and how many are still pending and past their due
+day at its end (or now, for a running period), most late first. Without a period it uses the
+current quarter under `period_rule`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ __all__ = [
     "compute_by_unit",
     "compute_figures",
     "figures_to_json",
-    "late_by_officer",
+    "late_counts_by_officer",
     "leader_summary",
     "monthly_figures",
     "report_files",
@@ -124,14 +126,14 @@ async def compute_figures(ctx: AppContext, period: Period, unit_id: Units = None
     return fig
 
 
-async def late_by_officer(
+async def late_counts_by_officer(
     ctx: AppContext, period: Period | None = None, unit_id: Units = None
 ) -> list[OfficerLate]:
-    """Late dossiers per officer (see the module docstring)."""
+    """How many dossiers each officer resolved late or holds past due (see the module docstring)."""
     if period is None:
         period = current_quarter(ctx.now().date(), ctx.settings.period_rule)
     bounds, _ = bounds_for(period, ctx.now())
-    rows = await sql.late_by_officer(ctx.db, await _unit_ids(ctx, unit_id), bounds)
+    rows = await sql.late_counts_by_officer(ctx.db, await _unit_ids(ctx, unit_id), bounds)
     return [OfficerLate(o, r, p) for o, r, p in rows]
 
 
@@ -187,7 +189,7 @@ async def leader_extras(
                           year_ago.kind, year_ago.year, year_ago.number)
     previous = await _previous(ctx, before, unit_id)
     year_before = await _previous(ctx, year_ago, unit_id)
-    officers = await late_by_officer(ctx, period, unit_id)
+    officers = await late_counts_by_officer(ctx, period, unit_id)
     until = min(period.end, ctx.now().date())
     votes = await rating_counts(ctx.db, period.start, until, unit_id)
     return Extras(

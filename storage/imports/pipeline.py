@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import aiosqlite
 
+from storage.connection import Connection
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
 from storage.imports.limits import ImportLimits
@@ -223,7 +223,7 @@ def _data_folder(db: Database) -> Path | None:
     return None if db_path == ":memory:" else Path(db_path).resolve().parent
 
 
-async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: bool) -> int:
+async def _start_run(conn: Connection, kind: str, path: Path, strict: bool) -> int:
     """Record the import run (inside the import's transaction)."""
     cur = await conn.execute(
         "INSERT INTO import_runs (kind, file_name, started_at, strict) VALUES (?, ?, ?, ?)",
@@ -232,7 +232,7 @@ async def _start_run(conn: aiosqlite.Connection, kind: str, path: Path, strict: 
     return int(cur.lastrowid or 0)
 
 
-async def _finish_run(conn: aiosqlite.Connection, s: ImportSummary) -> None:
+async def _finish_run(conn: Connection, s: ImportSummary) -> None:
     """Store the run's counts and outcome."""
     await conn.execute(
         "UPDATE import_runs SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?,"
