@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-
 from storage.connection import Connection
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
