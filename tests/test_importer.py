@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from openpyxl import Workbook
 
 from bot.cli.main import main
 from bot.context import AppContext
 from bot.import_text import summary_text
+from storage.connection import Cursor
 from storage.imports import ImportLimits, ImportOptions, ImportRefused, detect_kind, load_file
 from storage.imports.values import (
     BadValue,
@@ -59,7 +60,7 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, sep
     return path
 
 
-async def fetched(cur: aiosqlite.Cursor) -> aiosqlite.Row:
+async def fetched(cur: Cursor) -> sqlite3.Row:
     """The next row of a query that has one."""
     found = await cur.fetchone()
     assert found is not None
