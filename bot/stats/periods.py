@@ -9,10 +9,10 @@ or the year before when that one has not started yet ("quý 4" typed in January)
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from storage.normalize import fold_spaces as fold  # 'Tháng 03/2026' → 'thang 03/2026'
 from storage.normalize import is_ascii_digits
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -181,13 +181,6 @@ def current_quarter(today: date, rule: str = "calendar") -> Period:
 def current_month(today: date) -> Period:
     """The calendar month containing today."""
     return month(today.year, today.month)
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents and đ removed, spaces collapsed: 'Tháng 03/2026' → 'thang 03/2026'."""
-    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", text)
 
 
 _NUM = r"(\d{1,2}|iv|iii|ii|i)"

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from storage.normalize import fold_spaces as fold  # for matching, not storing
 from storage.normalize import nfkc
 
 
@@ -27,15 +28,6 @@ def ascii_text(text: str, what: str = "giá trị") -> str:
     if any(ch.isdigit() and not ch.isascii() for ch in text):
         raise BadValue(f"{what} có chữ số không phải 0–9")
     return text
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents dropped, đ → d, whitespace collapsed (for matching, not storing)."""
-    if text.isascii():
-        return " ".join(text.casefold().split())
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
 
 
 def clean(value: object) -> str:
