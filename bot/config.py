@@ -9,21 +9,19 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_DATE_FORMS = (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+from bot.stats.periods import PeriodError, parse_day
 
 
 def _parse_day(text: str) -> date:
-    """Read one day written dd/mm/yyyy or yyyy-mm-dd."""
-    text = text.strip()
-    m = re.match(_DATE_FORMS[0], text)
-    if m:
-        return date(int(m[3]), int(m[2]), int(m[1]))
-    m = re.match(_DATE_FORMS[1], text)
-    if m:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    raise ValueError(f"ngày «{text}» không đúng dạng dd/mm/yyyy")
+    """Read one day written dd/mm/yyyy or yyyy-mm-dd (the chat's and the CLI's parser)."""
+    try:
+        return parse_day(text)
+    except PeriodError as exc:  # 'Ngày … không tồn tại.' → 'ngày … không tồn tại'
+        reason = str(exc).rstrip(".")
+        raise ValueError(reason[:1].lower() + reason[1:]) from None
 
 
 def _split(value: object) -> list[str]:
@@ -176,7 +174,7 @@ _MESSAGES = {
 }
 
 
-def _vietnamese(err: dict) -> str:
+def _vietnamese(err: ErrorDetails) -> str:
     """Turn one pydantic error into a short Vietnamese explanation."""
     if err.get("type") == "value_error":
         return str(err.get("msg", "")).removeprefix("Value error, ")

@@ -47,6 +47,31 @@ def test_bad_setting_is_one_vietnamese_line(
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("31/02/2026", "ngày 31/02/2026 không tồn tại"),
+        ("٣١/٠١/٢٠٢٦", "ngày «٣١/٠١/٢٠٢٦» không đúng dạng dd/mm/yyyy"),  # Arabic-Indic digits
+        ("2026-01", "ngày «2026-01» không đúng dạng dd/mm/yyyy"),
+    ],
+)
+def test_a_bad_extra_day_is_explained_in_vietnamese(
+    monkeypatch: pytest.MonkeyPatch, value: str, reason: str
+) -> None:
+    """The days' setting is read by the same parser as the chat's and CLI's dates."""
+    monkeypatch.setenv("MOTCUA_EXTRA_DAYS_OFF", value)
+    with pytest.raises(SettingsError) as err:
+        load_settings(_env_file=None)
+    assert f"MOTCUA_EXTRA_DAYS_OFF — {reason} (giá trị" in str(err.value)
+
+
+def test_extra_days_read_every_written_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTCUA_EXTRA_DAYS_OFF", "02/01/2026, 2026-04-30; 1/5/2026")
+    assert load_settings(_env_file=None).extra_days_off == [
+        date(2026, 1, 2), date(2026, 4, 30), date(2026, 5, 1)
+    ]
+
+
 def test_bad_setting_exits_2_without_traceback(tmp_path) -> None:
     """Bad setting exits 2 without traceback."""
     env = {"MOTCUA_TIMEZONE": "Nowhere/City", "PATH": "/usr/bin:/bin"}
