@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.common import CommandError, run
+from bot.cli.common import CommandError, holding_store, run
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.demo.load import DemoRefused, demo_clock, load_demo, refusal, tour
 from bot.demo.write import UNIT, write_demo
 from storage.dossiers_demo import store_state
-from storage.store_lock import LockError, StoreBusy, hold_store
 
 DEMO_DB = Path("./data/demo.db")
 
@@ -99,14 +98,12 @@ def _demo(args: argparse.Namespace) -> int:
             await ctx.close()
 
     try:
-        with hold_store(settings.db_path, "motcua demo"):  # no reset or load under a running bot
+        with holding_store(  # no reset or load under a running bot
+            settings.db_path, "motcua demo",
+            busy="Kho {store} đang được {holder} dùng; hãy dừng bot đó trước.",
+            failed="Không chạy được demo",
+        ):
             run(body())
     except DemoRefused as exc:
         raise CommandError(str(exc)) from None
-    except StoreBusy as busy:
-        raise CommandError(
-            f"Kho {settings.db_path} đang được {busy.holder} dùng; hãy dừng bot đó trước."
-        ) from None
-    except LockError as exc:
-        raise CommandError(f"Không chạy được demo: {exc}.") from None
     return 0

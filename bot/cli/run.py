@@ -11,10 +11,9 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from bot.cli.argparse_vi import scrub
-from bot.cli.common import CommandError, run, with_context
+from bot.cli.common import CommandError, holding_store, run, with_context
 from bot.config import UNIT_MISSING, Settings, SettingsError, load_settings
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
-from storage.store_lock import LockError, StoreBusy, hold_store
 
 OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
 
@@ -52,16 +51,14 @@ def _run(args: argparse.Namespace) -> int:
         await run_bot(ctx)  # type: ignore[arg-type]
 
     try:
-        with hold_store(settings.db_path, "motcua run"):  # for its lifetime: no restore under it
+        with holding_store(  # for its lifetime: no restore under it
+            settings.db_path, "motcua run",
+            busy="Không chạy được bot: kho {store} đang được {holder} dùng.",
+            failed="Không chạy được bot",
+        ):
             run(with_context(body, settings))
     except RunError as exc:
         raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None
-    except StoreBusy as busy:
-        raise CommandError(
-            f"Không chạy được bot: kho {settings.db_path} đang được {busy.holder} dùng."
-        ) from None
-    except LockError as exc:
-        raise CommandError(f"Không chạy được bot: {exc}.") from None
     return 0
 
 
