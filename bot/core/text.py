@@ -92,12 +92,6 @@ def parse_code(text: str) -> CodeInput | None:
     return CodeInput(code=code, tail=tail, factor=m["factor"])
 
 
-def looks_like_code_attempt(text: str) -> bool:
-    """True when text looks like someone tried to type a code (digits with dots or dashes)."""
-    text = nfc(text).translate(_DASHES)
-    return bool(re.search(r"\d", text)) and bool(re.search(r"[.\-]", text)) and len(text) <= 200
-
-
 def mask_name(name: str) -> str:
     """Mask a person's name: the family name whole, then each word's first letter and stars."""
     words = nfc(name).split()
