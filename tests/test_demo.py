@@ -51,14 +51,12 @@ def _rows(db_path: Path, sql: str) -> list[tuple]:
 
 
 def test_demo_files_are_deterministic(demo_dir: Path, tmp_path: Path) -> None:
-    """Demo files are deterministic."""
     again = write_demo(tmp_path / "again", xlsx=False)
     for name in ("thu-tuc.csv", "ho-so.csv", "can-bo.csv"):
         assert (demo_dir / name).read_bytes() == (again.dossiers_csv.parent / name).read_bytes()
 
 
 def test_csv_and_xlsx_give_identical_stores(demo_dir: Path, tmp_path: Path) -> None:
-    """CSV and XLSX give identical stores."""
     _load(tmp_path / "csv.db", demo_dir / "thu-tuc.csv", demo_dir / "ho-so.csv")
     _load(tmp_path / "xlsx.db", demo_dir / "thu-tuc.xlsx", demo_dir / "ho-so.xlsx")
     dossiers = f"SELECT {CONTENT} FROM dossiers d JOIN units u ON u.id = d.unit_id ORDER BY d.code"
@@ -86,7 +84,6 @@ def test_demo_shape(demo_dir: Path, tmp_path: Path) -> None:
 
 def test_cli_demo_data_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI demo data and demo."""
     assert main(["demo-data", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "ho-so.xlsx").exists()
     assert main(["demo", "--no-chat"]) == 0  # cwd is tmp_path: the store is ./data/demo.db
