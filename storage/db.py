@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -189,7 +190,7 @@ class Database:
             while True:
                 result = await self.run_in_writer(run)
                 if result is not _BUSY:
-                    return result  # type: ignore[return-value]
+                    return result  # type: ignore[return-value]  # fn's result (not _BUSY)
                 if waited.over():
                     raise sqlite3.OperationalError("database is locked")
                 await waited.pause()
@@ -204,6 +205,7 @@ class Database:
         sql = "SELECT COALESCE(MAX(version), 0) FROM schema_version"
         async with self.writer.execute(sql) as cur:
             row = await cur.fetchone()
+        assert row is not None  # an aggregate query always returns one row
         return int(row[0])
 
     async def migrate(self) -> list[str]:
@@ -229,7 +231,7 @@ class Database:
             )
             async with self._write_lock:
                 try:
-                    await self._in_turn(lambda s=script: self.writer.executescript(s))
+                    await self._in_turn(partial(self.writer.executescript, script))
                 except Exception:
                     if self.writer.in_transaction:
                         await self.writer.execute("ROLLBACK")
@@ -248,6 +250,7 @@ class Database:
             "SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM procedures)"
         ) as cur:
             row = await cur.fetchone()
+        assert row is not None  # an aggregate query always returns one row
         return int(row[0]) == 0
 
     async def table_counts(self, tables: tuple[str, ...] = _COUNTED) -> dict[str, int]:
@@ -260,7 +263,9 @@ class Database:
         for table in tables:
             if table in present:
                 async with self.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-                    out[table] = int((await cur.fetchone())[0])
+                    row = await cur.fetchone()
+                    assert row is not None  # COUNT(*) always returns one row
+                    out[table] = int(row[0])
         return out
 
 

@@ -3,6 +3,7 @@ late dossiers by officer."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,11 +55,11 @@ class Dossier:
 
     def received(self, tz: ZoneInfo) -> datetime:
         """received_at as an aware datetime."""
-        return from_db(self.received_at, tz)  # type: ignore[return-value]
+        return from_db(self.received_at, tz)
 
     def due(self, tz: ZoneInfo) -> datetime:
         """due_at as an aware datetime."""
-        return from_db(self.due_at, tz)  # type: ignore[return-value]
+        return from_db(self.due_at, tz)
 
     @property
     def due_day(self) -> date:
@@ -81,9 +82,9 @@ class Dossier:
         return self.status in FINAL
 
 
-def _dossier(r: object) -> Dossier:
+def _dossier(r: sqlite3.Row) -> Dossier:
     """A Dossier from a row of _SELECT."""
-    return Dossier(*[r[i] for i in range(18)])  # type: ignore[index]
+    return Dossier(*[r[i] for i in range(18)])
 
 
 async def find_by_code(db: Database, code: str) -> list[Dossier]:
@@ -177,7 +178,9 @@ async def officer_open(
     params: list[object] = [officer]
     where = f" WHERE d.officer = ? AND {_OPEN}" + _unit_filter(unit_id, params)
     async with db.reader.execute("SELECT COUNT(*) FROM dossiers d" + where, params) as cur:
-        total = int((await cur.fetchone())[0])
+        row = await cur.fetchone()
+        assert row is not None  # COUNT(*) always returns one row
+        total = int(row[0])
     async with db.reader.execute(
         _SELECT + where + " ORDER BY d.due_at, d.code LIMIT ? OFFSET ?", [*params, limit, offset]
     ) as cur:

@@ -192,6 +192,7 @@ async def keys_with_prefix(db: Database, prefix: str) -> int:
     sql = "SELECT COUNT(*) FROM outbox WHERE idem_key LIKE ? ESCAPE '\\'"
     async with db.reader.execute(sql, (pattern,)) as cur:
         row = await cur.fetchone()
+    assert row is not None  # an aggregate query always returns one row
     return int(row[0])
 
 
@@ -307,7 +308,9 @@ async def counts(db: Database) -> OutboxCounts:
     async with db.reader.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state") as cur:
         by_state = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
     async with db.reader.execute("SELECT COUNT(*) FROM blocked_chats") as cur:
-        blocked = int((await cur.fetchone())[0])
+        row = await cur.fetchone()
+        assert row is not None  # COUNT(*) always returns one row
+        blocked = int(row[0])
     sql = (
         "SELECT created_at, idem_key, last_error FROM outbox WHERE state = 'pending'"
         " ORDER BY id LIMIT 1"

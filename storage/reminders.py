@@ -56,6 +56,7 @@ async def digest_counts(
     }
     async with db.reader.execute(sql, params) as cur:
         row = await cur.fetchone()
+    assert row is not None  # an aggregate query always returns one row
     return DigestCounts(int(row[0]), int(row[1]), int(row[2]))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,9 +60,9 @@ class StaffEntry:
     pending_invite: bool
 
 
-def _row(r: object) -> StaffMember:
+def _row(r: sqlite3.Row) -> StaffMember:
     """A StaffMember from a row of _COLUMNS."""
-    return StaffMember(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4])  # type: ignore[index]
+    return StaffMember(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4])
 
 
 def _stamp(now: datetime) -> str:
@@ -182,6 +183,7 @@ async def redeem_invite(
         )
         async with conn.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (row[4],)) as cur:
             srow = await cur.fetchone()
+    assert srow is not None  # the invite's staff member (a foreign key)
     return _row(srow)
 
 

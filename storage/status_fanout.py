@@ -71,6 +71,7 @@ async def behind(db: Database) -> bool:
     )
     async with db.reader.execute(sql, (CURSOR,)) as cur:
         row = await cur.fetchone()
+    assert row is not None  # an aggregate query always returns one row
     return bool(row[0])
 
 

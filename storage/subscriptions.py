@@ -67,6 +67,7 @@ async def count_followed(db: Database, channel: str, user_id: str) -> int:
         "SELECT COUNT(*) FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
     ) as cur:
         row = await cur.fetchone()
+    assert row is not None  # an aggregate query always returns one row
     return int(row[0])
 
 

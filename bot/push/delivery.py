@@ -261,6 +261,7 @@ class DeliveryWorker:
         sql = f"SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel IN ({marks})"
         async with self.ctx.db.reader.execute(sql, names) as cur:
             row = await cur.fetchone()
+        assert row is not None  # an aggregate query always returns one row
         return int(row[0])
 
     # --- dispatch --------------------------------------------------------------------------------

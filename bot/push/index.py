@@ -36,7 +36,7 @@ def fallers(now: Ranking, before: Ranking, count: int = 3) -> list[str]:
     for r in now.rows:
         if r.value is None or r.unit_id not in old:
             continue
-        change = r.value - old[r.unit_id]  # type: ignore[operator]
+        change = r.value - old[r.unit_id]
         fall = -change if now.metric.higher_is_better else change
         if fall > 0:
             drops.append((fall, r.name, old[r.unit_id], r.value))

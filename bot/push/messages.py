@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.context import AppContext
@@ -27,6 +28,9 @@ from storage import outbox, prefs, reminders
 from storage.dossiers import Dossier, officer_due_soon, officer_overdue, unit_overdue
 from storage.staff import StaffMember, list_staff, officer_names, staff_chats
 from storage.staff_scope import scope_of
+
+if TYPE_CHECKING:
+    from bot.stats.periods import Period
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +219,7 @@ async def digest_text(
 # --- quarterly summary ---------------------------------------------------------------------------
 
 
-def closed_quarter(ctx: AppContext, today: date) -> tuple[object, date]:
+def closed_quarter(ctx: AppContext, today: date) -> tuple[Period, date]:
     """The most recently closed quarter (settings' period rule) and its first working day after."""
     from bot.stats.periods import current_quarter
 
@@ -223,7 +227,7 @@ def closed_quarter(ctx: AppContext, today: date) -> tuple[object, date]:
     return period, ctx.calendar.next_working_day(period.end)
 
 
-def quarter_due(ctx: AppContext, now: datetime, catch_up: bool = False) -> object | None:
+def quarter_due(ctx: AppContext, now: datetime, catch_up: bool = False) -> Period | None:
     """The quarter whose summary is due at `now`, or None.
 
     On schedule: the first working day after the quarter closes, from settings.quarterly_time.
@@ -249,7 +253,7 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
         return 0
     off = await prefs.staff_without(ctx.db, "quarterly")
     leaders = [m for m in await list_staff(ctx.db, role="leader") if m.id not in off]
-    label = f"{period.year}Q{period.number}"  # type: ignore[attr-defined]
+    label = f"{period.year}Q{period.number}"
     # (the leader's units, None: all; their own unit) -> chats (issue 17: leaders of several units)
     todo: dict[tuple[tuple[int, ...] | None, int], list[tuple[str, str, str, int]]] = {}
     for member in leaders:
@@ -271,11 +275,11 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
     for (units, home), chats in todo.items():
         unit_id = None if units is None else units[0] if len(units) == 1 else list(units)
         if not isinstance(unit_id, int):  # a leader of several units: + the ranking
-            items += await ranking_items(ctx, period, unit_id, [home], chats)  # type: ignore
-        text = await leader_summary(ctx, period, unit_id)  # type: ignore[arg-type]
+            items += await ranking_items(ctx, period, unit_id, [home], chats)
+        text = await leader_summary(ctx, period, unit_id)
         docx, png = await report_files(ctx, period, unit_id)
-        title = period.label()  # type: ignore[attr-defined]
-        slug = f"quy-{period.number}-{period.year}"  # type: ignore[attr-defined]
+        title = period.label()
+        slug = f"quy-{period.number}-{period.year}"
         for channel, chat_id, key, staff_id in chats:
             parts = split_text(text, max_text(channel))  # Zalo's 2,000 may need two messages
             items += [

@@ -9,6 +9,7 @@ or the year before when that one has not started yet ("quý 4" typed in January)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -208,10 +209,10 @@ def parse_day(text: str) -> date:
         raise PeriodError(f"Ngày {d:02d}/{m:02d}/{y} không tồn tại.") from None
 
 
-def _default_year(make: object, today: date) -> Period:
+def _default_year(make: Callable[[int], Period], today: date) -> Period:
     """The period built for today's year, or the year before when it has not started yet."""
-    p = make(today.year)  # type: ignore[operator]
-    return p if p.start <= today else make(today.year - 1)  # type: ignore[operator]
+    p = make(today.year)
+    return p if p.start <= today else make(today.year - 1)
 
 
 def _number(token: str) -> int:

@@ -76,7 +76,7 @@ def header_key(text: object) -> str:
 
 def _aliases(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Folded alias → canonical column name."""
-    out = {}
+    out: dict[str, str] = {}
     for canon, names in columns.items():
         for name in (canon, *names):
             out.setdefault(header_key(name), canon)

@@ -12,7 +12,7 @@ import contextlib
 import gc
 import sys
 import time as _time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from storage.imports.parallel import source
 from storage.imports.parse import HEADER_SEARCH_ROWS, KIND_VI, Chunk, Header
 from storage.imports.read import FileRefused, Limits, RawRows, is_blank, open_rows
 from storage.imports.rejects import Rejects
-from storage.imports.write import WriteState, finish_writes, stamp, write_batch
+from storage.imports.write import Batch, WriteState, finish_writes, stamp, write_batch
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -125,7 +125,7 @@ def detect_kind(path: Path) -> str:
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
     finally:
-        raw.rows.close()  # type: ignore[attr-defined]
+        raw.rows.close()
     raise ImportRefused(
         f"Không nhận ra tệp «{Path(path).name}»: không thấy dòng tiêu đề của danh sách hồ sơ "
         "(cần các cột Mã hồ sơ, Mã thủ tục, Chủ hồ sơ, Hình thức nộp, Ngày tiếp nhận, Ngày hẹn "
@@ -190,7 +190,7 @@ async def _import(
     """Run one import: header, parsed chunks, batched upserts, rejects, summary."""
     started = _time.perf_counter()
     summary = ImportSummary(kind, path.name, strict=strict)
-    rows: AsyncIterator[Header | Chunk] | None = None
+    rows: AsyncGenerator[Header | Chunk, None] | None = None
     rejects: Rejects | None = None
     bar: tqdm | None = None
     collecting = gc.isenabled()
@@ -252,7 +252,7 @@ async def _import(
         raise ImportRefused(str(exc)) from None
     finally:
         if rows is not None:
-            await rows.aclose()  # type: ignore[attr-defined]
+            await rows.aclose()
         if collecting:
             gc.enable()
     summary.seconds = _time.perf_counter() - started
@@ -260,8 +260,8 @@ async def _import(
 
 
 async def _vietnamese_errors(
-    path: Path, rows: AsyncIterator[Header | Chunk]
-) -> AsyncIterator[Header | Chunk]:
+    path: Path, rows: AsyncGenerator[Header | Chunk, None]
+) -> AsyncGenerator[Header | Chunk, None]:
     """The parsed items; any error met reading the file becomes its Vietnamese refusal."""
     try:
         async for item in rows:
@@ -269,7 +269,7 @@ async def _vietnamese_errors(
     except Exception as exc:
         raise refusal(path.name, exc) from None
     finally:
-        await rows.aclose()  # type: ignore[attr-defined]
+        await rows.aclose()
 
 
 def _data_folder(ctx: AppContext) -> Path | None:
@@ -341,7 +341,7 @@ class _Writer:
                 await self.pending
             self.pending = None
 
-    async def write(self, records: list[tuple[str, tuple[object, ...], str]]) -> None:
+    async def write(self, records: Batch) -> None:
         """Start writing these records once the previous chunk is written (ids stay in order)."""
         await self.finish()
         if records:

@@ -7,9 +7,10 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 import python_calamine_plus
@@ -65,6 +66,8 @@ def _too_big(name: str, size: int, limits: Limits) -> FileRefused:
     )
 
 
+Rows = Generator[tuple[int, list[object]], None, None]  # (line number, cell values)
+
 # The shared strings are held in memory whole by the reader (about 1.6 bytes per byte of XML,
 # measured): they may take at most this fraction of the sheet cap (100 MB of 600).
 _STRINGS_SHARE = 6
@@ -82,8 +85,8 @@ def _too_many_strings(name: str, size: int, limits: Limits) -> FileRefused:
 
 
 def _counted(
-    rows: Iterator[tuple[int, list[object]]], name: str, limits: Limits
-) -> Iterator[tuple[int, list[object]]]:
+    rows: Rows, name: str, limits: Limits
+) -> Rows:
     """The rows, refusing the file once it has more than the cap (header and titles allowed)."""
     allowed = limits.max_rows + 20  # the header and the title lines above it
     count = 0
@@ -94,17 +97,17 @@ def _counted(
                 raise _too_many_rows(name, limits)
             yield item
     finally:
-        rows.close()  # type: ignore[attr-defined]
+        rows.close()
 
 
 @dataclass
 class RawRows:
     """The rows of a file: (line number, cell values) and how far the reading has got."""
 
-    rows: Iterator[tuple[int, list[object]]]
+    rows: Rows
     kind: str  # "csv" | "xlsx"
     total: int  # bytes (csv) or rows (xlsx), for the progress bar
-    position: object  # callable () -> int, same unit as total
+    position: Callable[[], int]  # same unit as total
 
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -186,7 +189,7 @@ def _csv_rows(path: Path, head: bytes, size: int) -> RawRows:
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     reader = csv.reader(text, delimiter=_delimiter(head))
 
-    def rows() -> Iterator[tuple[int, list[object]]]:
+    def rows() -> Rows:
         try:
             while True:
                 try:
@@ -286,7 +289,7 @@ def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
         if found:
             raise _formula_refusal(path, found)
 
-    def rows() -> Iterator[tuple[int, list[object]]]:
+    def rows() -> Rows:
         line = 0
         scan = FormulaScan(path)  # started with the first row asked for
         try:
@@ -295,7 +298,7 @@ def _xlsx_rows(path: Path, limits: Limits) -> RawRows:
                 state["done"] = line
                 if line % _FORMULA_CHECK_ROWS == 0:
                     check(scan, wait=False)
-                yield line, values
+                yield line, cast("list[object]", values)  # a list of calamine's cell types
             check(scan, wait=True)
         except FileRefused:
             raise

@@ -19,13 +19,21 @@ import contextlib
 import csv
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from storage.imports.values import clean
 
 log = logging.getLogger(__name__)
+
+
+class _RowWriter(Protocol):
+    """What the rejects file uses of csv.writer()'s result (its class is not public)."""
+
+    def writerow(self, row: Iterable[object], /) -> object:
+        """Write one row."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGIT = re.compile(r"\d")
@@ -96,7 +104,7 @@ class Rejects:
         self.count = 0
         self.lost = False  # no place would take the file (the rows are still counted)
         self._file: IO[str] | None = None
-        self._writer = None
+        self._writer: _RowWriter | None = None
 
     @property
     def moved(self) -> bool:
