@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,24 @@ def test_demo_updates_file_changes_statuses(demo_dir: Path) -> None:
     assert len(after) == 2 and set(after) <= set(before)
     assert sorted(before[c] for c in after) == ["Yêu cầu bổ sung", "Đang xử lý"]
     assert sorted(after.values()) == ["Đã có kết quả", "Đã trả kết quả"]
+
+
+def test_the_demo_needs_no_openpyxl(tmp_path: Path) -> None:
+    """openpyxl is the demo extra's: `motcua demo` writes CSV only and must run without it."""
+    code = (
+        "import sys; sys.modules['openpyxl'] = None\n"  # any import of it fails
+        "from bot.demo.load import load_demo\n"
+        "from bot.demo.write import write_demo\n"
+        f"write_demo({str(tmp_path)!r}, xlsx=False, receipts=False)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    assert (tmp_path / "ho-so.csv").exists() and not (tmp_path / "ho-so.xlsx").exists()
+
+
+def test_demo_data_without_openpyxl_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    assert main(["demo-data", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "openpyxl" in err and '".[demo]"' in err and "Traceback" not in err

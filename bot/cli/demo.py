@@ -38,6 +38,13 @@ def _demo_data(args: argparse.Namespace) -> int:
         files = write_demo(args.outdir, units=args.units)
     except OSError as exc:
         raise CommandError(f"Không ghi được vào {args.outdir}: {exc.strerror}.") from None
+    except ModuleNotFoundError as exc:
+        if exc.name != "openpyxl":
+            raise
+        raise CommandError(
+            "Cần gói openpyxl để ghi các tệp XLSX mẫu: trong thư mục mã nguồn, chạy "
+            'pip install -c constraints.txt -e ".[demo]" rồi thử lại.'
+        ) from None
     print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
     for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv",
                  "updates_csv"):
