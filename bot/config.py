@@ -5,25 +5,23 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_DATE_FORMS = (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+from bot.stats.periods import PeriodError, parse_day
 
 
 def _parse_day(text: str) -> date:
-    """Read one day written dd/mm/yyyy or yyyy-mm-dd."""
-    text = text.strip()
-    m = re.match(_DATE_FORMS[0], text)
-    if m:
-        return date(int(m[3]), int(m[2]), int(m[1]))
-    m = re.match(_DATE_FORMS[1], text)
-    if m:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    raise ValueError(f"ngày «{text}» không đúng dạng dd/mm/yyyy")
+    """Read one day written dd/mm/yyyy or yyyy-mm-dd (the chat's and the CLI's parser)."""
+    try:
+        return parse_day(text)
+    except PeriodError as exc:  # 'Ngày … không tồn tại.' → 'ngày … không tồn tại'
+        reason = str(exc).rstrip(".")
+        raise ValueError(reason[:1].lower() + reason[1:]) from None
 
 
 def _split(value: object) -> list[str]:
@@ -176,7 +174,7 @@ _MESSAGES = {
 }
 
 
-def _vietnamese(err: dict) -> str:
+def _vietnamese(err: ErrorDetails) -> str:
     """Turn one pydantic error into a short Vietnamese explanation."""
     if err.get("type") == "value_error":
         return str(err.get("msg", "")).removeprefix("Value error, ")
@@ -200,10 +198,10 @@ class SettingsError(Exception):
     """A setting has a bad value; the message is one Vietnamese line for the operator."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Build the settings or raise SettingsError naming the bad setting in Vietnamese."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err.get("loc") else "?"

@@ -26,10 +26,6 @@ class WorkCalendar:
             getattr(settings, "extra_days_off", ()), getattr(settings, "extra_working_days", ())
         )
 
-    def holiday_name(self, day: date) -> str | None:
-        """The public holiday's name on this day, if any."""
-        return self._holidays.get(day)
-
     def is_working_day(self, day: date) -> bool:
         """True on a day the center is open."""
         if day in self._on:

@@ -57,11 +57,11 @@ class Dossier:
 
     def received(self, tz: ZoneInfo) -> datetime:
         """received_at as an aware datetime."""
-        return from_db(self.received_at, tz)  # type: ignore[return-value]
+        return from_db(self.received_at, tz)
 
     def due(self, tz: ZoneInfo) -> datetime:
         """due_at as an aware datetime."""
-        return from_db(self.due_at, tz)  # type: ignore[return-value]
+        return from_db(self.due_at, tz)
 
     @property
     def due_day(self) -> date:

@@ -30,6 +30,13 @@ def is_ascii_digits(text: str) -> bool:
 
 def fold(text: str) -> str:
     """Lowercase without accents, đ/Đ → d: the one accent-folding of the project."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", text).lower()
+
+
+def fold_spaces(text: str) -> str:
+    """fold() with outer whitespace trimmed and every inner run of it made one space."""
+    return " ".join(fold(text).split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import sqlite3
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -37,7 +38,7 @@ def _match(words: list[str], joiner: str) -> str:
     return f" {joiner} ".join(terms)
 
 
-async def _hits(db: Database, query: str, unit_id: int | None) -> list[tuple]:
+async def _hits(db: Database, query: str, unit_id: int | None) -> list[sqlite3.Row]:
     """(procedure row…, bm25) of every FTS match, best bm25 first."""
     params: list[object] = [query]
     unit = ""
@@ -67,7 +68,9 @@ async def recent_counts(db: Database, codes: list[str], since: str,
             "SELECT COUNT(*) FROM dossiers WHERE procedure_code = ? AND received_at >= ?",
             (code, since),
         ) as cur:
-            known[code] = int((await cur.fetchone())[0])
+            row = await cur.fetchone()
+            assert row is not None  # COUNT(*) always returns one row
+            known[code] = int(row[0])
     return known
 
 
@@ -78,6 +81,7 @@ async def counts_version(db: Database) -> tuple[int, int]:
         " (SELECT COALESCE(MAX(id), 0) FROM dossiers)"
     ) as cur:
         row = await cur.fetchone()
+    assert row is not None  # an aggregate query always returns one row
     return int(row[0]), int(row[1])
 
 
@@ -100,7 +104,7 @@ async def search(
     top = rows[:RANKED]
     counts = await recent_counts(db, [r[2] for r in top], since, known) if since else {}
 
-    def weight(row: tuple) -> float:
+    def weight(row: sqlite3.Row) -> float:
         """Relevance (positive) times the popularity factor."""
         return -float(row[-1]) * (1.0 + math.log1p(counts.get(row[2], 0)))
 

@@ -195,6 +195,7 @@ async def redeem_invite(
         async with conn.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?",
                                 (row["staff_id"],)) as cur:
             srow = await cur.fetchone()
+    assert srow is not None  # the invite's staff member (a foreign key)
     return _row(srow)
 
 

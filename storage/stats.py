@@ -30,11 +30,11 @@ from storage.db import Database
 FINAL_NOT_RESULT = "('rejected', 'stopped', 'withdrawn')"
 
 
-def _in_list(name: str, values: Sequence[int]) -> tuple[str, dict[str, int]]:
+def _in_list(name: str, values: Sequence[int]) -> tuple[str, dict[str, object]]:
     """`col IN (:u0, :u1, …)` and its parameters (an empty list matches nothing)."""
     if not values:
         return "0", {}
-    keys = {f"u{i}": int(v) for i, v in enumerate(values)}
+    keys: dict[str, object] = {f"u{i}": int(v) for i, v in enumerate(values)}
     return f"{name} IN ({', '.join(':' + k for k in keys)})", keys
 
 
@@ -399,6 +399,7 @@ async def data_version(db: Database) -> tuple[int, ...]:
     )
     async with db.reader.execute(sql) as cur:
         row = await cur.fetchone()
+    assert row is not None  # an aggregate query always returns one row
     return tuple(int(v) for v in row)
 
 

@@ -59,7 +59,9 @@ async def whole_days(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> B
     unit_sql, params = _units(unit_ids)
     sql = f"SELECT COALESCE(MAX(max_at), '') FROM stats_units WHERE {unit_sql}"
     async with db.reader.execute(sql, params) as cur:
-        latest = str((await cur.fetchone())[0])
+        row = await cur.fetchone()
+        assert row is not None  # MAX() always returns one row
+        latest = str(row[0])
     if latest > bounds.end:
         return None
     return Bounds(bounds.start, f"{bounds.end_day}T23:59:59", bounds.end_day)
@@ -98,7 +100,8 @@ def _pending_levels(
             else:
                 values = (0, 0, int(due_day < x), int(due_day < x))
         if values != last:
-            out.append((x, tuple(v - w for v, w in zip(values, last, strict=True))))
+            a, b, c, d = (v - w for v, w in zip(values, last, strict=True))
+            out.append((x, (a, b, c, d)))
             last = values
         if f_day is not None and x >= f_day:
             break
@@ -254,11 +257,11 @@ async def ensure_fresh(db: Database) -> int:
     return len(units)
 
 
-def _units(values: Sequence[int]) -> tuple[str, dict[str, int]]:
+def _units(values: Sequence[int]) -> tuple[str, dict[str, object]]:
     """`unit_id IN (:u0, …)` and its parameters (empty: matches nothing)."""
     if not values:
         return "0", {}
-    keys = {f"u{i}": int(v) for i, v in enumerate(values)}
+    keys: dict[str, object] = {f"u{i}": int(v) for i, v in enumerate(values)}
     return f"unit_id IN ({', '.join(':' + k for k in keys)})", keys
 
 

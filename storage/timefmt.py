@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
+from typing import overload
 from zoneinfo import ZoneInfo
 
 FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
-def to_db(value: datetime, tz: ZoneInfo) -> str:
-    """Store an aware datetime as local text in tz (a naive one is taken as already local)."""
-    if value.tzinfo is not None:
+def to_db(value: datetime, tz: tzinfo | None) -> str:
+    """Store an aware datetime as local text in tz (a naive one is taken as already local;
+    tz None: an aware one's own zone)."""
+    if value.tzinfo is not None and tz is not None:
         value = value.astimezone(tz)
     return value.strftime(FORMAT)
 
 
+@overload
+def from_db(text: str, tz: ZoneInfo) -> datetime: ...
+@overload
+def from_db(text: str | None, tz: ZoneInfo) -> datetime | None: ...
 def from_db(text: str | None, tz: ZoneInfo) -> datetime | None:
     """Read stored local text back as an aware datetime in tz."""
     if text is None:

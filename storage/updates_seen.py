@@ -13,7 +13,7 @@ async def mark_seen(db: Database, channel: str, update_id: str, now: datetime) -
     async with db.transaction() as conn:
         cur = await conn.execute(
             "INSERT OR IGNORE INTO updates_seen (channel, update_id, seen_at) VALUES (?, ?, ?)",
-            (channel, update_id, to_db(now, now.tzinfo)),  # type: ignore[arg-type]
+            (channel, update_id, to_db(now, now.tzinfo)),
         )
         return cur.rowcount == 1
 
@@ -23,6 +23,6 @@ async def prune_seen(db: Database, older_than: datetime, channel: str) -> int:
     async with db.transaction() as conn:
         cur = await conn.execute(
             "DELETE FROM updates_seen WHERE channel = ? AND seen_at < ?",
-            (channel, to_db(older_than, older_than.tzinfo)),  # type: ignore[arg-type]
+            (channel, to_db(older_than, older_than.tzinfo)),
         )
         return cur.rowcount

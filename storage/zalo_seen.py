@@ -33,7 +33,7 @@ async def save_choices(db: Database, chat_id: str, choices: list[str], now: date
             "INSERT INTO zalo_choices (chat_id, choices, offered_at) VALUES (?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET choices = excluded.choices,"
             " offered_at = excluded.offered_at",
-            (chat_id, json.dumps(choices, ensure_ascii=False), to_db(now, now.tzinfo)),  # type: ignore[arg-type]
+            (chat_id, json.dumps(choices, ensure_ascii=False), to_db(now, now.tzinfo)),
         )
 
 
@@ -45,6 +45,6 @@ async def load_choices(db: Database, chat_id: str, now: datetime) -> list[str]:
         row = await cur.fetchone()
     if row is None:
         return []
-    if row["offered_at"] < to_db(now - CHOICES_VALID, now.tzinfo):  # type: ignore[arg-type]
+    if row["offered_at"] < to_db(now - CHOICES_VALID, now.tzinfo):
         return []
     return [str(c) for c in json.loads(row["choices"])]

@@ -51,7 +51,6 @@ def _units(path: Path) -> list[str]:
 
 
 async def test_backup_while_open_and_restore(tmp_path: Path) -> None:
-    """Backup while open and restore."""
     live = tmp_path / "live.db"
     await _store_with_unit(live, "Xã Kẻ Sắt")
     holder = await Database.open(live)  # the "running bot" keeps the store open in WAL mode
@@ -72,7 +71,6 @@ async def test_backup_while_open_and_restore(tmp_path: Path) -> None:
 
 
 async def test_restore_refuses_non_empty_store_without_force(tmp_path: Path) -> None:
-    """Restore refuses non empty store without force."""
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     await _store_with_unit(a, "A")
     await _store_with_unit(b, "B")
@@ -87,7 +85,6 @@ async def test_restore_refuses_non_empty_store_without_force(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 100])
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, content: bytes) -> None:
-    """Restore refuses a file that is not a backup."""
     bad = tmp_path / "bad.db"
     bad.write_bytes(content)
     out = _motcua("restore", str(bad), db=tmp_path / "x.db")
@@ -98,7 +95,6 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, content: by
 
 
 def test_backup_without_store_says_so(tmp_path: Path) -> None:
-    """Backup without store says so."""
     out = _motcua("backup", str(tmp_path / "b.db"), db=tmp_path / "missing.db")
     assert out.returncode == 1
     assert "Không tìm thấy kho dữ liệu" in out.stderr

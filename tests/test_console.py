@@ -24,7 +24,6 @@ async def _talk(ctx: AppContext, lines: list[str], demo: bool = True) -> str:
 
 
 async def test_console_lookup_buttons_and_exit(ctx: AppContext) -> None:
-    """Console lookup buttons and exit."""
     await sample_world(ctx)
     text = await _talk(ctx, [D_OK, f"/tracuu {D_OK} {PHONE4[D_OK]}", "1", "/theodoi", "/thoat",
                              "/tracuu never-read"])
@@ -37,7 +36,6 @@ async def test_console_lookup_buttons_and_exit(ctx: AppContext) -> None:
 
 
 async def test_console_switches_roles_in_demo(ctx: AppContext) -> None:
-    """Console switches roles in demo."""
     await sample_world(ctx)
     text = await _talk(ctx, ["/quy1", "/as officer", "/quahan", "/as leader", "/quahan",
                              "/as admin", "/nhanvien", "/as nobody", "/as citizen", "/quahan"])
@@ -50,7 +48,6 @@ async def test_console_switches_roles_in_demo(ctx: AppContext) -> None:
 
 
 async def test_console_as_refused_outside_demo(ctx: AppContext) -> None:
-    """Console as refused outside demo."""
     await sample_world(ctx)
     text = await _talk(ctx, ["/as admin", "/nhanvien"], demo=False)
     assert "chỉ dùng trong chế độ thử" in text
@@ -58,7 +55,6 @@ async def test_console_as_refused_outside_demo(ctx: AppContext) -> None:
 
 
 async def test_console_admin_sends_file(ctx: AppContext, tmp_path: Path) -> None:
-    """Console admin sends file."""
     ctx.settings.admin_ids = ["console:local"]
     bad = tmp_path / "ghi-chu.txt"
     bad.write_text("xin chào", encoding="utf-8")
@@ -70,7 +66,6 @@ async def test_console_admin_sends_file(ctx: AppContext, tmp_path: Path) -> None
 
 
 async def test_console_saves_documents(ctx: AppContext) -> None:
-    """Console saves documents."""
     from bot.channels.console import render
     from bot.core.types import Reply
 
@@ -82,7 +77,6 @@ async def test_console_saves_documents(ctx: AppContext) -> None:
 
 
 def test_console_through_a_pipe(tmp_path: Path) -> None:
-    """Console through a pipe."""
     script = textwrap.dedent(f"""
         import asyncio
         from datetime import datetime

@@ -46,7 +46,6 @@ def assert_private(text: str, code: str | None = None) -> None:
 
 
 async def test_code_alone_gives_status_card_without_personal_data(core: Core) -> None:
-    """Code alone gives status card without personal data."""
     replies = await ask(core, f"/tracuu {D_OK}")
     text = joined(replies)
     assert "Đang xử lý" in text
@@ -59,7 +58,6 @@ async def test_code_alone_gives_status_card_without_personal_data(core: Core) ->
 
 
 async def test_bare_code_and_aliases(core: Core) -> None:
-    """Bare code and aliases."""
     for text in (D_OK, f"tra cứu {D_OK}", f"tra cuu {D_OK}", f"Tra Cứu Hồ Sơ {D_OK}",
                  "000.00.12.h31 – 260401 — 0001", "H31-260401-0001", "12.H31 260401 0001"):
         out = joined(await ask(core, text))
@@ -67,7 +65,6 @@ async def test_bare_code_and_aliases(core: Core) -> None:
 
 
 async def test_full_card_with_four_digits(core: Core) -> None:
-    """Full card with four digits."""
     for digits in (PHONE4[D_OK], ID4[D_OK]):
         replies = await ask(core, f"/tracuu {D_OK} {digits}")
         text = replies[0].text
@@ -81,7 +78,6 @@ async def test_full_card_with_four_digits(core: Core) -> None:
 
 
 async def test_supplement_note_and_postal_result(core: Core) -> None:
-    """Supplement note and postal result."""
     text = joined(await ask(core, f"/tracuu {D_SUPP} {PHONE4[D_SUPP]}"))
     assert "Yêu cầu bổ sung" in text
     assert "Bổ sung bản sao giấy chứng nhận kết hôn" in text
@@ -93,7 +89,6 @@ async def test_supplement_note_and_postal_result(core: Core) -> None:
 
 
 async def test_finished_early_and_late_open(core: Core) -> None:
-    """Finished early and late open."""
     done = joined(await ask(core, D_DONE))
     assert "Đã trả kết quả" in done and "trước hạn" in done
     late = joined(await ask(core, D_LATE, user="c2"))
@@ -101,7 +96,6 @@ async def test_finished_early_and_late_open(core: Core) -> None:
 
 
 async def test_wrong_four_digits(core: Core) -> None:
-    """Wrong four digits."""
     text = joined(await ask(core, f"/tracuu {D_OK} 0000"))
     assert "Không tìm thấy hồ sơ khớp với mã và 4 số cuối" in text
     assert "Đang xử lý" not in text and "Nguyễn" not in text
@@ -111,7 +105,6 @@ async def test_wrong_four_digits(core: Core) -> None:
 
 
 async def test_unknown_code_has_example_and_no_hint(core: Core) -> None:
-    """Unknown code has example and no hint."""
     unknown = "000.00.12.H31-260401-0099"
     text = joined(await ask(core, f"/tracuu {unknown}"))
     assert "Không tìm thấy hồ sơ có mã" in text
@@ -120,7 +113,6 @@ async def test_unknown_code_has_example_and_no_hint(core: Core) -> None:
 
 
 async def test_malformed_code(core: Core) -> None:
-    """Malformed code."""
     for bad in ("/tracuu ABC-123", "/tracuu 000.00.12.H31-261399-0001", "/tracuu hello"):
         text = joined(await ask(core, bad))
         assert "không giống mã hồ sơ một cửa" in text, bad
@@ -132,12 +124,10 @@ async def test_malformed_code(core: Core) -> None:
 
 
 async def test_usage_without_argument(core: Core) -> None:
-    """Usage without argument."""
     assert "Cách tra cứu" in joined(await ask(core, "/tracuu"))
 
 
 async def test_partial_code_ambiguous_across_units(core: Core) -> None:
-    """Partial code ambiguous across units."""
     text = joined(await ask(core, "260401-0001"))
     assert "thiếu phần đầu" in text
     assert D_OTHER not in text and D_OK not in text
@@ -146,7 +136,6 @@ async def test_partial_code_ambiguous_across_units(core: Core) -> None:
 
 
 async def test_second_factor_required(ctx: AppContext, core: Core) -> None:
-    """Second factor required."""
     ctx.settings.require_second_factor = True
     text = joined(await ask(core, D_OK))
     assert "4 số cuối" in text and "Đang xử lý" not in text and "20/04/2026" not in text
@@ -157,7 +146,6 @@ async def test_second_factor_required(ctx: AppContext, core: Core) -> None:
 
 
 async def test_follow_list_unfollow(ctx: AppContext, core: Core) -> None:
-    """Follow list unfollow."""
     need = joined(await ask(core, f"/theodoi {D_OK}"))
     assert "4 số cuối" in need
     ok = joined(await ask(core, f"/theodoi {D_OK} {PHONE4[D_OK]}"))
@@ -181,7 +169,6 @@ async def test_follow_list_unfollow(ctx: AppContext, core: Core) -> None:
 
 
 async def test_follow_button_works(core: Core) -> None:
-    """Follow button works."""
     replies = await ask(core, f"/tracuu {D_OK} {PHONE4[D_OK]}")
     data = replies[0].buttons[0][0].data
     out = joined(await ask(core, data, is_button=True))
@@ -189,7 +176,6 @@ async def test_follow_button_works(core: Core) -> None:
 
 
 async def test_catalogue_search_accent_insensitive(core: Core) -> None:
-    """Catalogue search accent insensitive."""
     for query in ("/thutuc khai sinh", "/thutuc khai sinh", "/thutuc KHAI SINH",
                   "thủ tục khai sinh"):
         text = joined(await ask(core, query))
@@ -203,7 +189,6 @@ async def test_catalogue_search_accent_insensitive(core: Core) -> None:
 
 
 async def test_start_help_and_unknown(core: Core) -> None:
-    """Start help and unknown."""
     start = joined(await ask(core, "/start"))
     assert "Kẻ Sắt" in start and "/tracuu" in start and "/quy1" not in start
     assert "/moi" not in start
@@ -217,7 +202,6 @@ async def test_start_help_and_unknown(core: Core) -> None:
 
 
 async def test_citizen_refused_staff_commands(core: Core) -> None:
-    """Citizen refused staff commands."""
     for cmd in ("/quy1", "/quy1 2026", "/quahan", "/sapden", "/hosocuatoi", "/baocao quy1",
                 "/thang", "/nam", "/thongke 01/01/2026 31/03/2026", "/moi canbo A B",
                 "/nhanvien", "/thuhoi 1"):
@@ -228,7 +212,6 @@ async def test_citizen_refused_staff_commands(core: Core) -> None:
 
 
 async def test_rate_limit_per_minute_misses_double(ctx: AppContext, core: Core) -> None:
-    """Rate limit per minute misses double."""
     ctx.settings.lookup_per_minute = 4
     for _ in range(2):  # two misses = 4 units
         assert "Không tìm thấy" in joined(await ask(core, "000.00.12.H31-260401-0099"))
@@ -241,7 +224,6 @@ async def test_rate_limit_per_minute_misses_double(ctx: AppContext, core: Core) 
 async def test_rate_limit_per_day_and_survives_restart(
     ctx: AppContext, core: Core, settings, fixed_now
 ) -> None:
-    """Rate limit per day and survives restart."""
     ctx.settings.lookup_per_minute = 100
     ctx.settings.lookup_per_day = 3
     for _ in range(3):
@@ -259,14 +241,12 @@ async def test_rate_limit_per_day_and_survives_restart(
 
 
 async def test_staff_not_rate_limited(ctx: AppContext, core: Core) -> None:
-    """Staff not rate limited."""
     ctx.settings.lookup_per_minute = 1
     for _ in range(3):
         assert "Đang xử lý" in joined(await ask(core, D_OK, user="officer"))
 
 
 async def test_wrong_digits_count_double(ctx: AppContext, core: Core) -> None:
-    """Wrong digits count double."""
     ctx.settings.lookup_per_minute = 5
     for _ in range(3):
         await ask(core, f"/tracuu {D_OK} 0000")

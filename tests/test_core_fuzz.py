@@ -99,7 +99,6 @@ def test_ten_thousand_generated_messages(world: World, role: str) -> None:
        max_text=st.one_of(st.integers(1, 80), st.integers(64, 4096)), button=st.booleans())
 def test_arbitrary_unicode(world: World, text: str, user: str, max_text: int,
                            button: bool) -> None:
-    """Arbitrary unicode."""
     world.send(text, user, max_text, is_button=button)
 
 
@@ -108,7 +107,6 @@ def test_arbitrary_unicode(world: World, text: str, user: str, max_text: int,
                                                               "Mn"]), max_size=200),
        user=st.sampled_from(USERS))
 def test_control_and_invisible_characters(world: World, text: str, user: str) -> None:
-    """Control and invisible characters."""
     world.send(text, user)
     world.send("/tracuu" + text + D_OK + text, user)
 
@@ -119,12 +117,10 @@ def test_control_and_invisible_characters(world: World, text: str, user: str) ->
        user=st.sampled_from(USERS), max_text=st.integers(64, 4096))
 def test_commands_with_odd_arguments(world: World, name: str, args: list[str], user: str,
                                      max_text: int) -> None:
-    """Commands with odd arguments."""
     world.send(f"/{name} " + " ".join(args), user, max_text)
 
 
 def test_every_command_with_every_role(world: World) -> None:
-    """Every command with every role."""
     names = registry.all_names()
     assert len(names) > 20
     for name in names:
@@ -140,7 +136,6 @@ def test_every_command_with_every_role(world: World) -> None:
     "🙂" * 100_000, "/quy1 " + "2026 " * 20_000, "\x00" * 100_000,
 ])
 def test_hundred_kilobyte_messages(world: World, text: str) -> None:
-    """Hundred kilobyte messages."""
     for user in USERS:
         world.send(text, user, 4096)
         world.send(text, user, 64)
@@ -151,5 +146,4 @@ def test_hundred_kilobyte_messages(world: World, text: str) -> None:
 @given(name=st.sampled_from(["a.csv", "b.xlsx", "c.txt", "", "../../etc/passwd.csv", "d.CSV"]),
        data=st.binary(max_size=2000), user=st.sampled_from(USERS))
 def test_random_attachments(world: World, name: str, data: bytes, user: str) -> None:
-    """Random attachments."""
     world.send("", user, attachment=Attachment(name, data))

@@ -40,7 +40,6 @@ async def core(ctx: AppContext) -> Core:
 
 
 def test_fold_maps_d_and_drops_accents() -> None:
-    """Fold maps d and drops accents."""
     assert fold("Đăng ký ĐẤT ĐAI đường") == "dang ky dat dai duong"
     assert fold("Thủ tục Hộ tịch") == "thu tuc ho tich"
     # decomposed input folds the same as composed input
@@ -48,12 +47,10 @@ def test_fold_maps_d_and_drops_accents() -> None:
 
 
 def test_clean_incoming_nfc_and_controls() -> None:
-    """Clean incoming nfc and controls."""
     assert clean_incoming("  Ho\u0323\u0302\x00 ti\u0323ch\u200b\r\n ") == "Hộ tịch"
 
 
 def test_mask_name() -> None:
-    """Mask name."""
     assert mask_name("Nguyễn Văn An") == "Nguyễn V** A*"
     assert mask_name("Trần Thị Bích Ngọc") == "Trần T** B*** N***"
     assert mask_name("An") == "A*"
@@ -74,7 +71,6 @@ def test_mask_name() -> None:
 )
 def test_parse_code_accepts_what_people_type(typed: str, code: str | None, tail: str,
                                              factor: str | None) -> None:
-    """Parse code accepts what people type."""
     parsed = parse_code(typed)
     assert parsed is not None
     assert (parsed.code, parsed.tail, parsed.factor) == (code, tail, factor)
@@ -84,12 +80,10 @@ def test_parse_code_accepts_what_people_type(typed: str, code: str | None, tail:
                                    "000.00.12.H31-260101-001", "H31-260101-0001 123",
                                    "x" * 500, "G22.99-2023-000123"])
 def test_parse_code_refuses_other_shapes(typed: str) -> None:
-    """Parse code refuses other shapes."""
     assert parse_code(typed) is None
 
 
 def test_split_text_lines_and_words() -> None:
-    """Split text lines and words."""
     text = "một hai ba\nbốn năm sáu bảy\ntám"
     chunks = split_text(text, 12)
     assert all(len(c) <= 12 for c in chunks)
@@ -100,7 +94,6 @@ def test_split_text_lines_and_words() -> None:
 
 @given(st.text(alphabet=st.sampled_from("ab cđ\nễ"), max_size=400), st.integers(5, 60))
 def test_split_text_never_mid_word(text: str, limit: int) -> None:
-    """Split text never mid word."""
     chunks = split_text(text, limit)
     assert all(len(c) <= limit for c in chunks)
     if all(len(w) <= limit for w in text.split()):
@@ -108,7 +101,6 @@ def test_split_text_never_mid_word(text: str, limit: int) -> None:
 
 
 async def test_menu_per_role(core: Core) -> None:
-    """Menu per role."""
     citizen = dict(core.menu("citizen"))
     assert "tracuu" in citizen and "quy1" not in citizen and "moi" not in citizen
     officer = dict(core.menu("officer"))
@@ -124,7 +116,6 @@ async def test_menu_per_role(core: Core) -> None:
 
 
 async def test_role_of(core: Core) -> None:
-    """Role of."""
     assert await core.role_of("test", "officer") == "officer"
     assert await core.role_of("test", "leader") == "leader"
     assert await core.role_of("test", "admin") == "admin"
@@ -133,14 +124,12 @@ async def test_role_of(core: Core) -> None:
 
 
 async def test_telegram_style_command_and_case(core: Core) -> None:
-    """Telegram style command and case."""
     assert "Đang xử lý" in joined(await ask(core, f"/tracuu@MotCuaBot {D_OK}"))
     assert "Đang xử lý" in joined(await ask(core, f"/TRACUU {D_OK}", user="c2"))
     assert "Không có lệnh /__file__" in joined(await ask(core, "/__file__", user="admin"))
 
 
 async def test_long_reply_split_within_limit(ctx: AppContext, core: Core) -> None:
-    """Long reply split within limit."""
     rows = await ctx.db.reader.execute_fetchall("SELECT id FROM units WHERE name = ?", (UNIT,))
     for i in range(60):
         await add_dossier(ctx, rows[0][0], f"000.00.12.H31-260301-{i + 100:04d}",
@@ -153,14 +142,12 @@ async def test_long_reply_split_within_limit(ctx: AppContext, core: Core) -> Non
 
 
 async def test_empty_and_button_without_handler(core: Core) -> None:
-    """Empty and button without handler."""
     assert "/tracuu" in joined(await ask(core, "   "))
     pressed = await ask(core, "khongco:1", is_button=True)  # not understood: action buttons
     assert "/tracuu" in [b.data for r in pressed for row in r.buttons for b in row]
 
 
 async def test_log_line_has_no_personal_data(core: Core, caplog: pytest.LogCaptureFixture) -> None:
-    """Log line has no personal data."""
     with caplog.at_level(logging.INFO, logger="motcua.core"):
         await ask(core, f"/tracuu {D_OK} {PHONE4[D_OK]}")
         await ask(core, "/quahan", user="officer")
@@ -174,7 +161,6 @@ async def test_log_line_has_no_personal_data(core: Core, caplog: pytest.LogCaptu
 
 async def test_handler_crash_gives_apology(ctx: AppContext, core: Core,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Handler crash gives apology."""
     import bot.handlers.citizen as citizen
 
     def boom(*_a: object, **_k: object) -> None:  # runs on the store's thread

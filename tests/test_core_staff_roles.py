@@ -31,7 +31,6 @@ async def core(ctx: AppContext) -> Core:
 
 
 async def test_officer_overdue_oldest_first_not_paused(core: Core) -> None:
-    """Officer overdue oldest first not paused."""
     text = joined(await ask(core, "/quahan", user="officer"))
     assert D_LATE in text and "Trần Thị Bích Ngọc" in text  # officers see the full name
     assert "quá hạn 3 ngày làm việc" in text and "hẹn 10/04/2026" in text
@@ -42,7 +41,6 @@ async def test_officer_overdue_oldest_first_not_paused(core: Core) -> None:
 
 
 async def test_officer_due_soon(core: Core) -> None:
-    """Officer due soon."""
     text = joined(await ask(core, "/sapden", user="officer"))
     assert D_SOON in text and "còn 1 ngày làm việc" in text and D_OK not in text
     text = joined(await ask(core, "/sapden 3", user="officer"))
@@ -52,7 +50,6 @@ async def test_officer_due_soon(core: Core) -> None:
 
 
 async def test_officer_open_paged_with_buttons(ctx: AppContext, core: Core) -> None:
-    """Officer open paged with buttons."""
     unit = (await ctx.db.reader.execute_fetchall("SELECT id FROM units WHERE name = ?", (UNIT,)))
     for i in range(20):
         await add_dossier(ctx, unit[0][0], f"000.00.12.H31-260405-{i + 100:04d}",
@@ -71,7 +68,6 @@ async def test_officer_open_paged_with_buttons(ctx: AppContext, core: Core) -> N
 
 
 async def test_officer_without_code(ctx: AppContext, core: Core) -> None:
-    """Officer without code."""
     from tests.core_helpers import add_staff
 
     unit = (await ctx.db.reader.execute_fetchall("SELECT id FROM units WHERE name = ?", (UNIT,)))
@@ -80,7 +76,6 @@ async def test_officer_without_code(ctx: AppContext, core: Core) -> None:
 
 
 async def test_leader_unit_overdue_grouped_by_officer(core: Core) -> None:
-    """Leader unit overdue grouped by officer."""
     text = joined(await ask(core, "/quahan", user="leader"))
     assert "CB01 — Nguyễn Thị Hoa: 1 hồ sơ" in text
     assert "CB02 — Trần Văn Hải: 1 hồ sơ" in text
@@ -88,7 +83,6 @@ async def test_leader_unit_overdue_grouped_by_officer(core: Core) -> None:
 
 
 async def test_leader_quarter_summary_with_step_buttons(core: Core) -> None:
-    """Leader quarter summary with step buttons."""
     replies = await ask(core, "/quy1 2026", user="leader")
     assert "QUÝ I NĂM 2026" in replies[0].text.upper()
     buttons = [b for r in replies for row in r.buttons for b in row]
@@ -102,7 +96,6 @@ async def test_leader_quarter_summary_with_step_buttons(core: Core) -> None:
 
 
 async def test_leader_month_year_range(core: Core) -> None:
-    """Leader month year range."""
     month = await ask(core, "/thang 03/2026", user="leader")
     assert "THÁNG 3 NĂM 2026" in joined(month).upper()
     assert month[-1].buttons[0][0].data == "/thang 02/2026"
@@ -118,7 +111,6 @@ async def test_leader_month_year_range(core: Core) -> None:
 
 
 async def test_leader_report_document_and_image(core: Core) -> None:
-    """Leader report document and image."""
     replies = await ask(core, "/baocao quy1 2026", user="leader")
     kinds = [r.kind for r in replies]
     assert kinds == ["document", "image"]
@@ -133,7 +125,6 @@ async def test_leader_report_document_and_image(core: Core) -> None:
 
 
 async def test_admin_import_csv_and_rejects(ctx: AppContext, core: Core) -> None:
-    """Admin import CSV and rejects."""
     csv = (
         "Mã hồ sơ,Mã thủ tục,Chủ hồ sơ,Số điện thoại,Hình thức nộp,Ngày tiếp nhận,Ngày hẹn trả,"
         "Trạng thái\n"
@@ -164,7 +155,6 @@ async def test_admin_import_refused_file(core: Core) -> None:
 
 
 async def test_file_from_non_admin_refused(core: Core) -> None:
-    """File from non admin refused."""
     from bot.core.router import REFUSED
 
     for user in ("citizen", "officer", "leader"):

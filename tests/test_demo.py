@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,14 +53,12 @@ def _rows(db_path: Path, sql: str) -> list[tuple]:
 
 
 def test_demo_files_are_deterministic(demo_dir: Path, tmp_path: Path) -> None:
-    """Demo files are deterministic."""
     again = write_demo(tmp_path / "again", xlsx=False)
     for name in ("thu-tuc.csv", "ho-so.csv", "can-bo.csv"):
         assert (demo_dir / name).read_bytes() == (again.dossiers_csv.parent / name).read_bytes()
 
 
 def test_csv_and_xlsx_give_identical_stores(demo_dir: Path, tmp_path: Path) -> None:
-    """CSV and XLSX give identical stores."""
     _load(tmp_path / "csv.db", demo_dir / "thu-tuc.csv", demo_dir / "ho-so.csv")
     _load(tmp_path / "xlsx.db", demo_dir / "thu-tuc.xlsx", demo_dir / "ho-so.xlsx")
     dossiers = f"SELECT {CONTENT} FROM dossiers d JOIN units u ON u.id = d.unit_id ORDER BY d.code"
@@ -86,7 +86,6 @@ def test_demo_shape(demo_dir: Path, tmp_path: Path) -> None:
 
 def test_cli_demo_data_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI demo data and demo."""
     assert main(["demo-data", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "ho-so.xlsx").exists()
     assert main(["demo", "--no-chat"]) == 0  # cwd is tmp_path: the store is ./data/demo.db
@@ -122,3 +121,24 @@ def test_demo_updates_file_changes_statuses(demo_dir: Path) -> None:
     assert len(after) == 2 and set(after) <= set(before)
     assert sorted(before[c] for c in after) == ["Yêu cầu bổ sung", "Đang xử lý"]
     assert sorted(after.values()) == ["Đã có kết quả", "Đã trả kết quả"]
+
+
+def test_the_demo_needs_no_openpyxl(tmp_path: Path) -> None:
+    """openpyxl is the demo extra's: `motcua demo` writes CSV only and must run without it."""
+    code = (
+        "import sys; sys.modules['openpyxl'] = None\n"  # any import of it fails
+        "from bot.demo.load import load_demo\n"
+        "from bot.demo.write import write_demo\n"
+        f"write_demo({str(tmp_path)!r}, xlsx=False, receipts=False)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    assert (tmp_path / "ho-so.csv").exists() and not (tmp_path / "ho-so.xlsx").exists()
+
+
+def test_demo_data_without_openpyxl_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    assert main(["demo-data", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "openpyxl" in err and '".[demo]"' in err and "Traceback" not in err

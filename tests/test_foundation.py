@@ -18,7 +18,6 @@ from storage.db import Database, migrations
 
 
 def test_settings_defaults() -> None:
-    """Settings defaults."""
     s = load_settings(_env_file=None)
     assert s.timezone == "Asia/Ho_Chi_Minh"
     assert s.period_rule == "calendar"
@@ -38,7 +37,6 @@ def test_settings_defaults() -> None:
 def test_bad_setting_is_one_vietnamese_line(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str, needle: str
 ) -> None:
-    """Bad setting is one vietnamese line."""
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as err:
         load_settings(_env_file=None)
@@ -47,8 +45,32 @@ def test_bad_setting_is_one_vietnamese_line(
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("31/02/2026", "ngày 31/02/2026 không tồn tại"),
+        ("٣١/٠١/٢٠٢٦", "ngày «٣١/٠١/٢٠٢٦» không đúng dạng dd/mm/yyyy"),  # Arabic-Indic digits
+        ("2026-01", "ngày «2026-01» không đúng dạng dd/mm/yyyy"),
+    ],
+)
+def test_a_bad_extra_day_is_explained_in_vietnamese(
+    monkeypatch: pytest.MonkeyPatch, value: str, reason: str
+) -> None:
+    """The days' setting is read by the same parser as the chat's and CLI's dates."""
+    monkeypatch.setenv("MOTCUA_EXTRA_DAYS_OFF", value)
+    with pytest.raises(SettingsError) as err:
+        load_settings(_env_file=None)
+    assert f"MOTCUA_EXTRA_DAYS_OFF — {reason} (giá trị" in str(err.value)
+
+
+def test_extra_days_read_every_written_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTCUA_EXTRA_DAYS_OFF", "02/01/2026, 2026-04-30; 1/5/2026")
+    assert load_settings(_env_file=None).extra_days_off == [
+        date(2026, 1, 2), date(2026, 4, 30), date(2026, 5, 1)
+    ]
+
+
 def test_bad_setting_exits_2_without_traceback(tmp_path) -> None:
-    """Bad setting exits 2 without traceback."""
     env = {"MOTCUA_TIMEZONE": "Nowhere/City", "PATH": "/usr/bin:/bin"}
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli.main", "backup", "x.db"],
@@ -64,14 +86,12 @@ def test_bad_setting_exits_2_without_traceback(tmp_path) -> None:
 
 
 def test_extra_days_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Extra days parse."""
     monkeypatch.setenv("MOTCUA_EXTRA_WORKING_DAYS", "22/08/2026, 2026-01-03")
     s = load_settings(_env_file=None)
     assert s.extra_working_days == [date(2026, 8, 22), date(2026, 1, 3)]
 
 
 async def test_migrations_apply_once_and_are_recorded(tmp_path) -> None:
-    """Migrations apply once and are recorded."""
     path = tmp_path / "s.db"
     db = await Database.open(path)
     latest = migrations()[-1][0]
@@ -103,12 +123,10 @@ HOLIDAYS_2026 = [
 
 @pytest.mark.parametrize("day", HOLIDAYS_2026)
 def test_2026_holidays_are_not_working_days(day: date) -> None:
-    """2026 holidays are not working days."""
     assert not WorkCalendar().is_working_day(day)
 
 
 def test_working_day_arithmetic_2026() -> None:
-    """Working day arithmetic 2026."""
     cal = WorkCalendar()
     assert cal.is_working_day(date(2026, 2, 13))  # Friday before Tết
     assert cal.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 23)  # after Tết
@@ -120,7 +138,6 @@ def test_working_day_arithmetic_2026() -> None:
 
 
 def test_extra_days_off_and_make_up_days() -> None:
-    """Extra days off and make up days."""
     cal = WorkCalendar(extra_days_off=[date(2026, 1, 2)], extra_working_days=[date(2026, 8, 22)])
     assert not cal.is_working_day(date(2026, 1, 2))
     assert cal.is_working_day(date(2026, 8, 22))  # a make-up Saturday

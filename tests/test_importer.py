@@ -76,7 +76,6 @@ async def count(ctx: AppContext, table: str) -> int:
 # --- values ---------------------------------------------------------------------------------
 
 def test_datetime_forms() -> None:
-    """Datetime forms."""
     assert parse_datetime("05/01/2026", TZ) == datetime(2026, 1, 5, 0, 0)
     assert parse_datetime("05/01/2026", TZ, time(17)) == datetime(2026, 1, 5, 17, 0)
     assert parse_datetime("5/1/2026 8:05", TZ) == datetime(2026, 1, 5, 8, 5)
@@ -95,7 +94,6 @@ def test_datetime_forms() -> None:
 
 
 def test_bool_fee_status_channel_forms() -> None:
-    """Bool fee status channel forms."""
     assert [parse_bool(v) for v in ("1", "true", "Có", "x", "X", True)] == [True] * 6
     assert [parse_bool(v) for v in ("0", "false", "không", "", None, False)] == [False] * 6
     with pytest.raises(BadValue):
@@ -122,7 +120,6 @@ def test_bool_fee_status_channel_forms() -> None:
 async def test_bad_rows_go_to_the_rejects_file_and_good_rows_are_stored(
     ctx: AppContext, tmp_path: Path
 ) -> None:
-    """Bad rows go to the rejects file and good rows are stored."""
     rows = [
         row(1),
         row(2, **{"Mã hồ sơ": ""}),
@@ -167,7 +164,6 @@ async def test_bad_rows_go_to_the_rejects_file_and_good_rows_are_stored(
 
 
 async def test_strict_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
-    """Strict stores nothing."""
     path = write_csv(tmp_path / "a.csv", [row(1), row(2, **{"Ngày tiếp nhận": "x"})])
     s = await import_dossiers(ctx, path, strict=True)
     assert not s.stored and s.rejected == 1
@@ -176,7 +172,6 @@ async def test_strict_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
 
 
 async def test_same_file_twice_changes_nothing(ctx: AppContext, tmp_path: Path) -> None:
-    """Same file twice changes nothing."""
     path = write_csv(tmp_path / "a.csv", [row(n) for n in range(1, 6)])
     first = await import_dossiers(ctx, path)
     events = await count(ctx, "status_events")
@@ -186,7 +181,6 @@ async def test_same_file_twice_changes_nothing(ctx: AppContext, tmp_path: Path) 
 
 
 async def test_a_status_change_records_one_event(ctx: AppContext, tmp_path: Path) -> None:
-    """A status change records one event."""
     before = row(1, **{"Trạng thái": "Đang xử lý", "Ngày kết thúc xử lý": ""})
     await import_dossiers(ctx, write_csv(tmp_path / "a.csv", [before]))
     s = await import_dossiers(ctx, write_csv(tmp_path / "b.csv", [row(1)]))
@@ -198,7 +192,6 @@ async def test_a_status_change_records_one_event(ctx: AppContext, tmp_path: Path
 
 
 async def test_semicolons_bom_title_rows_and_nfd(ctx: AppContext, tmp_path: Path) -> None:
-    """Semicolons bom title rows and nfd."""
     path = tmp_path / "xuat.csv"
     nfd = unicodedata.normalize("NFD", "Trần Thị Bình")
     with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -214,7 +207,6 @@ async def test_semicolons_bom_title_rows_and_nfd(ctx: AppContext, tmp_path: Path
 
 
 async def test_only_the_last_four_digits_are_stored(ctx: AppContext, tmp_path: Path) -> None:
-    """Only the last four digits are stored."""
     path = write_csv(tmp_path / "a.csv", [row(1)])
     await import_dossiers(ctx, path)
     await ctx.db.close()
@@ -241,7 +233,6 @@ async def test_only_the_last_four_digits_are_stored(ctx: AppContext, tmp_path: P
 async def test_broken_files_are_refused(
     ctx: AppContext, tmp_path: Path, name: str, content: bytes, message: str
 ) -> None:
-    """Broken files are refused."""
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ImportRefused, match=message):
@@ -250,7 +241,6 @@ async def test_broken_files_are_refused(
 
 
 async def test_missing_columns_are_named(ctx: AppContext, tmp_path: Path) -> None:
-    """Missing columns are named."""
     header = [h for h in HEADER if h not in ("Ngày hẹn trả", "Trạng thái")]
     path = tmp_path / "a.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -269,7 +259,6 @@ def _xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
 
 
 async def test_xlsx_native_dates_and_codes(ctx: AppContext, tmp_path: Path) -> None:
-    """XLSX native dates and codes."""
     header = ["MaHoSo", "MaTTHC", "ChuHoSo", "KenhThucHien", "NgayTiepNhan", "NgayHenTra",
               "NgayKetThucXuLy", "TrangThaiHoSo", "Phí, lệ phí", "SoDienThoai"]
     data = ["000.00.12.H31-260105-0001", "1.001193", "Lê Văn C", 2, datetime(2026, 1, 5, 8, 0),
@@ -285,7 +274,6 @@ async def test_xlsx_native_dates_and_codes(ctx: AppContext, tmp_path: Path) -> N
 
 
 async def test_xlsx_formula_and_truncation_are_refused(ctx: AppContext, tmp_path: Path) -> None:
-    """XLSX formula and truncation are refused."""
     formula = _xlsx(tmp_path / "f.xlsx", [HEADER, [*row(1)[:12], "=5000*2", ""]])
     with pytest.raises(ImportRefused, match=r"công thức \(ô M2\)"):
         await import_dossiers(ctx, formula)
@@ -298,7 +286,6 @@ async def test_xlsx_formula_and_truncation_are_refused(ctx: AppContext, tmp_path
 
 
 async def test_kind_detection(ctx: AppContext, tmp_path: Path) -> None:
-    """Kind detection."""
     catalogue = tmp_path / "thu-tuc.csv"
     with catalogue.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -320,7 +307,6 @@ async def test_kind_detection(ctx: AppContext, tmp_path: Path) -> None:
 
 def test_cli_import_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI import exit codes."""
     monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "cli.db"))
     good = write_csv(tmp_path / "a.csv", [row(1), row(2, **{"Trạng thái": "?"})])
     assert main(["import", "dossiers", str(good), "--quiet"]) == 0

@@ -16,7 +16,6 @@ from tests.telegram_helpers import E2E_TODAY, StandInCore, run_motcua, seed_stor
 
 
 async def test_check_good_token_and_store(tmp_path: Path) -> None:
-    """Check good token and store."""
     db = tmp_path / "motcua.db"
     await seed_store(db, tmp_path, E2E_TODAY)
     async with FakeTelegram() as fake:
@@ -31,7 +30,6 @@ async def test_check_good_token_and_store(tmp_path: Path) -> None:
 
 
 async def test_check_bad_token(tmp_path: Path) -> None:
-    """Check bad token."""
     async with FakeTelegram() as fake:
         env = {**fake.env("42:bad-token-secret"), "MOTCUA_DB_PATH": str(tmp_path / "m.db")}
         code, out, err = await run_motcua(["check"], env, tmp_path)
@@ -42,7 +40,6 @@ async def test_check_bad_token(tmp_path: Path) -> None:
 
 
 async def test_check_unreachable_api(tmp_path: Path) -> None:
-    """Check unreachable api."""
     env = {
         "MOTCUA_TELEGRAM_TOKEN": "1:abcdefgh",
         "MOTCUA_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
@@ -54,7 +51,6 @@ async def test_check_unreachable_api(tmp_path: Path) -> None:
 
 
 async def test_check_bad_setting_and_bad_store(tmp_path: Path) -> None:
-    """Check bad setting and bad store."""
     code, out, _ = await run_motcua(["check"], {"MOTCUA_TIMEZONE": "Sao/Hoa"}, tmp_path)
     assert code == 1
     assert "MOTCUA_TIMEZONE" in out and "múi giờ" in out
@@ -66,7 +62,6 @@ async def test_check_bad_setting_and_bad_store(tmp_path: Path) -> None:
 
 
 async def test_check_without_anything(tmp_path: Path) -> None:
-    """Check without anything."""
     code, out, _ = await run_motcua(["check"], {"MOTCUA_DB_PATH": str(tmp_path / "no.db")},
                                     tmp_path)
     assert code == 0
@@ -75,7 +70,6 @@ async def test_check_without_anything(tmp_path: Path) -> None:
 
 
 async def test_check_webhook_secret_refused(tmp_path: Path) -> None:
-    """Check webhook secret refused."""
     async with FakeTelegram() as fake:
         env = {
             **fake.env(),
@@ -89,7 +83,6 @@ async def test_check_webhook_secret_refused(tmp_path: Path) -> None:
 
 
 async def test_run_without_token_opens_the_console(tmp_path: Path) -> None:
-    """Run without token opens the console."""
     code, _, err = await run_motcua(["run"], {"MOTCUA_DB_PATH": str(tmp_path / "m.db")},
                                       tmp_path, timeout=60)
     assert code == 0, err
@@ -114,7 +107,6 @@ async def test_runner_stops_on_event(ctx: AppContext, monkeypatch: pytest.Monkey
 
 
 async def test_runner_bad_token(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Runner bad token."""
     import bot.core.router
     from bot.runner import RunError, run_bot
 
@@ -126,7 +118,6 @@ async def test_runner_bad_token(ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 
 
 def test_redact_filter() -> None:
-    """Redact filter."""
     token = "123456:ABCDEF-secret"
     f = RedactFilter([token, "", "abc"])
     record = logging.LogRecord(
@@ -138,7 +129,6 @@ def test_redact_filter() -> None:
 
 
 def test_secrets_of_and_setup(ctx: AppContext) -> None:
-    """Secrets of and setup."""
     ctx.settings = ctx.settings.model_copy(
         update={"telegram_token": SecretStr("999:tok-en"), "zalo_token": SecretStr("zalo-tok")}
     )

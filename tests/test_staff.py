@@ -27,7 +27,6 @@ async def core(ctx: AppContext) -> Core:
 
 
 async def test_invite_and_register_single_use(ctx: AppContext, core: Core) -> None:
-    """Invite and register single use."""
     unit = await ensure_unit(ctx.db, "Trung tâm Phục vụ hành chính công xã Kẻ Sắt")
     member, code, expires = await staff_store.invite(
         ctx.db, unit_id=unit, name="Lê Thị Thu Trang", role="officer", officer_code="cb03",
@@ -45,7 +44,6 @@ async def test_invite_and_register_single_use(ctx: AppContext, core: Core) -> No
 
 
 async def test_invite_expires(ctx: AppContext, core: Core, fixed_now) -> None:
-    """Invite expires."""
     unit = await ensure_unit(ctx.db, "Trung tâm Phục vụ hành chính công xã Kẻ Sắt")
     _, code, _ = await staff_store.invite(ctx.db, unit_id=unit, name="Người Muộn",
                                           role="leader", officer_code=None, now=ctx.now())
@@ -56,7 +54,6 @@ async def test_invite_expires(ctx: AppContext, core: Core, fixed_now) -> None:
 
 
 async def test_register_attempts_limited(ctx: AppContext, core: Core) -> None:
-    """Register attempts limited."""
     ctx.settings.lookup_per_minute = 4
     for _ in range(2):
         assert "không đúng" in joined(await ask(core, "/dangky AAAAA-BBBBB", user="guesser"))
@@ -64,7 +61,6 @@ async def test_register_attempts_limited(ctx: AppContext, core: Core) -> None:
 
 
 async def test_admin_invites_lists_revokes_in_chat(ctx: AppContext, core: Core) -> None:
-    """Admin invites lists revokes in chat."""
     out = joined(await ask(core, "/moi canbo Bùi Quang Huy CB07", user="admin"))
     code = CODE.search(out)[1]  # type: ignore[index]
     assert "mã cán bộ CB07" in out
@@ -85,7 +81,6 @@ async def test_admin_invites_lists_revokes_in_chat(ctx: AppContext, core: Core) 
 
 
 async def test_admin_from_settings(ctx: AppContext, core: Core) -> None:
-    """Admin from settings."""
     ctx.settings.admin_ids = ["test:boss", "42"]
     assert await core.role_of("test", "boss") == "admin"
     assert await core.role_of("zalo", "42") == "admin"
@@ -94,7 +89,6 @@ async def test_admin_from_settings(ctx: AppContext, core: Core) -> None:
 
 
 async def test_staff_commands_refused_to_other_roles(core: Core) -> None:
-    """Staff commands refused to other roles."""
     for user in ("citizen", "officer", "leader"):
         for cmd in ("/moi canbo A B", "/nhanvien", "/thuhoi 1"):
             assert [r.text for r in await ask(core, cmd, user=user)] == [REFUSED], (user, cmd)
@@ -104,7 +98,6 @@ async def test_staff_commands_refused_to_other_roles(core: Core) -> None:
 
 
 async def test_revoked_cannot_register_with_old_invite(ctx: AppContext, core: Core) -> None:
-    """Revoked cannot register with old invite."""
     unit = await ensure_unit(ctx.db, "Trung tâm Phục vụ hành chính công xã Kẻ Sắt")
     member, code, _ = await staff_store.invite(ctx.db, unit_id=unit, name="Tạm Thời",
                                                role="officer", officer_code=None, now=ctx.now())
@@ -114,7 +107,6 @@ async def test_revoked_cannot_register_with_old_invite(ctx: AppContext, core: Co
 
 def test_cli_invite_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    """CLI invite list revoke."""
     monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "cli.db"))
     assert main(["staff", "invite", "--role", "officer", "--name", "Nguyễn Thị Hoa",
                  "--officer-code", "CB01"]) == 0

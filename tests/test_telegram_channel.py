@@ -59,7 +59,6 @@ async def polling(
 async def test_text_goes_to_core_and_answer_is_escaped(
     polling: TelegramChannel, fake: FakeTelegram, core: StandInCore
 ) -> None:
-    """Text goes to core and answer is escaped."""
     fake.push_text(USER, "a <b> & c", first_name="An")
     [sent] = await fake.wait_for_messages(USER, 1)
     assert sent.text == "Bạn gửi: a &lt;b&gt; &amp; c"
@@ -73,7 +72,6 @@ async def test_text_goes_to_core_and_answer_is_escaped(
 async def test_buttons_and_callback(
     polling: TelegramChannel, fake: FakeTelegram, core: StandInCore
 ) -> None:
-    """Buttons and callback."""
     fake.push_text(USER, "nut")
     [sent] = await fake.wait_for_messages(USER, 1)
     assert sent.buttons == [[("Quý trước", "q:2026:1"), ("Quý sau", "q:2026:3")]]
@@ -87,7 +85,6 @@ async def test_buttons_and_callback(
 async def test_document_is_downloaded_as_attachment(
     polling: TelegramChannel, fake: FakeTelegram, core: StandInCore
 ) -> None:
-    """Document is downloaded as attachment."""
     data = "Mã hồ sơ,Tên\n1,2\n".encode()
     fake.push_document(USER, "ho-so.csv", data, mime="text/csv")
     [sent] = await fake.wait_for_messages(USER, 1)
@@ -99,7 +96,6 @@ async def test_document_is_downloaded_as_attachment(
 async def test_image_document_and_long_caption(
     polling: TelegramChannel, fake: FakeTelegram
 ) -> None:
-    """Image document and long caption."""
     fake.push_text(USER, "anh")
     [photo] = await fake.wait_for_messages(USER, 1)
     assert photo.kind == "photo" and photo.text == "Biểu đồ quý I" and photo.data == b"\x89PNG fake"
@@ -114,7 +110,6 @@ async def test_image_document_and_long_caption(
 
 
 async def test_empty_answer_sends_nothing(polling: TelegramChannel, fake: FakeTelegram) -> None:
-    """Empty answer sends nothing."""
     fake.push_text(USER, "rong")
     fake.push_text(USER, "sau")
     [sent] = await fake.wait_for_messages(USER, 1)
@@ -124,7 +119,6 @@ async def test_empty_answer_sends_nothing(polling: TelegramChannel, fake: FakeTe
 async def test_messages_of_one_chat_answered_in_order(
     polling: TelegramChannel, fake: FakeTelegram
 ) -> None:
-    """Messages of one chat answered in order."""
     for i in range(20):
         fake.push_text(USER, f"tin {i}")
     got = await fake.wait_for_messages(USER, 20)
@@ -134,7 +128,6 @@ async def test_messages_of_one_chat_answered_in_order(
 async def test_menus_per_role(
     polling: TelegramChannel, fake: FakeTelegram, core: StandInCore
 ) -> None:
-    """Menus per role."""
     default = fake.commands["default"]
     assert [c["command"] for c in default] == ["start", "tracuu"]  # Bad-Name! dropped
     assert "chat:777" in fake.commands  # the configured admin got a per-chat menu
@@ -153,7 +146,6 @@ async def test_menus_per_role(
 async def test_failed_send_is_logged_and_the_next_still_goes(
     polling: TelegramChannel, fake: FakeTelegram
 ) -> None:
-    """Failed send is logged and the next still goes."""
     fake.inject("400", method="sendmessage", chat_id=str(USER))
     fake.push_text(USER, "một")
     fake.push_text(USER, "hai")
@@ -162,7 +154,6 @@ async def test_failed_send_is_logged_and_the_next_still_goes(
 
 
 async def test_answer_retried_after_429(polling: TelegramChannel, fake: FakeTelegram) -> None:
-    """Answer retried after 429."""
     fake.inject("429", method="sendmessage", retry_after=1)
     fake.push_text(USER, "chậm")
     [sent] = await fake.wait_for_messages(USER, 1, timeout=10)
@@ -173,7 +164,6 @@ async def test_answer_retried_after_429(polling: TelegramChannel, fake: FakeTele
 async def test_sender_maps_errors(
     polling: TelegramChannel, fake: FakeTelegram
 ) -> None:
-    """Sender maps errors."""
     sender = polling.sender
     assert (sender.name, sender.max_text) == ("telegram", 4096)
     await sender.send(str(USER), Reply("Nhắc việc", buttons=((Button("Tắt", "p:off"),),)))
@@ -202,7 +192,6 @@ async def test_sender_maps_errors(
 
 
 async def test_sender_on_a_plain_bot(fake: FakeTelegram) -> None:
-    """Sender on a plain bot."""
     from telegram import Bot
 
     async with Bot(fake.token, base_url=fake.api_url) as bot:
@@ -214,7 +203,6 @@ async def test_sender_on_a_plain_bot(fake: FakeTelegram) -> None:
 async def test_webhook_right_and_wrong_secret(
     ctx: AppContext, fake: FakeTelegram, core: StandInCore
 ) -> None:
-    """Webhook right and wrong secret."""
     port = free_port()
     use_fake(
         ctx, fake,
@@ -242,7 +230,6 @@ async def test_webhook_right_and_wrong_secret(
 async def test_webhook_secret_generated_or_refused(
     ctx: AppContext, fake: FakeTelegram, core: StandInCore
 ) -> None:
-    """Webhook secret generated or refused."""
     use_fake(ctx, fake, telegram_webhook_url="https://bot.example.vn/tg")
     channel = TelegramChannel(ctx, core)
     assert channel.secret and len(channel.secret) >= 32
@@ -253,13 +240,11 @@ async def test_webhook_secret_generated_or_refused(
 
 
 async def test_no_token_refused(ctx: AppContext, core: StandInCore) -> None:
-    """No token refused."""
     with pytest.raises(TelegramConfigError):
         TelegramChannel(ctx, core)
 
 
 async def test_build_application(ctx: AppContext, fake: FakeTelegram, core: StandInCore) -> None:
-    """Build application."""
     use_fake(ctx, fake)
     app = build_application(ctx, core)
     assert isinstance(app.bot_data["motcua_channel"], TelegramChannel)
@@ -270,7 +255,6 @@ async def test_build_application(ctx: AppContext, fake: FakeTelegram, core: Stan
 async def test_token_never_logged(
     ctx: AppContext, fake: FakeTelegram, core: StandInCore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Token never logged."""
     from bot.logging_setup import setup_logging
 
     stream_records: list[str] = []
@@ -319,7 +303,6 @@ async def test_stop_is_bounded_during_a_polling_back_off(
 
 
 def test_helpers() -> None:
-    """Helpers."""
     assert _label("/tracuu 000.00 1234") == "/tracuu"
     assert _label("/TraCuu@motcua_bot x") == "/tracuu"
     assert _label("/ có dấu") == "/?"
@@ -331,7 +314,6 @@ def test_helpers() -> None:
 
 
 async def test_fake_server_rejects_a_bad_token(fake: FakeTelegram) -> None:
-    """Fake server rejects a bad token."""
     async with httpx.AsyncClient() as client:
         res = await client.post(f"{fake.api_url}1:wrong/getMe")
     assert res.status_code == 401

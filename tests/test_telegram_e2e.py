@@ -71,7 +71,6 @@ async def ask(r: Running, user: int, text: str, n: int = 1) -> list[str]:
 
 
 async def test_lookup_without_the_four_digits(running: Running) -> None:
-    """Lookup without the four digits."""
     [card] = await ask(running, 2001, running.seed.code_open)
     assert running.seed.code_open in card
     assert "Yêu cầu bổ sung" in card
@@ -79,7 +78,6 @@ async def test_lookup_without_the_four_digits(running: Running) -> None:
 
 
 async def test_lookup_with_the_four_digits(running: Running) -> None:
-    """Lookup with the four digits."""
     [card] = await ask(running, 2002, f"/tracuu {running.seed.code_open} {PHONE_LAST4}")
     assert MASKED in card and APPLICANT not in card
     assert "Cấp giấy chứng nhận quyền sử dụng đất lần đầu" in card
@@ -88,14 +86,12 @@ async def test_lookup_with_the_four_digits(running: Running) -> None:
 
 
 async def test_lookup_with_wrong_four_digits(running: Running) -> None:
-    """Lookup with wrong four digits."""
     [answer] = await ask(running, 2003, f"/tracuu {running.seed.code_open} 0000")
     assert "Không tìm thấy" in answer
     assert MASKED not in answer and "Yêu cầu bổ sung" not in answer
 
 
 async def test_unknown_code(running: Running) -> None:
-    """Unknown code."""
     [answer] = await ask(running, 2004, "000.00.12.H31-240101-9999")
     assert "000.00.12.H31-" in answer  # an example of a code's shape
     assert running.seed.code_open not in answer and running.seed.code_done not in answer
@@ -114,7 +110,6 @@ async def test_lookup_rate_limit(running: Running) -> None:
 
 
 async def test_officer_overdue(running: Running) -> None:
-    """Officer overdue."""
     [answer] = await ask(running, OFFICER_USER, "/quahan")
     assert running.seed.codes_q1[4] in answer  # open since Q1 of last year, officer CB01
     assert "Trần Thị Mai 5" in answer  # officers see the applicant's full name
@@ -122,7 +117,6 @@ async def test_officer_overdue(running: Running) -> None:
 
 
 async def test_leader_quarter_summary_holds_the_report_figures(running: Running) -> None:
-    """Leader quarter summary holds the report figures."""
     from bot.config import Settings
     from bot.context import AppContext
     from bot.stats.periods import quarter
@@ -143,7 +137,6 @@ async def test_leader_quarter_summary_holds_the_report_figures(running: Running)
 
 
 async def test_report_sends_documents(running: Running) -> None:
-    """Report sends documents."""
     running.fake.push_text(LEADER_USER, f"/baocao quy1 {running.seed.year}")
     sent = await running.fake.wait_for_messages(LEADER_USER, 2, timeout=30)
     kinds = {s.kind: s for s in sent}
@@ -153,13 +146,11 @@ async def test_report_sends_documents(running: Running) -> None:
 
 
 async def test_citizen_refused_leader_command(running: Running) -> None:
-    """Citizen refused leader command."""
     [answer] = await ask(running, 2006, "/quy1")
     assert answer == "Bạn không có quyền dùng lệnh này."
 
 
 async def test_menus_per_role(running: Running) -> None:
-    """Menus per role."""
     commands = running.fake.commands
     citizen = {c["command"] for c in commands["default"]}
     assert "tracuu" in citizen and "quy1" not in citizen
@@ -169,7 +160,6 @@ async def test_menus_per_role(running: Running) -> None:
 
 
 async def test_invite_and_register(running: Running) -> None:
-    """Invite and register."""
     code, out, err = await run_motcua(
         ["staff", "invite", "--role", "officer", "--name", "Trần Thị Bình",
          "--officer-code", "CB02"],
@@ -196,7 +186,6 @@ async def test_invite_and_register(running: Running) -> None:
 
 
 async def test_admin_file_import(running: Running) -> None:
-    """Admin file import."""
     from datetime import timedelta
 
     running.fake.push_document(ADMIN_USER, "ho-so-moi.csv", admin_import_csv(E2E_TODAY),
@@ -212,14 +201,12 @@ async def test_admin_file_import(running: Running) -> None:
 
 
 async def test_citizen_file_refused(running: Running) -> None:
-    """Citizen file refused."""
     running.fake.push_document(2011, "ho-so.csv", admin_import_csv(E2E_TODAY))
     [answer] = await running.fake.wait_for_messages(2011, 1, timeout=20)
     assert answer.plain == "Bạn không có quyền dùng lệnh này."
 
 
 async def test_sigterm_exits_cleanly_and_no_token_in_logs(running: Running) -> None:
-    """Sigterm exits cleanly and no token in logs."""
     code = await running.bot.stop()
     assert code == 0
     log = running.bot.stderr()
@@ -231,7 +218,6 @@ async def test_sigterm_exits_cleanly_and_no_token_in_logs(running: Running) -> N
 
 
 async def test_webhook_mode_right_and_wrong_secret(tmp_path: Path) -> None:
-    """Webhook mode right and wrong secret."""
     port = free_port()
     secret = "bi-mat_webhook_42"
     async with FakeTelegram() as fake:
@@ -268,7 +254,6 @@ async def test_webhook_mode_right_and_wrong_secret(tmp_path: Path) -> None:
 
 
 async def test_run_with_a_bad_token_exits_1(tmp_path: Path) -> None:
-    """Run with a bad token exits 1."""
     async with FakeTelegram() as fake:
         env = {**fake.env("999:wrong-token-value"), "MOTCUA_DB_PATH": str(tmp_path / "m.db")}
         code, _, err = await run_motcua(["run"], env, tmp_path)

@@ -160,6 +160,7 @@ async def send_reply(
             chat_id, photo=reply.image, filename=reply.filename or "bieu-do.png", **media_kwargs
         )
     else:
+        assert reply.document is not None  # a reply not of kind "text" has an image or document
         await bot.send_document(
             chat_id, document=reply.document, filename=reply.filename or "tep", **media_kwargs
         )

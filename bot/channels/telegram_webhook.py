@@ -56,7 +56,9 @@ class CountingProcessor(SimpleUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self.held = 0
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(  # type: ignore[misc]  # PTB marks it final; the wait is counted too
+        self, update: object, coroutine: Awaitable[Any]
+    ) -> None:
         """Process one update, counted while it waits and runs."""
         self.held += 1
         try:

@@ -54,13 +54,13 @@ def translate_plural(singular: str, plural: str, n: int) -> str:
 @contextlib.contextmanager
 def vietnamese_argparse() -> Iterator[None]:
     """While inside, argparse looks its texts up in ARGPARSE_TEXTS (its gettext hook)."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._ = translate  # type: ignore[attr-defined]
-    argparse.ngettext = translate_plural  # type: ignore[attr-defined]
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # gettext hooks typeshed omits
+    argparse._ = translate  # type: ignore[attr-defined]  # gettext hooks typeshed omits
+    argparse.ngettext = translate_plural  # type: ignore[attr-defined]  # gettext hooks typeshed omits
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # gettext hooks typeshed omits
 
 
 def scrub(text: str) -> str:

@@ -7,7 +7,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from bot.cli.common import CommandError
+from bot.cli.common import CommandError, holding_store
 from bot.config import load_settings
 from storage.backup import (
     SameFile,
@@ -18,7 +18,6 @@ from storage.backup import (
     megabytes,
     restore,
 )
-from storage.store_lock import LockError, StoreBusy, hold_store
 
 _ERRNO = {
     errno.EACCES: "không có quyền ghi hoặc đọc",
@@ -93,19 +92,17 @@ def _restore(args: argparse.Namespace) -> int:
             f"{source} chính là kho dữ liệu đang dùng ({target}); hãy chọn tệp sao lưu."
         ) from None
     try:
-        with hold_store(target, "motcua restore"):
+        with holding_store(
+            target, "motcua restore",
+            busy="Kho {store} đang được {holder} dùng; hãy dừng bot rồi khôi phục.",
+            failed="Không khôi phục được",
+        ):
             if has_data(target) and not args.force:
                 raise CommandError(
                     f"Kho {target} đang có dữ liệu; thêm --force để ghi đè "
                     "(nên sao lưu kho hiện tại trước)."
                 )
             size = restore(source, target)
-    except StoreBusy as busy:
-        raise CommandError(
-            f"Kho {target} đang được {busy.holder} dùng; hãy dừng bot rồi khôi phục."
-        ) from None
-    except LockError as exc:
-        raise CommandError(f"Không khôi phục được: {exc}.") from None
     except (sqlite3.Error, OSError) as exc:
         raise CommandError(
             f"Khôi phục thất bại ({_reason(exc)}); kho {target} vẫn giữ nguyên."

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.config import Settings, load_settings
 from bot.context import AppContext
+from storage.store_lock import LockError, StoreBusy, hold_store
 
 T = TypeVar("T")
 
@@ -21,9 +24,9 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def run(coro: Awaitable[T]) -> T:
+def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion on a fresh event loop."""
-    return asyncio.run(coro)  # type: ignore[arg-type]
+    return asyncio.run(coro)
 
 
 async def with_context(
@@ -38,3 +41,20 @@ async def with_context(
         return await body(ctx)
     finally:
         await ctx.close()
+
+
+@contextmanager
+def holding_store(db_path: Path, command: str, busy: str, failed: str) -> Iterator[None]:
+    """Hold the store's lock for the block (storage.store_lock); a refusal is a CommandError.
+
+    busy is the sentence when another process holds the store, with {store} and {holder}
+    («motcua run» (PID 12, từ 08:40 02/12/2026)) filled in; failed starts the sentence when the
+    lock file cannot be opened.
+    """
+    try:
+        with hold_store(db_path, command):
+            yield
+    except StoreBusy as exc:
+        raise CommandError(busy.format(store=db_path, holder=exc.holder)) from None
+    except LockError as exc:
+        raise CommandError(f"{failed}: {exc}.") from None

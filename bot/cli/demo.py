@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.common import CommandError, run
+from bot.cli.common import CommandError, holding_store, run
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.demo.load import DemoRefused, demo_clock, load_demo, refusal, tour
 from bot.demo.write import UNIT, write_demo
 from storage.dossiers_demo import store_state
-from storage.store_lock import LockError, StoreBusy, hold_store
 
 DEMO_DB = Path("./data/demo.db")
 
@@ -39,6 +38,13 @@ def _demo_data(args: argparse.Namespace) -> int:
         files = write_demo(args.outdir, units=args.units)
     except OSError as exc:
         raise CommandError(f"Không ghi được vào {args.outdir}: {exc.strerror}.") from None
+    except ModuleNotFoundError as exc:
+        if exc.name != "openpyxl":
+            raise
+        raise CommandError(
+            "Cần gói openpyxl để ghi các tệp XLSX mẫu: trong thư mục mã nguồn, chạy "
+            'pip install -c constraints.txt -e ".[demo]" rồi thử lại.'
+        ) from None
     print(f"Đã ghi dữ liệu mẫu vào {args.outdir}:")
     for name in ("procedures_csv", "procedures_xlsx", "dossiers_csv", "dossiers_xlsx", "staff_csv",
                  "updates_csv"):
@@ -99,14 +105,12 @@ def _demo(args: argparse.Namespace) -> int:
             await ctx.close()
 
     try:
-        with hold_store(settings.db_path, "motcua demo"):  # no reset or load under a running bot
+        with holding_store(  # no reset or load under a running bot
+            settings.db_path, "motcua demo",
+            busy="Kho {store} đang được {holder} dùng; hãy dừng bot đó trước.",
+            failed="Không chạy được demo",
+        ):
             run(body())
     except DemoRefused as exc:
         raise CommandError(str(exc)) from None
-    except StoreBusy as busy:
-        raise CommandError(
-            f"Kho {settings.db_path} đang được {busy.holder} dùng; hãy dừng bot đó trước."
-        ) from None
-    except LockError as exc:
-        raise CommandError(f"Không chạy được demo: {exc}.") from None
     return 0

@@ -13,7 +13,7 @@ from bot.context import AppContext
 from bot.import_service import run_import
 from bot.import_text import summary_text
 from bot.import_unit import unit_refusal
-from storage.imports import ImportRefused, detect_kind
+from storage.imports import ImportRefused, ImportSummary, detect_kind
 
 KINDS = {"dossiers": "danh sách hồ sơ", "procedures": "danh mục thủ tục"}
 USAGE = "motcua import [-h] [--unit ĐƠN_VỊ] [--strict] [--quiet] [dossiers|procedures] TỆP"
@@ -65,7 +65,7 @@ def _import(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
         print(f"Tệp «{path.name}» là {KINDS[kind]} (nhận ra từ dòng tiêu đề).", file=sys.stderr)
 
-    async def body(ctx: AppContext):  # type: ignore[no-untyped-def]
+    async def body(ctx: AppContext) -> ImportSummary:
         return await run_import(
             ctx,
             path,

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from pydantic import SecretStr
+
 from bot.cli.argparse_vi import scrub
-from bot.cli.common import CommandError, run, with_context
+from bot.cli.common import CommandError, holding_store, run, with_context
 from bot.config import UNIT_MISSING, Settings, SettingsError, load_settings
+from bot.context import AppContext
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
-from storage.store_lock import LockError, StoreBusy, hold_store
 
 OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
 
@@ -30,9 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_check)
 
 
-def _has(secret: object) -> bool:
+def _secret(secret: SecretStr | None) -> str:
+    """The value of an optional SecretStr setting, stripped ('' when unset)."""
+    return "" if secret is None else secret.get_secret_value().strip()
+
+
+def _has(secret: SecretStr | None) -> bool:
     """Whether an optional SecretStr setting holds a non-empty value."""
-    return secret is not None and bool(secret.get_secret_value().strip())  # type: ignore[attr-defined]
+    return bool(_secret(secret))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -48,20 +55,18 @@ def _run(args: argparse.Namespace) -> int:
         level = "WARNING"  # the terminal chat is the output; keep log lines out of its way
     setup_logging(level, secrets_of(settings))
 
-    async def body(ctx: object) -> None:
-        await run_bot(ctx)  # type: ignore[arg-type]
+    async def body(ctx: AppContext) -> None:
+        await run_bot(ctx)
 
     try:
-        with hold_store(settings.db_path, "motcua run"):  # for its lifetime: no restore under it
+        with holding_store(  # for its lifetime: no restore under it
+            settings.db_path, "motcua run",
+            busy="Không chạy được bot: kho {store} đang được {holder} dùng.",
+            failed="Không chạy được bot",
+        ):
             run(with_context(body, settings))
     except RunError as exc:
         raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None
-    except StoreBusy as busy:
-        raise CommandError(
-            f"Không chạy được bot: kho {settings.db_path} đang được {busy.holder} dùng."
-        ) from None
-    except LockError as exc:
-        raise CommandError(f"Không chạy được bot: {exc}.") from None
     return 0
 
 
@@ -240,7 +245,7 @@ async def _check_telegram(settings: Settings, report: Report) -> None:
 
     from bot.channels.telegram import TelegramConfigError, webhook_secret
 
-    token = settings.telegram_token.get_secret_value().strip()  # type: ignore[union-attr]
+    token = _secret(settings.telegram_token)
     bot = Bot(
         token, base_url=settings.telegram_api_url, base_file_url=settings.telegram_file_api_url
     )
@@ -300,7 +305,7 @@ async def _check_zalo(settings: Settings, report: Report) -> None:
     except ImportError:
         report.line(WARN, "Zalo: chưa có kênh Zalo trong bản cài này.")
         return
-    client = ZaloClient(settings.zalo_token.get_secret_value().strip(), settings.zalo_api_url)  # type: ignore[union-attr]
+    client = ZaloClient(_secret(settings.zalo_token), settings.zalo_api_url)
     try:
         me = await client.get_me()
     except ZaloError as exc:

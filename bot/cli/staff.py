@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Literal, overload
 
 from bot.cli.common import CommandError, run, with_context
 from bot.context import AppContext
@@ -46,6 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
 
+@overload
+async def _unit_id(ctx: AppContext, unit: str | None, create: Literal[True]) -> int: ...
+@overload
+async def _unit_id(ctx: AppContext, unit: str | None, create: bool) -> int | None: ...
 async def _unit_id(ctx: AppContext, unit: str | None, create: bool) -> int | None:
     """The unit named (or numbered) by --unit; the settings' unit when create and no --unit."""
     if unit is None:

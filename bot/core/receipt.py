@@ -41,7 +41,7 @@ def _load(data: bytes) -> Image.Image | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PIXELS:
                 return None
             image = ImageOps.exif_transpose(image) or image

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from storage.normalize import nfkc
+from storage.normalize import fold, nfkc
 
 EXAMPLE_CODE = "000.00.12.H31-260101-0001"
 STRICT_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$", re.ASCII)
@@ -40,13 +40,6 @@ def clean_incoming(text: str) -> str:
     """NFKC (fullwidth and superscript digits become ASCII), drop control and invisible
     characters (keep newlines and tabs), trim: the one normalisation of all chat input."""
     return _CONTROL.sub("", nfkc(text)).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, đ/Đ → d: the form catalogue searches and aliases compare."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", text).lower()
 
 
 def fold_words(text: str) -> str:
@@ -97,12 +90,6 @@ def parse_code(text: str) -> CodeInput | None:
     tail = f"{head}{mid}{m['day']}-{m['n']}"
     code = tail if STRICT_CODE.match(tail) else None
     return CodeInput(code=code, tail=tail, factor=m["factor"])
-
-
-def looks_like_code_attempt(text: str) -> bool:
-    """True when text looks like someone tried to type a code (digits with dots or dashes)."""
-    text = nfc(text).translate(_DASHES)
-    return bool(re.search(r"\d", text)) and bool(re.search(r"[.\-]", text)) and len(text) <= 200
 
 
 def mask_name(name: str) -> str:

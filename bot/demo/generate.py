@@ -9,7 +9,7 @@ Everything is drawn from one seeded random generator, so the data set is the sam
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -161,7 +161,8 @@ def _q1(b: _Builder) -> list[Dossier]:
     end = date(2026, 3, 31)
     taken: set[int] = set()
 
-    def where(pred) -> list[int]:  # type: ignore[no-untyped-def]
+    def where(pred: Callable[[Dossier], bool]) -> list[int]:
+        """The indexes of the dossiers pred holds for."""
         return [i for i, d in enumerate(ds) if pred(d)]
 
     before = lambda d, day: d.received.date() <= day  # noqa: E731
@@ -210,7 +211,8 @@ def _q1(b: _Builder) -> list[Dossier]:
             d.digitized_output = True
         _returned_after(b, d, AS_OF)
     # 31 more results not archived (3314 stored), 144 in scope not reused (3285 reused).
-    results = where(lambda d: d.status in ("result", "returned") and d.finished.date() <= end)
+    results = where(lambda d: d.status in ("result", "returned")
+                    and d.finished is not None and d.finished.date() <= end)
     for i in rng.sample(sorted(set(results) - set(late)), 31):
         ds[i].stored = False
     in_scope = where(lambda d: d.status != "rejected")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def updates_path(ctx: AppContext) -> Path:
     return Path(ctx.settings.db_path).parent / UPDATES_NAME
 
 
-def demo_clock(start: datetime | None = None):  # type: ignore[no-untyped-def]
+def demo_clock(start: datetime | None = None) -> Callable[[], datetime]:
     """A clock that starts at the demo's "today" (30/06/2026 17:00) and runs on from there."""
     import time as _time
 

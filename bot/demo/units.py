@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def variant(ds: list[Dossier], k: int, rng: random.Random) -> list[Dossier]:
     return out
 
 
-def write_units(path: Path, units: int, row,  # type: ignore[no-untyped-def]
+def write_units(path: Path, units: int, row: Callable[[int, Dossier, str], list[str]],
                 base: list[Dossier] | None = None) -> int:
     """Write units 2..N's dossiers (CSV, with the unit column) to path; returns the row count.
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from bot.demo.catalogue import catalogue
 from bot.demo.details import details
 from bot.demo.generate import AS_OF, Dossier, dossiers, iter_staff
@@ -110,6 +108,8 @@ def _xlsx_row(n: int, d: Dossier) -> list[object]:
 
 def _save_xlsx(path: Path, header: tuple[str, ...], rows: list[list[object]], title: str) -> None:
     """Write one sheet (write-only mode, fixed document times so the file is reproducible)."""
+    from openpyxl import Workbook  # the demo extra's (pyproject.toml): only XLSX needs it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.append(list(header))

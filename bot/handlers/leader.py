@@ -42,16 +42,12 @@ def _year(arg: str | None, today: date) -> int:
 
 def _day(arg: str) -> date:
     """A day typed dd/mm/yyyy (or d-m-yyyy, yyyy-mm-dd)."""
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", arg, re.ASCII)
-    n = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", arg, re.ASCII)
     try:
-        if m:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        if n:
-            return date(int(n[1]), int(n[2]), int(n[3]))
-    except ValueError:
-        pass
-    raise _BadPeriod(f"Ngày «{arg[:20]}» không hợp lệ; hãy viết dạng dd/mm/yyyy, ví dụ 01/01/2026.")
+        return periods.parse_day(arg)
+    except periods.PeriodError:
+        raise _BadPeriod(
+            f"Ngày «{arg[:20]}» không hợp lệ; hãy viết dạng dd/mm/yyyy, ví dụ 01/01/2026."
+        ) from None
 
 
 def _quarter(req: Request, n: int, year_arg: str | None) -> Any:

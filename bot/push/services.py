@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -70,7 +71,7 @@ async def start_services(
     *,
     scheduler: bool = True,
     catch_up_seconds: float = CATCH_UP_SECONDS,
-    **worker_options: object,
+    **worker_options: Any,
 ) -> Services:
     """Start the delivery worker over `senders`, (unless scheduler=False) the scheduler, and the
     status-change catch-up: once now, then every `catch_up_seconds`.
@@ -79,7 +80,7 @@ async def start_services(
     process (bot.push.messages) are sent at once; rows enqueued by another process are found
     by polling.
     """
-    worker = DeliveryWorker(ctx, senders, **worker_options)  # type: ignore[arg-type]
+    worker = DeliveryWorker(ctx, senders, **worker_options)
     await worker.start()
     ctx.outbox_wake = worker.wake
     # Not awaited here: the start must not wait for an import holding the write lock.

@@ -55,9 +55,12 @@ class IndexInputs:
     def by_unit(self) -> dict[int, tuple[list[LateDossier], list[DossierRef], list[DossierRef]]]:
         """The lists split by unit: (late and soon, unpaid, unsatisfied)."""
         out: dict[int, tuple[list[LateDossier], list[DossierRef], list[DossierRef]]] = {}
-        for k, items in enumerate((self.late, self.unpaid, self.unsatisfied)):
-            for d in items:
-                out.setdefault(d.unit_id, ([], [], []))[k].append(d)  # type: ignore[arg-type]
+        for d in self.late:
+            out.setdefault(d.unit_id, ([], [], []))[0].append(d)
+        for r in self.unpaid:
+            out.setdefault(r.unit_id, ([], [], []))[1].append(r)
+        for r in self.unsatisfied:
+            out.setdefault(r.unit_id, ([], [], []))[2].append(r)
         return out
 
     def estimate_for(

@@ -9,10 +9,11 @@ or the year before when that one has not started yet ("quý 4" typed in January)
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from storage.normalize import fold_spaces as fold  # 'Tháng 03/2026' → 'thang 03/2026'
 from storage.normalize import is_ascii_digits
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -183,13 +184,6 @@ def current_month(today: date) -> Period:
     return month(today.year, today.month)
 
 
-def fold(text: str) -> str:
-    """Lowercase, accents and đ removed, spaces collapsed: 'Tháng 03/2026' → 'thang 03/2026'."""
-    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", text)
-
-
 _NUM = r"(\d{1,2}|iv|iii|ii|i)"
 _YEAR = r"(?:\s*(?:[/\-.]|nam)?\s*(\d{4}))?"
 _QUARTER = re.compile(rf"^(?:quy|q)\s*\.?\s*{_NUM}{_YEAR}$")
@@ -215,10 +209,10 @@ def parse_day(text: str) -> date:
         raise PeriodError(f"Ngày {d:02d}/{m:02d}/{y} không tồn tại.") from None
 
 
-def _default_year(make: object, today: date) -> Period:
+def _default_year(make: Callable[[int], Period], today: date) -> Period:
     """The period built for today's year, or the year before when it has not started yet."""
-    p = make(today.year)  # type: ignore[operator]
-    return p if p.start <= today else make(today.year - 1)  # type: ignore[operator]
+    p = make(today.year)
+    return p if p.start <= today else make(today.year - 1)
 
 
 def _number(token: str) -> int:

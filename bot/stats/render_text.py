@@ -203,7 +203,7 @@ def summary_text(fig: Figures, extras: Extras | None = None, max_len: int = MAX_
     if extras.comparisons:
         blocks.append(["* So sánh:", *extras.comparisons])
     if extras.top_procedures:
-        lines = ["* Thủ tục nhiều hồ sơ nhất:"]
+        lines: list[str] = ["* Thủ tục nhiều hồ sơ nhất:"]
         for i, (code, name, n) in enumerate(extras.top_procedures, 1):
             short = name if len(name) <= 70 else name[:69] + "…"
             lines.append(f"{i}. {short} ({code}): {_n(n)}")
@@ -226,7 +226,7 @@ def summary_text(fig: Figures, extras: Extras | None = None, max_len: int = MAX_
     if extras.units:
         head = "\n\n* Theo đơn vị:"
         units = sorted(extras.units, key=lambda u: (-u[1].received.total, u[0]))
-        lines: list[str] = []
+        lines = []
         for i, (name, f) in enumerate(units):
             rest = len(units) - i - 1
             tail = f"\n… và {rest} đơn vị khác (xem từng đơn vị với --unit)." if rest else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from docx import Document
@@ -81,7 +82,7 @@ def _para(container, text: str = "", *, size: float = 14, bold: bool = False,
     return p
 
 
-def _cell_lines(cell, lines: list[tuple[str, bool, bool, float]], align) -> None:
+def _cell_lines(cell, lines: Sequence[tuple[str, bool, bool, float]], align) -> None:
     """Fill a table cell with (text, bold, italic, size) lines."""
     cell.paragraphs[0].text = ""
     first = True

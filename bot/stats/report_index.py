@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
@@ -17,8 +18,8 @@ from bot.stats.render_index import fmt_points
 FONT = "Times New Roman"
 
 
-def _para(doc, text: str, bold: bool = False, italic: bool = False, size: float = 13,
-          center: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _para(doc: DocxDocument, text: str, bold: bool = False, italic: bool = False,
+          size: float = 13, center: bool = False) -> None:
     """One paragraph in the report's font."""
     p = doc.add_paragraph()
     run = p.add_run(text)
@@ -27,7 +28,7 @@ def _para(doc, text: str, bold: bool = False, italic: bool = False, size: float 
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _table(doc, header: list[str], rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+def _table(doc: DocxDocument, header: list[str], rows: list[list[str]]) -> None:
     """A bordered table with a bold header row, 11 pt."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"

@@ -88,10 +88,11 @@ async def _unit_ids(ctx: AppContext, unit_id: Units) -> list[int]:
 async def _unit_name(ctx: AppContext, unit_id: Units, names: dict[int, str]) -> str | None:
     """The name shown for a unit, for several, or for all units (the single unit's name if there
     is one)."""
-    if _one(unit_id) is not None:
-        return names.get(_one(unit_id))  # type: ignore[arg-type]
-    if unit_id is not None:
-        return f"{len(unit_id)} đơn vị"  # type: ignore[arg-type]
+    one = _one(unit_id)
+    if one is not None:
+        return names.get(one)
+    if unit_id is not None and not isinstance(unit_id, int):  # (an int is _one's)
+        return f"{len(unit_id)} đơn vị"
     if len(names) == 1:
         return next(iter(names.values()))
     return f"Tất cả đơn vị ({len(names)})" if names else None

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
 from storage.imports.columns import ColumnMap
 from storage.imports.values import BadValue, last4
@@ -73,7 +74,7 @@ def raw_digester(
 
         def digest(values: Sequence[object]) -> int:
             """The digest of a CSV row (cells joined by the unit separator)."""
-            data = join(reduced(values)).encode("utf-8")  # type: ignore[arg-type]
+            data = join(cast("list[str]", reduced(values))).encode("utf-8")  # CSV cells: text
             return from_bytes(blake(data, digest_size=8, key=seed).digest(), "big", signed=True)
 
         return digest

@@ -15,8 +15,9 @@ import gc
 import pickle
 import struct
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from storage.imports.errors import refusal
 from storage.imports.known import KnownRows
@@ -43,7 +44,7 @@ def _parse(
 async def parse_inline(
     path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: ImportLimits,
     today: str | None,
-) -> AsyncIterator[Header | Chunk]:
+) -> AsyncGenerator[Header | Chunk, None]:
     """parse_file in this process, yielding to the event loop between chunks."""
     for item in _parse(path, kind, tz_name, unit, db_path, limits, today):
         yield item
@@ -53,13 +54,13 @@ async def parse_inline(
 def parse_in_helper(
     path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: ImportLimits,
     today: str | None,
-) -> AsyncIterator[Header | Chunk]:
+) -> AsyncGenerator[Header | Chunk, None]:
     """parse_file in a helper process; its items arrive while we write the previous ones."""
     return helper_items([sys.executable, "-m", "storage.imports.parallel", str(path), kind,
                          tz_name, unit, db_path or "", today or "", *limits.args()])
 
 
-async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
+async def helper_items(command: list[str]) -> AsyncGenerator[Header | Chunk, None]:
     """The items a helper process (`main` below, or a stand-in) streams on its stdout."""
     proc = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, limit=1 << 24
@@ -91,7 +92,7 @@ async def helper_items(command: list[str]) -> AsyncIterator[Header | Chunk]:
 def source(
     path: Path, kind: str, tz_name: str, unit: str, db_path: Path | str | None = None,
     limits: ImportLimits | None = None, today: str | None = None,
-) -> AsyncIterator[Header | Chunk]:
+) -> AsyncGenerator[Header | Chunk, None]:
     """The parsed file, from a helper process when the file is big.
 
     db_path: the store, read (read-only) for the raw digests of stored dossiers, so rows
@@ -108,14 +109,14 @@ def source(
     return reader(path, kind, tz_name, unit, str(db_path) if db_path else None, limits, today)
 
 
-def _send(out: object, item: object) -> None:
+def _send(out: BinaryIO, item: object) -> None:
     """Write one length-prefixed pickle to the binary stdout."""
     send_pickled(out, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def send_pickled(out: object, data: bytes) -> None:
+def send_pickled(out: BinaryIO, data: bytes) -> None:
     """Write one item already pickled, length-prefixed, to the binary stdout."""
-    out.write(_LENGTH.pack(len(data)) + data)  # type: ignore[attr-defined]
+    out.write(_LENGTH.pack(len(data)) + data)
 
 
 def main(argv: list[str]) -> int:

@@ -128,7 +128,7 @@ def parse_file(
         else:
             yield from _procedure_chunks(raw, columns, default_unit, batch, len(cells))
     finally:
-        raw.rows.close()  # type: ignore[attr-defined]
+        raw.rows.close()
 
 
 Seen = dict[tuple[str, str], tuple[int, str | None, int | None]]  # (unit, code) → first row
@@ -210,11 +210,11 @@ def _chunked(
                 chunk.rejects[-1] = (at, kept[:width], reasons)
             cells += min(len(kept), width)
         if chunk.rows_read >= batch or cells >= CHUNK_CELLS:
-            chunk.position = int(raw.position())  # type: ignore[operator]
+            chunk.position = int(raw.position())
             yield chunk
             chunk = Chunk()
             cells = 0
-    chunk.position = raw.total or int(raw.position())  # type: ignore[operator]
+    chunk.position = raw.total or int(raw.position())
     yield chunk  # (a sheet that declares no size counts its rows for the progress bar)
 
 

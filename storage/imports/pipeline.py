@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time as _time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -101,7 +101,7 @@ def detect_kind(path: Path) -> str:
     except FileRefused as exc:
         raise ImportRefused(str(exc)) from None
     finally:
-        raw.rows.close()  # type: ignore[attr-defined]
+        raw.rows.close()
     raise ImportRefused(
         f"Không nhận ra tệp «{Path(path).name}»: không thấy dòng tiêu đề của danh sách hồ sơ "
         "(cần các cột Mã hồ sơ, Mã thủ tục, Chủ hồ sơ, Hình thức nộp, Ngày tiếp nhận, Ngày hẹn "
@@ -140,7 +140,7 @@ async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -
     started = _time.perf_counter()
     strict = options.strict
     summary = ImportSummary(kind, path.name, strict=strict)
-    rows: AsyncIterator[Header | Chunk] | None = None
+    rows: AsyncGenerator[Header | Chunk, None] | None = None
     rejects: Rejects | None = None
     bar: Progress | None = None
     try:
@@ -198,14 +198,14 @@ async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -
         raise ImportRefused(str(exc)) from None
     finally:
         if rows is not None:
-            await rows.aclose()  # type: ignore[attr-defined]
+            await rows.aclose()
     summary.seconds = _time.perf_counter() - started
     return summary
 
 
 async def _vietnamese_errors(
-    path: Path, rows: AsyncIterator[Header | Chunk]
-) -> AsyncIterator[Header | Chunk]:
+    path: Path, rows: AsyncGenerator[Header | Chunk, None]
+) -> AsyncGenerator[Header | Chunk, None]:
     """The parsed items; any error met reading the file becomes its Vietnamese refusal."""
     try:
         async for item in rows:
@@ -213,7 +213,7 @@ async def _vietnamese_errors(
     except Exception as exc:
         raise refusal(path.name, exc) from None
     finally:
-        await rows.aclose()  # type: ignore[attr-defined]
+        await rows.aclose()
 
 
 def _data_folder(db: Database) -> Path | None:

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -53,6 +53,8 @@ def _too_big(name: str, size: int, limits: ImportLimits) -> FileRefused:
     )
 
 
+Rows = Generator[tuple[int, list[object]], None, None]  # (line number, cell values)
+
 # The shared strings are held in memory whole by the reader (about 1.6 bytes per byte of XML,
 # measured): they may take at most this fraction of the sheet cap (100 MB of 600).
 _STRINGS_SHARE = 6
@@ -70,8 +72,8 @@ def _too_many_strings(name: str, size: int, limits: ImportLimits) -> FileRefused
 
 
 def _counted(
-    rows: Iterator[tuple[int, list[object]]], name: str, limits: ImportLimits
-) -> Iterator[tuple[int, list[object]]]:
+    rows: Generator[tuple[int, list[object]], None, None], name: str, limits: ImportLimits
+) -> Generator[tuple[int, list[object]], None, None]:
     """The rows, refusing the file once it has more than the cap (header and titles allowed)."""
     allowed = limits.max_rows + 20  # the header and the title lines above it
     count = 0
@@ -82,17 +84,17 @@ def _counted(
                 raise _too_many_rows(name, limits)
             yield item
     finally:
-        rows.close()  # type: ignore[attr-defined]
+        rows.close()
 
 
 @dataclass
 class RawRows:
     """The rows of a file: (line number, cell values) and how far the reading has got."""
 
-    rows: Iterator[tuple[int, list[object]]]
+    rows: Rows
     kind: str  # "csv" | "xlsx"
     total: int  # bytes (csv) or rows (xlsx), for the progress bar
-    position: object  # callable () -> int, same unit as total
+    position: Callable[[], int]  # same unit as total
 
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -174,7 +176,7 @@ def _csv_rows(path: Path, head: bytes, size: int) -> RawRows:
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     reader = csv.reader(text, delimiter=_delimiter(head))
 
-    def rows() -> Iterator[tuple[int, list[object]]]:
+    def rows() -> Rows:
         try:
             while True:
                 try:
@@ -273,7 +275,7 @@ def _xlsx_rows(path: Path, limits: ImportLimits) -> RawRows:
         if found:
             raise _formula_refusal(path, found)
 
-    def rows() -> Iterator[tuple[int, list[object]]]:
+    def rows() -> Rows:
         line = 0
         scan = FormulaScan(path, limits)  # started with the first row asked for
         try:

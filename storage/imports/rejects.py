@@ -19,13 +19,21 @@ import contextlib
 import csv
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from storage.imports.values import clean
 
 log = logging.getLogger(__name__)
+
+
+class _RowWriter(Protocol):
+    """What the rejects file uses of csv.writer()'s result (its class is not public)."""
+
+    def writerow(self, row: Iterable[object], /) -> object:
+        """Write one row."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGIT = re.compile(r"\d")

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from operator import itemgetter
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from storage.imports.columns import ColumnMap, display_name
@@ -94,7 +95,6 @@ _DATE_LABELS = (
 )
 _AHEAD_DAYS = 365  # received or finished more than this many days after today is impossible
 _RECEIVED = DOSSIER_FIELDS.index("received_at")
-_STATUS = DOSSIER_FIELDS.index("status")
 _STATUS_AT = DOSSIER_FIELDS.index("status_at")
 _OFFICER = DOSSIER_FIELDS.index("officer")
 _DATES = (
@@ -185,18 +185,19 @@ class DossierRow:
             record = None
         if record is None:
             return self._parse_slow(values)
-        received, _, finished, returned, _, status_at = record[_RECEIVED:_OFFICER]
+        received, due, finished, returned, _, status_at = cast(  # the fast parse's types
+            "tuple[str, str, str | None, str | None, object, str]", record[_RECEIVED:_OFFICER]
+        )
         end = self._today_end
         if (  # the common row: every date between 2000 and today, in order (no more to check)
-            _EARLIEST <= received <= end  # type: ignore[operator]
-            and received[:10] <= status_at <= end  # type: ignore[index,operator]
-            and (finished is None or received <= finished <= end)  # type: ignore[operator]
-            and (returned is None or _EARLIEST <= returned <= end)  # type: ignore[operator]
-            and (returned is None or finished is None or finished <= returned)  # type: ignore[operator]
+            _EARLIEST <= received <= end
+            and received[:10] <= status_at <= end
+            and (finished is None or received <= finished <= end)
+            and (returned is None or _EARLIEST <= returned <= end)
+            and (returned is None or finished is None or finished <= returned)
         ):
             self.odd = False
             return record
-        received, due, finished, returned = record[_RECEIVED:_STATUS]
         reasons, self.odd = self.check_dates(received, due, finished, returned, status_at)
         if reasons:
             raise BadRow(reasons)
@@ -282,7 +283,7 @@ class DossierRow:
             code = "".join(code.split())
         code = code.upper()
         codes = self._codes
-        proc_code = codes.get(proc)  # type: ignore[call-overload]
+        proc_code = codes.get(proc)
         if proc_code is None:
             proc_code = _remember(codes, proc, normalise_code(clean(proc)))
         if not proc_code:
@@ -296,13 +297,13 @@ class DossierRow:
         if not applicant:
             return None
 
-        channel = self._channels.get(channel_cell)  # type: ignore[call-overload]
+        channel = self._channels.get(channel_cell)
         if channel is None:
             text = clean(channel_cell)
             if not text:
                 return None
             channel = _remember(self._channels, channel_cell, parse_channel(text))
-        status = self._statuses.get(status_cell)  # type: ignore[call-overload]
+        status = self._statuses.get(status_cell)
         if status is None:
             text = clean(status_cell)
             if not text:
@@ -354,13 +355,13 @@ class DossierRow:
         else:
             id_number = last4(id_number)
         texts = self._texts
-        name_text = texts.get(name)  # type: ignore[call-overload]
+        name_text = texts.get(name)
         if name_text is None:
             name_text = _remember(texts, name, clean(name))
-        note_text = texts.get(note)  # type: ignore[call-overload]
+        note_text = texts.get(note)
         if note_text is None:
             note_text = _remember(texts, note, clean(note))
-        officer_code = codes.get(officer)  # type: ignore[call-overload]
+        officer_code = codes.get(officer)
         if officer_code is None:
             officer_code = _remember(codes, officer, normalise_code(clean(officer)))
         f0, f1, f2, f3, f4, f5 = flags

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from storage.normalize import fold_spaces as fold  # for matching, not storing
 from storage.normalize import nfkc
 
 
@@ -27,15 +28,6 @@ def ascii_text(text: str, what: str = "giá trị") -> str:
     if any(ch.isdigit() and not ch.isascii() for ch in text):
         raise BadValue(f"{what} có chữ số không phải 0–9")
     return text
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents dropped, đ → d, whitespace collapsed (for matching, not storing)."""
-    if text.isascii():
-        return " ".join(text.casefold().split())
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
 
 
 def clean(value: object) -> str:
@@ -204,17 +196,19 @@ _ISO = re.compile(
 )
 
 
-def _build(parts: tuple[str | None, ...], default: time, text: str) -> datetime:
+def _build(
+    parts: tuple[str, str, str, str | None, str | None, str | None], default: time, text: str
+) -> datetime:
     """Make a naive local datetime from (y, m, d, H, M, S) text parts."""
     y, mo, d, hh, mm, ss = parts
     try:
-        day = date(int(y), int(mo), int(d))  # type: ignore[arg-type]
+        day = date(int(y), int(mo), int(d))
     except ValueError:
         raise BadValue(f"ngày không tồn tại «{text}»") from None
-    if hh is None:
+    if hh is None or mm is None:  # (the regexes match both or neither)
         return datetime.combine(day, default)
     try:
-        return datetime.combine(day, time(int(hh), int(mm), int(ss or 0)))  # type: ignore[arg-type]
+        return datetime.combine(day, time(int(hh), int(mm), int(ss or 0)))
     except ValueError:
         raise BadValue(f"giờ không hợp lệ «{text}»") from None
 
@@ -249,7 +243,7 @@ def parse_datetime(value: object, tz: ZoneInfo, default: time = time(0, 0)) -> d
         return _build((m[3], m[2], m[1], m[4], m[5], m[6]), default, text)
     m = _ISO.fullmatch(text)
     if m:
-        naive = _build(m.groups()[:6], default, text)
+        naive = _build((m[1], m[2], m[3], m[4], m[5], m[6]), default, text)
         if m[7]:
             offset = m[7].replace("Z", "+00:00")
             if ":" not in offset:
