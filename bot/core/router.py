@@ -8,11 +8,11 @@ import time
 from dataclasses import replace
 
 from bot.context import AppContext
-from bot.core import registry
 from bot.core.receipt import looks_like_image
-from bot.core.registry import Request
+from bot.core.registry import Request, Routes
 from bot.core.text import clean_incoming, fold, parse_code, split_text
 from bot.core.types import Incoming, Reply
+from bot.handlers import standard_routes
 from storage.staff import StaffMember, staff_for
 
 log = logging.getLogger("motcua.core")
@@ -86,10 +86,10 @@ def _folded_word(word: str) -> str:
 class Core:
     """The transport-free core: routes messages to handlers by command and role."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        """Keep the context and make sure every handler module is registered."""
+    def __init__(self, ctx: AppContext, routes: Routes | None = None) -> None:
+        """Route by `routes` (default: every handler of bot/handlers, standard_routes())."""
         self.ctx = ctx
-        registry.load_handlers()
+        self.routes = routes if routes is not None else standard_routes()
 
     async def _identify(self, channel: str, user_id: str) -> tuple[str, StaffMember | None]:
         """The person's role and staff record (if any)."""
@@ -109,14 +109,14 @@ class Core:
     def menu(self, role: str) -> list[tuple[str, str]]:
         """The commands this role may use, for a channel's menu: (command, description)."""
         out = []
-        for spec in registry.menu_specs(role):
+        for spec in self.routes.menu_specs(role):
             desc = spec.help.split(" — ", 1)[-1].strip() or spec.names[0]
             out.append((spec.names[0], desc[:256]))
         return out
 
     def help_text(self, role: str) -> str:
         """The help for this role: every command with its usage."""
-        return registry.help_text(role)
+        return self.routes.help_text(role)
 
     def _parse(self, text: str) -> tuple[str | None, list[str], str | None]:
         """(command, args, unknown_command) from a message's text."""
@@ -124,7 +124,7 @@ class Core:
             first, *rest = text.split(None, 1)
             m = _COMMAND_NAME.match(first)
             name = fold(m[1]).lower() if m else fold(first[1:].split("@")[0]).lower()
-            if m and not name.startswith("_") and registry.specs_for(name):
+            if m and not name.startswith("_") and self.routes.specs_for(name):
                 return name, _words(rest[0]) if rest else [], None
             return None, [], name or "?"
         words = _words(text)
@@ -184,20 +184,20 @@ class Core:
 
         def request(name: str, args: list[str]) -> Request:
             """A Request for this message."""
-            return Request(self.ctx, incoming, role, staff, name, args, max_text)
+            return Request(self.ctx, incoming, role, staff, name, args, max_text, self.routes)
 
         if incoming.attachment is not None:
             att = incoming.attachment
-            photo = registry.find("__image__", role)  # a receipt photo (bot/handlers/talk.py)
+            photo = self.routes.find("__image__", role)  # a receipt photo (bot/handlers/talk.py)
             if photo is not None and looks_like_image(att.filename, att.mime, att.data[:16]):
                 return "image", await photo.handler(request("__image__", []))
-            spec = registry.find("__file__", role)
+            spec = self.routes.find("__file__", role)
             if spec is None:
                 return "file", [Reply(text=REFUSED)]
             return "file", await spec.handler(request("__file__", []))
         if incoming.is_button and ":" in text and not text.startswith("/"):
             prefix, _, rest = text.partition(":")
-            bspec = registry.button(prefix)
+            bspec = self.routes.button(prefix)
             if bspec is not None:
                 if bspec.roles is not None and role not in bspec.roles:
                     return f"button:{prefix}", [Reply(text=REFUSED)]
@@ -205,7 +205,7 @@ class Core:
         if not text:
             return "empty", [Reply(text=self.help_text(role))]
         # Free text (bot/handlers/talk.py): citizens' sentences first, staff's after the aliases.
-        free = None if text.startswith("/") else registry.find("__text__", role)
+        free = None if text.startswith("/") else self.routes.find("__text__", role)
         if free is not None and role == "citizen":
             replies = await free.handler(request("__text__", [text]))
             if replies:
@@ -221,12 +221,12 @@ class Core:
                 shown = bare.isalnum() and not bare.isdigit()  # never echo a number
                 head = f"Không có lệnh /{unknown[:40]}." if shown else "Không có lệnh này."
                 return "unknown", [Reply(text=f"{head}\n\n{self.help_text(role)}")]
-            fallback = registry.find("__unknown__", role)
+            fallback = self.routes.find("__unknown__", role)
             if fallback is not None:
                 return "text", await fallback.handler(request("__unknown__", [text]))
             intro = "Bot chưa hiểu tin nhắn này."
             return "text", [Reply(text=f"{intro}\n\n{self.help_text(role)}")]
-        spec = registry.find(name, role)
+        spec = self.routes.find(name, role)
         if spec is None:
             return name, [Reply(text=REFUSED)]
         replies = await spec.handler(request(name, args))

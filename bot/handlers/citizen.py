@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.core.cards import FOLLOWED, full_card, status_card
 from bot.core.numbers import digits_arg, is_number_like, number_arg
 from bot.core.procedure_card import procedure_card
-from bot.core.registry import ROLE_NAMES, Request, button_prefix, command
+from bot.core.registry import ROLE_NAMES, Request, Router
 from bot.core.text import EXAMPLE_CODE, CodeInput, fold_words, parse_code
 from bot.core.types import Button, Reply
 from bot.handlers.common import INVITE, charge_miss, take_lookup, text
@@ -16,6 +16,8 @@ from storage import subscriptions
 from storage.dossiers import Dossier, find_by_code, find_by_tail
 from storage.procedures import counts_version, procedure_by_id, search
 from storage.staff import redeem_invite
+
+router = Router()
 
 NOT_A_CODE = (
     "Nội dung bạn gửi không giống mã hồ sơ một cửa. Mã hồ sơ in trên giấy biên nhận, có dạng "
@@ -109,7 +111,8 @@ async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[list[Repl
     return None, rows[0], None
 
 
-@command("tracuu", "tra_cuu", "hoso", help="<mã hồ sơ> [4 số cuối] — Tra cứu tình trạng hồ sơ")
+@router.command("tracuu", "tra_cuu", "hoso",
+                help="<mã hồ sơ> [4 số cuối] — Tra cứu tình trạng hồ sơ")
 async def tracuu(req: Request) -> list[Reply]:
     """The status card (code alone) or the full card (code + last 4 digits)."""
     need = req.ctx.settings.require_second_factor
@@ -139,8 +142,10 @@ async def _is_followed(req: Request, dossier: Dossier) -> bool:
     return any(r.code == dossier.code for r in rows)
 
 
-@command("theodoi", "theo_doi",
-         help="<mã hồ sơ> <4 số cuối> — Theo dõi hồ sơ; /theodoi — xem danh sách đang theo dõi")
+@router.command(
+    "theodoi", "theo_doi",
+    help="<mã hồ sơ> <4 số cuối> — Theo dõi hồ sơ; /theodoi — xem danh sách đang theo dõi",
+)
 async def theodoi(req: Request) -> list[Reply]:
     """Follow a dossier (code + 4 digits), or list what this person follows."""
     inc = req.incoming
@@ -172,7 +177,7 @@ async def theodoi(req: Request) -> list[Reply]:
                 f"trạng thái. Thôi theo dõi: /huytheodoi {dossier.code}")
 
 
-@command("huytheodoi", "huy_theo_doi", "botheodoi", help="<mã hồ sơ> — Thôi theo dõi hồ sơ")
+@router.command("huytheodoi", "huy_theo_doi", "botheodoi", help="<mã hồ sơ> — Thôi theo dõi hồ sơ")
 async def huytheodoi(req: Request) -> list[Reply]:
     """Stop following a dossier."""
     inc = req.incoming
@@ -194,7 +199,8 @@ async def huytheodoi(req: Request) -> list[Reply]:
     return text(f"Đã thôi theo dõi hồ sơ {', '.join(removed)}.")
 
 
-@command("thutuc", "thu_tuc", help="<từ khóa> — Tìm thủ tục hành chính (có dấu hay không đều được)")
+@router.command("thutuc", "thu_tuc",
+                help="<từ khóa> — Tìm thủ tục hành chính (có dấu hay không đều được)")
 async def thutuc(req: Request) -> list[Reply]:
     """Search the catalogue (FTS5, busiest first): the best match's card, the others as buttons."""
     words = fold_words(req.text_args[:200]).split()[:8]
@@ -223,7 +229,7 @@ def _short(name: str, limit: int = 60) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-@button_prefix("tt")
+@router.button_prefix("tt")
 async def procedure_button(req: Request) -> list[Reply]:
     """A pressed procedure button ('tt:<id>'): that procedure's card."""
     raw = req.args[0] if req.args else ""
@@ -234,7 +240,8 @@ async def procedure_button(req: Request) -> list[Reply]:
     return text(procedure_card(found))
 
 
-@command("dangky", "dang_ky", help="<mã mời> — Cán bộ kích hoạt tài khoản bằng mã mời")
+@router.command("dangky", "dang_ky", changes_role=True,
+                help="<mã mời> — Cán bộ kích hoạt tài khoản bằng mã mời")
 async def dangky(req: Request) -> list[Reply]:
     """Link this chat account to a staff member through a one-time invite code."""
     if not req.args:
