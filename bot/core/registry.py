@@ -138,6 +138,11 @@ class Routes:
                 return spec
         return None
 
+    def changes_role(self, name: str, role: str) -> bool:
+        """Whether the command this role ran under `name` may have changed the sender's role."""
+        spec = self.find(name, role)
+        return spec is not None and spec.changes_role
+
     def button(self, prefix: str) -> ButtonSpec | None:
         """The button handler of this prefix, or None."""
         return self._buttons.get(prefix)

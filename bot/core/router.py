@@ -11,9 +11,10 @@ from bot.context import AppContext
 from bot.core.receipt import looks_like_image
 from bot.core.registry import Request, Routes
 from bot.core.text import clean_incoming, fold, parse_code, split_text
-from bot.core.types import Incoming, Reply
+from bot.core.types import Answer, Incoming, Reply
 from bot.handlers import standard_routes
-from storage.staff import StaffMember, staff_for
+from storage.staff import StaffMember, list_staff, staff_for
+from storage.staff import staff_chats as linked_chats
 
 log = logging.getLogger("motcua.core")
 
@@ -144,16 +145,25 @@ class Core:
 
     async def handle(self, incoming: Incoming, max_text: int = 4096) -> list[Reply]:
         """Answer one message: never raises, always ≥ 1 reply, every text within max_text."""
+        return (await self.answer(incoming, max_text)).replies
+
+    async def answer(self, incoming: Incoming, max_text: int = 4096) -> Answer:
+        """The replies to one message (as handle()) and the sender's role after it, so a channel
+        asks the core once per message (e.g. for the menu to show after a /dangky)."""
         started = time.perf_counter()
         try:
             max_text = max(int(max_text), 1)
         except (TypeError, ValueError):
             max_text = 4096
         command, role = "?", "?"
+        after: str | None = None
         try:
             await self._unblock(incoming)
             role, staff = await self._identify(incoming.channel, incoming.user_id)
+            after = role
             command, replies = await self._dispatch(incoming, role, staff, max_text)
+            if self.routes.changes_role(command, role):
+                after, _ = await self._identify(incoming.channel, incoming.user_id)
         except Exception:
             log.exception("handler failed: channel=%s command=%s role=%s",
                           incoming.channel, command, role)
@@ -165,7 +175,21 @@ class Core:
             out = [Reply(text=ERROR[:max_text])]
         log.info("message channel=%s command=%s role=%s replies=%d ms=%.1f", incoming.channel,
                  command, role, len(out), (time.perf_counter() - started) * 1000)
-        return out
+        return Answer(out, after)
+
+    async def staff_chats(self, channel: str) -> list[tuple[str, str]]:
+        """(chat_id, role) of every staff member linked on this channel and of every admin of it
+        in MOTCUA_ADMIN_IDS (`id` or `channel:id`), for a channel's per-chat menus."""
+        found: dict[str, str] = {}
+        for member in await list_staff(self.ctx.db):
+            for linked, chat_id in await linked_chats(self.ctx.db, member.id):
+                if linked == channel:
+                    found[str(chat_id)] = member.role
+        for item in self.ctx.settings.admin_ids:
+            prefix, _, ident = item.rpartition(":")
+            if prefix in ("", channel) and ident:
+                found[ident] = "admin"
+        return list(found.items())
 
     async def _unblock(self, incoming: Incoming) -> None:
         """A person who had blocked the bot writes again: their pushes may flow again."""
