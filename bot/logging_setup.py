@@ -20,6 +20,10 @@ _LIBRARIES = ("telegram", "httpx", "httpcore", "aiosqlite", "aiohttp", "apschedu
               "hpack", "tornado", "urllib3", "openpyxl", "PIL", "matplotlib")
 
 
+class BotHandler(logging.StreamHandler[IO[str]]):
+    """The stderr handler setup_logging installs (replaced, not duplicated, when called again)."""
+
+
 class LibraryFloor(logging.Filter):
     """Drop every record below INFO that does not come from one of the bot's own loggers."""
 
@@ -74,11 +78,10 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = (),
     """Log to stderr (or `stream`) at `level`, quiet the URL-logging libraries, keep every
     library at INFO or above, and redact `secrets`."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_motcua", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler._motcua = True  # type: ignore[attr-defined]
+    for old in list(root.handlers):
+        if isinstance(old, BotHandler):
+            root.removeHandler(old)
+    handler = BotHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter(_FORMAT))
     redact = RedactFilter(secrets)
     handler.addFilter(LibraryFloor())
