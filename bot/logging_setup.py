@@ -17,7 +17,7 @@ _NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "aiohttp.a
 OWN = ("motcua", "bot", "storage")
 # Libraries known to log personal data at DEBUG: held at INFO so they do not even build the lines.
 _LIBRARIES = ("telegram", "httpx", "httpcore", "aiosqlite", "aiohttp", "apscheduler", "asyncio",
-              "hpack", "tornado", "urllib3", "openpyxl", "PIL", "matplotlib")
+              "hpack", "urllib3", "openpyxl", "PIL", "matplotlib")
 
 
 class BotHandler(logging.StreamHandler[IO[str]]):
