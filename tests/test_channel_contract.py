@@ -7,7 +7,8 @@ import asyncio
 
 from bot.channels.base import Channel, ChatCore, Sender
 from bot.context import AppContext
-from bot.core.router import Core
+from bot.core.registry import Request, Router, Routes
+from bot.core.router import ERROR, Core
 from bot.core.types import Reply
 from bot.runner import run_bot
 from storage import staff as staff_store
@@ -28,6 +29,26 @@ async def test_answer_gives_the_role_after_the_message(ctx: AppContext, core: Co
     assert joined.role == "officer"
     assert (await core.answer(msg("/quahan", user="leader"))).role == "leader"
     assert (await core.answer(msg("/dangky SAI-MA", user="other"))).role == "citizen"
+
+
+async def test_a_failed_message_still_tells_the_role_after_it(ctx: AppContext) -> None:
+    """A handler that links the sender to a staff record, then fails: the apology, and the
+    role the store now holds (asked again, as the menus need it)."""
+    router = Router()
+
+    @router.command("hong")
+    async def hong(req: Request) -> list[Reply]:
+        """Make the sender an officer, then fail."""
+        unit = await ensure_unit(req.ctx.db, UNIT)
+        member = await staff_store.create_staff(req.ctx.db, unit_id=unit, name="Cán Bộ Hỏng",
+                                                role="officer", officer_code="CB77",
+                                                now=req.ctx.now())
+        await staff_store.link(req.ctx.db, member.id, "test", "hong", "hong", req.ctx.now())
+        raise RuntimeError("hỏng")
+
+    answer = await Core(ctx, routes=Routes([router])).answer(msg("/hong", user="hong"))
+    assert [r.text for r in answer.replies] == [ERROR]
+    assert answer.role == "officer"
 
 
 async def test_staff_chats_are_linked_staff_and_the_channels_admins(

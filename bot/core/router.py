@@ -168,6 +168,7 @@ class Core:
             log.exception("handler failed: channel=%s command=%s role=%s",
                           incoming.channel, command, role)
             replies = [Reply(text=ERROR)]
+            after = await self._role_after_failure(incoming, after)
         try:
             out = self._fit(replies, max_text)
         except Exception:
@@ -176,6 +177,18 @@ class Core:
         log.info("message channel=%s command=%s role=%s replies=%d ms=%.1f", incoming.channel,
                  command, role, len(out), (time.perf_counter() - started) * 1000)
         return Answer(out, after)
+
+    async def _role_after_failure(self, incoming: Incoming, before: str | None) -> str | None:
+        """The sender's role asked again after a failed message (a handler may have changed it
+        before failing); None when the store cannot tell."""
+        if before is None:
+            return None
+        try:
+            role, _ = await self._identify(incoming.channel, incoming.user_id)
+        except Exception:
+            log.exception("role lookup failed")
+            return None
+        return role
 
     async def staff_chats(self, channel: str) -> list[tuple[str, str]]:
         """(chat_id, role) of every staff member linked on this channel and of every admin of it
