@@ -1,7 +1,7 @@
 """End-to-end chat throughput through python-telegram-bot against the fake Bot API on loopback.
 
     /work/venv/bin/python bench/chat_e2e.py [--messages 3000] [--users 1000] [--dossiers 20000]
-                                            [--summaries 0.01] [--rounds 3]
+                                            [--summaries 0.01] [--rounds 3] [--before CHECKOUT]
 
 Seeds a store (the catalogue and `--dossiers` dossiers through the real importer, 50 leaders
 linked on Telegram), starts the fake Telegram Bot API server (tests/fakes/fake_telegram.py) in
@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes.fake_telegram import FakeTelegram  # noqa: E402
+
+UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
 
 ECHO_BOT = """
 import os, sys
@@ -189,6 +191,9 @@ async def main() -> None:
     parser.add_argument("--summaries", type=float, default=0.01, help="share of /quyN messages")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--before", type=Path, default=None,
+                        help="also run the bot of this checkout (e.g. a `git worktree` of the "
+                             "code before a change) in every round, on the same store and load")
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
     year = date.today().year - 1
@@ -199,7 +204,9 @@ async def main() -> None:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     base_env["PYTHONPATH"] = str(ROOT)
     (folder / "echo_bot.py").write_text(ECHO_BOT, encoding="utf-8")
-    ours, echo = [], []
+    ours: list[float] = []
+    echo: list[float] = []
+    before: list[float] = []
     async with FakeTelegram() as fake:
         bot_env = {
             **base_env, **fake.env(),
@@ -211,13 +218,19 @@ async def main() -> None:
             "MOTCUA_LOG_LEVEL": "INFO",
         }
         echo_env = {**base_env, "TOKEN": fake.token, "API": fake.api_url}
+        contenders = [("motcua-bot", bot_env, ours)]
+        if opts.before is not None:
+            before_env = {**bot_env, "PYTHONPATH": str(opts.before.resolve())}
+            contenders.append(("before    ", before_env, before))
         for round_no in range(1, opts.rounds + 1):
-            proc = await start_process([sys.executable, "-m", "bot.cli.main", "run"], bot_env,
-                                       folder / "bot.log")
-            rate = await measure(fake, proc, load, warmup)
-            await stop_process(proc)
-            ours.append(rate)
-            print(f"round {round_no}: motcua-bot {rate:8.1f} replies/s", flush=True)
+            turn = contenders if round_no % 2 else contenders[::-1]  # alternate who goes first
+            for name, env, rates in turn:
+                proc = await start_process([sys.executable, "-m", "bot.cli.main", "run"], env,
+                                           folder / "bot.log")
+                rate = await measure(fake, proc, load, warmup)
+                await stop_process(proc)
+                rates.append(rate)
+                print(f"round {round_no}: {name} {rate:8.1f} replies/s", flush=True)
             proc = await start_process([sys.executable, str(folder / "echo_bot.py")], echo_env,
                                        folder / "echo.log")
             rate = await measure(fake, proc, load, warmup)
@@ -232,9 +245,18 @@ async def main() -> None:
     print("| bot | replies/s (best) | replies/s (median) |")
     print("|---|---:|---:|")
     print(f"| motcua-bot (`motcua run`) | {best_ours:.0f} | {statistics.median(ours):.0f} |")
+    if before:
+        print(f"| motcua-bot before ({opts.before}) | {max(before):.0f} | "
+              f"{statistics.median(before):.0f} |")
     print(f"| minimal PTB echo bot | {best_echo:.0f} | {statistics.median(echo):.0f} |")
     ratio = statistics.median(ours) / statistics.median(echo)
     print(f"\nratio motcua-bot / echo (medians): {ratio:.2f} (goal ≥ 0.9)")
+    if before:
+        rounds = ", ".join(f"{a / b:.2f}" for a, b in zip(ours, before, strict=True))
+        worst = min(ours) / max(before)
+        medians = statistics.median(ours) / statistics.median(before)
+        print(f"ratio motcua-bot / before, each round: {rounds} (worst {worst:.2f}, "
+              f"medians {medians:.2f})")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,11 @@ _NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "aiohttp.a
 OWN = ("motcua", "bot", "storage")
 # Libraries known to log personal data at DEBUG: held at INFO so they do not even build the lines.
 _LIBRARIES = ("telegram", "httpx", "httpcore", "aiosqlite", "aiohttp", "apscheduler", "asyncio",
-              "hpack", "tornado", "urllib3", "openpyxl", "PIL", "matplotlib")
+              "hpack", "urllib3", "openpyxl", "PIL", "matplotlib")
+
+
+class BotHandler(logging.StreamHandler[IO[str]]):
+    """The stderr handler setup_logging installs (replaced, not duplicated, when called again)."""
 
 
 class LibraryFloor(logging.Filter):
@@ -74,11 +78,10 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = (),
     """Log to stderr (or `stream`) at `level`, quiet the URL-logging libraries, keep every
     library at INFO or above, and redact `secrets`."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_motcua", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler._motcua = True  # type: ignore[attr-defined]
+    for old in list(root.handlers):
+        if isinstance(old, BotHandler):
+            root.removeHandler(old)
+    handler = BotHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter(_FORMAT))
     redact = RedactFilter(secrets)
     handler.addFilter(LibraryFloor())

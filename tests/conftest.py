@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,10 @@ from bot.config import Settings
 from bot.context import AppContext
 from bot.workdays import WorkCalendar
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.core.router import Core
+    from tests.core_helpers import World
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -66,3 +71,21 @@ def fixed_now() -> datetime:
 async def ctx(settings: Settings, db: Database, fixed_now: datetime) -> AppContext:
     """An app context on the temporary store with a fixed clock."""
     return AppContext(settings, db, WorkCalendar.from_settings(settings), clock=lambda: fixed_now)
+
+
+@pytest.fixture
+async def world(ctx: AppContext) -> World:
+    """The sample world (two units, a catalogue, a dossier of each kind) with linked staff."""
+    from tests.core_helpers import sample_world, staff_world
+
+    made = await sample_world(ctx)
+    await staff_world(ctx, made)
+    return made
+
+
+@pytest.fixture
+async def core(ctx: AppContext, world: World) -> Core:
+    """The real Core on the sample world with linked staff."""
+    from bot.core.router import Core
+
+    return Core(ctx)

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.core import registry
 from bot.core.router import CAPTION_MAX, ERROR, Core
 from bot.core.text import clean_incoming, mask_name
 from bot.core.types import Incoming, Reply
+from bot.handlers import standard_routes
 from tests.core_helpers import APPLICANT, D_DONE, D_OK, D_OTHER, ID4, OFFICER_NAMES, PHONE4
 
 ROLES = ("citizen", "officer", "leader", "admin")
@@ -38,9 +38,8 @@ _EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|Tra
 
 
 def button_prefixes() -> tuple[str, ...]:
-    """Every registered button prefix (bot/core/registry.py) and the odd ones above."""
-    registry.load_handlers()
-    return (*sorted(registry._BUTTONS), *BUTTON_PREFIXES)
+    """Every declared button prefix (bot/handlers' routers) and the odd ones above."""
+    return (*standard_routes().button_prefixes(), *BUTTON_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Generator:
     def __init__(self, seed: int) -> None:
         """Seed the random source."""
         self.rng = random.Random(seed)
-        self.commands = [*registry.all_names(), "tracuu@motcua_bot", "tracuu@other_bot",
+        self.commands = [*standard_routes().all_names(), "tracuu@motcua_bot", "tracuu@other_bot",
                          "TRACUU", "ｔｒａｃｕｕ", "x", "_private", "start@"]
 
     def digits(self, ascii_digits: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.context import AppContext
-from bot.core.types import Button, Incoming, Reply
+from bot.core.types import Answer, Button, Incoming, Reply
 from tests.fakes.fake_telegram import FakeTelegram
 
 LONG_CAPTION = "Chú thích rất dài. " * 80  # > 1024 characters
@@ -77,9 +77,18 @@ class StandInCore:
             return []
         return [Reply(f"Bạn gửi: {text}")]
 
+    async def answer(self, incoming: Incoming, max_text: int = 4096) -> Answer:
+        """handle()'s replies with the sender's role from self.roles."""
+        replies = await self.handle(incoming, max_text)
+        return Answer(replies, await self.role_of(incoming.channel, incoming.user_id))
+
     async def role_of(self, channel: str, user_id: str) -> str:
         """The role set in self.roles, citizen by default."""
         return self.roles.get(user_id, "citizen")
+
+    async def staff_chats(self, channel: str) -> list[tuple[str, str]]:
+        """Every chat given a role other than citizen in self.roles."""
+        return [(user, role) for user, role in self.roles.items() if role != "citizen"]
 
     def menu(self, role: str) -> list[tuple[str, str]]:
         """A small menu per role (with one invalid name the channel must drop)."""

@@ -17,18 +17,15 @@ from tests.core_helpers import (
     PHONE4,
     ask,
     joined,
-    sample_world,
 )
 
 
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world, with the center's contact configured."""
-    await sample_world(ctx)
+@pytest.fixture(autouse=True)
+def _contact(ctx: AppContext) -> None:
+    """The center's contact configured (the core fixture gives the sample world)."""
     ctx.settings = ctx.settings.model_copy(update={
         "contact_hotline": "0235 3861 234", "contact_address": "Số 1 Trần Phú, xã Kẻ Sắt",
         "contact_hours": "Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu"})
-    return Core(ctx)
 
 
 def data_of(replies: list) -> list[str]:

@@ -22,10 +22,9 @@ from tests.core_helpers import (
     D_DONE,
     D_OK,
     PHONE4,
+    World,
     ask,
     joined,
-    sample_world,
-    staff_world,
 )
 
 ABSENT = "000.00.12.H31-260401-0999"  # the shape of a code, in no store
@@ -33,14 +32,6 @@ FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 REFUSAL_MARK = "tạm dừng"  # both refusals (minute, day) say the bot pauses
 
-
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world with staff."""
-    world = await sample_world(ctx)
-    ctx.world = world  # type: ignore[attr-defined]
-    await staff_world(ctx, world)
-    return Core(ctx)
 
 
 def no_crash(replies: list[Reply]) -> str:
@@ -90,10 +81,10 @@ async def test_fullwidth_digits_reveal_no_existence(ctx: AppContext, core: Core)
 
 
 @pytest.mark.parametrize("digit", ["²", "٢", "２", "𝟐"])
-async def test_odd_digits_in_every_numeric_argument(ctx: AppContext, core: Core,
+async def test_odd_digits_in_every_numeric_argument(core: Core, world: World,
                                                     digit: str) -> None:
     """Superscript, Arabic-Indic, fullwidth and mathematical digits never crash a command."""
-    dossier_id = ctx.world.dossier_ids[D_DONE]  # type: ignore[attr-defined]
+    dossier_id = world.dossier_ids[D_DONE]
     for text, user, button in [
         (f"/sapden {digit}", "officer", False), (f"/hosocuatoi {digit}", "officer", False),
         (f"hs:{digit}", "officer", True), (f"/thuhoi {digit}", "admin", False),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.context import AppContext
 from bot.core.router import REFUSED, Core
 from bot.workdays import WorkCalendar
@@ -21,17 +19,7 @@ from tests.core_helpers import (
     PHONE4,
     ask,
     joined,
-    sample_world,
-    staff_world,
 )
-
-
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world (with staff, so their names exist in the store)."""
-    world = await sample_world(ctx)
-    await staff_world(ctx, world)
-    return Core(ctx)
 
 
 def assert_private(text: str, code: str | None = None) -> None:

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.context import AppContext
-from bot.core import registry
 from bot.core.router import CAPTION_MAX, ERROR, Core
 from bot.core.types import Attachment, Reply
+from bot.handlers import standard_routes
 from bot.workdays import WorkCalendar
 from storage.db import Database
 from tests.core_helpers import D_OK, PHONE4, msg, sample_world, staff_world
@@ -112,7 +112,7 @@ def test_control_and_invisible_characters(world: World, text: str, user: str) ->
 
 
 @FUZZ
-@given(name=st.sampled_from(sorted(set(registry.all_names()) | {"x", "tracuu@bot"})),
+@given(name=st.sampled_from(sorted(set(standard_routes().all_names()) | {"x", "tracuu@bot"})),
        args=st.lists(st.one_of(st.sampled_from(ODD_ARGS), st.text(max_size=40)), max_size=5),
        user=st.sampled_from(USERS), max_text=st.integers(64, 4096))
 def test_commands_with_odd_arguments(world: World, name: str, args: list[str], user: str,
@@ -121,7 +121,7 @@ def test_commands_with_odd_arguments(world: World, name: str, args: list[str], u
 
 
 def test_every_command_with_every_role(world: World) -> None:
-    names = registry.all_names()
+    names = standard_routes().all_names()
     assert len(names) > 20
     for name in names:
         for user in USERS:

@@ -26,17 +26,7 @@ from tests.core_helpers import (
     add_dossier,
     ask,
     joined,
-    sample_world,
-    staff_world,
 )
-
-
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world with linked staff."""
-    world = await sample_world(ctx)
-    await staff_world(ctx, world)
-    return Core(ctx)
 
 
 def test_fold_maps_d_and_drops_accents() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Attachment
@@ -17,17 +15,7 @@ from tests.core_helpers import (
     add_dossier,
     ask,
     joined,
-    sample_world,
-    staff_world,
 )
-
-
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world with linked staff."""
-    world = await sample_world(ctx)
-    await staff_world(ctx, world)
-    return Core(ctx)
 
 
 async def test_officer_overdue_oldest_first_not_paused(core: Core) -> None:

@@ -13,7 +13,7 @@ import pytest
 from bot.channels.telegram import TelegramChannel
 from bot.context import AppContext
 from bot.core.router import Core
-from bot.logging_setup import setup_logging
+from bot.logging_setup import BotHandler, setup_logging
 from tests.core_helpers import APPLICANT, D_OK, ID4, PHONE4, sample_world
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.telegram_helpers import use_fake
@@ -33,7 +33,7 @@ def debug_log() -> Iterator[io.StringIO]:
         yield buffer
     finally:
         for handler in list(root.handlers):
-            if getattr(handler, "_motcua", False):
+            if isinstance(handler, BotHandler):
                 root.removeHandler(handler)
         root.setLevel(level)
 
@@ -69,6 +69,16 @@ async def test_debug_lookup_logs_no_personal_data(ctx: AppContext, fake: FakeTel
     assert SENDER not in text
     assert not _appears(PHONE4[D_OK], text)
     assert not _appears(ID4[D_OK], text)
+
+
+def test_setting_up_again_replaces_the_handler(debug_log: io.StringIO) -> None:
+    """A second setup_logging leaves one bot handler, writing to the new stream."""
+    again = io.StringIO()
+    setup_logging("DEBUG", stream=again)
+    ours = [h for h in logging.getLogger().handlers if isinstance(h, BotHandler)]
+    assert len(ours) == 1 and ours[0].stream is again
+    logging.getLogger("motcua.test").warning("một dòng")
+    assert "một dòng" in again.getvalue() and "một dòng" not in debug_log.getvalue()
 
 
 def test_every_library_is_held_at_info(debug_log: io.StringIO) -> None:

@@ -88,16 +88,14 @@ async def test_run_without_token_opens_the_console(tmp_path: Path) -> None:
     assert code == 0, err
 
 
-async def test_runner_stops_on_event(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_runner_stops_on_event(ctx: AppContext) -> None:
     """run_bot in-process with the stand-in core: starts Telegram, stops cleanly on `stop`."""
-    import bot.core.router
     from bot.runner import run_bot
 
-    monkeypatch.setattr(bot.core.router, "Core", lambda ctx: StandInCore())
     async with FakeTelegram() as fake:
         use_fake(ctx, fake)
         stop = asyncio.Event()
-        task = asyncio.create_task(run_bot(ctx, stop=stop))
+        task = asyncio.create_task(run_bot(ctx, core=StandInCore(), stop=stop))
         await fake.wait_for_call("getUpdates", 1)
         fake.push_text(9, "xin chào")
         [sent] = await fake.wait_for_messages(9, 1)
@@ -106,15 +104,13 @@ async def test_runner_stops_on_event(ctx: AppContext, monkeypatch: pytest.Monkey
         await asyncio.wait_for(task, 20)
 
 
-async def test_runner_bad_token(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.core.router
+async def test_runner_bad_token(ctx: AppContext) -> None:
     from bot.runner import RunError, run_bot
 
-    monkeypatch.setattr(bot.core.router, "Core", lambda ctx: StandInCore())
     async with FakeTelegram() as fake:
         use_fake(ctx, fake, telegram_token=SecretStr("1:nope"))
         with pytest.raises(RunError, match="từ chối"):
-            await run_bot(ctx)
+            await run_bot(ctx, core=StandInCore())
 
 
 def test_redact_filter() -> None:

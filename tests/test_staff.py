@@ -13,17 +13,10 @@ from bot.context import AppContext
 from bot.core.router import REFUSED, Core
 from storage import staff as staff_store
 from storage.units import ensure_unit
-from tests.core_helpers import ask, joined, sample_world, staff_world
+from tests.core_helpers import ask, joined
 
 CODE = re.compile(r"/dangky ([A-Z0-9]{5}-[A-Z0-9]{5})")
 
-
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world with linked staff."""
-    world = await sample_world(ctx)
-    await staff_world(ctx, world)
-    return Core(ctx)
 
 
 async def test_invite_and_register_single_use(ctx: AppContext, core: Core) -> None:

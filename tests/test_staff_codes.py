@@ -10,18 +10,15 @@ from bot.cli.main import main
 from bot.context import AppContext
 from bot.core.router import Core
 from storage import staff as staff_store
-from tests.core_helpers import add_dossier, ask, joined, sample_world, staff_world
+from tests.core_helpers import World, add_dossier, ask, joined
 
 
-@pytest.fixture
-async def core(ctx: AppContext) -> Core:
-    """A Core on the sample world (CB01 holds 4 open dossiers, CB02 one) with linked staff."""
-    world = await sample_world(ctx)
-    await staff_world(ctx, world)
+@pytest.fixture(autouse=True)
+async def _cb05_dossier(ctx: AppContext, world: World) -> None:
+    """One open dossier of CB05 beside the sample world's (CB01 holds 4 open ones, CB02 one)."""
     await add_dossier(ctx, world.unit_id, "000.00.00.H00-260405-0099", officer="CB05",
                       status="processing", received="2026-04-05T08:00:00",
                       due="2026-04-25T17:00:00")
-    return Core(ctx)
 
 
 async def _count(ctx: AppContext) -> int:

@@ -16,7 +16,6 @@ from bot.channels.telegram import (
     TelegramConfigError,
     TelegramSender,
     _label,
-    admin_telegram_ids,
     bot_commands,
     build_application,
 )
@@ -308,7 +307,6 @@ def test_helpers() -> None:
     assert _label("/ có dấu") == "/?"
     assert _label("000.00.12.H31-260101-0001 1234") == "text"
     assert _label("q:2026:1", button=True) == "button:q"
-    assert admin_telegram_ids(["123", "telegram:456", "zalo:abc", "zalo:789"]) == ["123", "456"]
     cmds = bot_commands([("/Start", "Bắt đầu"), ("start", "lặp"), ("x" * 33, "dài"), ("ok", "")])
     assert [(c.command, c.description) for c in cmds] == [("start", "Bắt đầu"), ("ok", "ok")]
 

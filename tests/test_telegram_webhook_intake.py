@@ -12,6 +12,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from bot.channels.base import ChatCore
 from bot.channels.telegram import TelegramChannel
 from bot.context import AppContext
 from bot.core.router import Core
@@ -32,12 +33,12 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
-async def _webhook(ctx: AppContext, fake: FakeTelegram, core: object) -> TelegramChannel:
+async def _webhook(ctx: AppContext, fake: FakeTelegram, core: ChatCore) -> TelegramChannel:
     """A started TelegramChannel in webhook mode on a free port."""
     port = free_port()
     use_fake(ctx, fake, telegram_webhook_url=f"http://127.0.0.1:{port}/tg",
              telegram_webhook_port=port, telegram_webhook_secret=SecretStr(SECRET))
-    channel = TelegramChannel(ctx, core)  # type: ignore[arg-type]
+    channel = TelegramChannel(ctx, core)
     await channel.start()
     return channel
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.context import AppContext
-from bot.core.types import Button, Incoming, Reply
+from bot.core.types import Answer, Button, Incoming, Reply
 from tests.fakes.fake_zalo import FakeZalo
 
 UNIT = "Trung tâm Phục vụ hành chính công xã Kẻ Sắt"
@@ -70,6 +70,22 @@ class StandInCore:
         if text == "dai":
             return [Reply("\n".join(f"Dòng {i:04d} " + "x" * 80 for i in range(60)))]
         return [Reply(f"Bạn gửi: {text}")]
+
+    async def answer(self, incoming: Incoming, max_text: int = 4096) -> Answer:
+        """handle()'s replies; everyone is a citizen here."""
+        return Answer(await self.handle(incoming, max_text), "citizen")
+
+    async def role_of(self, channel: str, user_id: str) -> str:
+        """Everyone is a citizen."""
+        return "citizen"
+
+    def menu(self, role: str) -> list[tuple[str, str]]:
+        """No menu (Zalo shows none)."""
+        return []
+
+    async def staff_chats(self, channel: str) -> list[tuple[str, str]]:
+        """No staff."""
+        return []
 
 
 async def insert_dossier(

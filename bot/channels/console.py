@@ -11,22 +11,18 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from bot.channels.base import ChatCore
 from bot.context import AppContext
 from bot.core.numbers import number_arg
+from bot.core.registry import ROLE_NAMES
 from bot.core.types import Attachment, Button, Incoming, Reply
-from storage import staff as staff_store
-from storage.dossiers import busiest_officer
-from storage.units import ensure_unit, list_units
+from bot.demo.persona import become, describe
 
 CHANNEL = "console"
 MAX_TEXT = 4096
 EXIT_WORDS = {"/thoat", "/thoát", "/exit", "/quit", "thoat", "thoát"}
-ROLE_NAMES = {"citizen": "công dân", "officer": "cán bộ", "leader": "lãnh đạo",
-              "admin": "quản trị viên"}
-DEMO_NAMES = {"officer": "Cán bộ dùng thử", "leader": "Lãnh đạo dùng thử",
-              "admin": "Quản trị viên dùng thử"}
 
 
 @dataclass
@@ -115,46 +111,6 @@ class ConsoleSender:
                       filename=reply.filename)], self.out, self.folder)
 
 
-async def _become(ctx: AppContext, role: str) -> Person:
-    """The simulated person for a role (demo mode): links a console account to a staff record
-    of that role, creating a demo one when the store has none. The citizen is never staff,
-    even after a /dangky in the demo."""
-    user_id = f"demo-{role}"
-    if role == "citizen":
-        await staff_store.unlink(ctx.db, CHANNEL, user_id)
-        return Person(user_id, role)
-    now = ctx.now()
-    existing = await staff_store.staff_for(ctx.db, CHANNEL, user_id)
-    if existing is not None and existing.role == role:
-        return Person(user_id, role)
-    members = await staff_store.list_staff(ctx.db, role=role)
-    if role == "officer":
-        members = [m for m in members if m.officer_code] or members
-        busiest = await busiest_officer(ctx.db)
-        members.sort(key=lambda m: m.officer_code != busiest)
-    if members:
-        member = members[0]
-    else:
-        units = await list_units(ctx.db)
-        unit = units[0][0] if units else await ensure_unit(
-            ctx.db, ctx.settings.unit or DEMO_NAMES["admin"])
-        code = await busiest_officer(ctx.db, unit) if role == "officer" else None
-        member = await staff_store.create_staff(
-            ctx.db, unit_id=unit, name=DEMO_NAMES[role], role=role, officer_code=code, now=now)
-    await staff_store.link(ctx.db, member.id, CHANNEL, user_id, user_id, now)
-    return Person(user_id, role)
-
-
-async def _describe(ctx: AppContext, person: Person) -> str:
-    """A line saying who the console user now is."""
-    member = await staff_store.staff_for(ctx.db, CHANNEL, person.user_id)
-    who = ROLE_NAMES.get(person.role, person.role)
-    if member is None:
-        return f"Bạn đang là {who}."
-    code = f", mã {member.officer_code}" if member.officer_code else ""
-    return f"Bạn đang là {who}: {member.name}{code}."
-
-
 def _attachment(arg: str) -> Attachment | str:
     """An Attachment from a file path typed after /tep, or a Vietnamese error."""
     path = Path(arg.strip().strip('"').strip("'")).expanduser()
@@ -178,14 +134,14 @@ def _image(arg: str, max_bytes: int) -> Attachment | str:
 
 
 async def run_console(
-    ctx: AppContext, core: Any, *, demo: bool, input_stream: IO[str] | None = None,
+    ctx: AppContext, core: ChatCore, *, demo: bool, input_stream: IO[str] | None = None,
     output: IO[str] | None = None, flush: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
     """Chat with the core in a terminal until /thoat or end of input; `flush` (the delivery
     worker's drain) is awaited before saying goodbye, so pushes already queued are shown."""
     out = output if output is not None else sys.stdout
     reader = _Reader(input_stream, out)
-    person = await _become(ctx, "citizen") if demo else Person("local", "citizen")
+    person = Person(await become(ctx, CHANNEL, "citizen") if demo else "local", "citizen")
     person.role = await core.role_of(CHANNEL, person.user_id)
     folder_holder: list[Path] = []
 
@@ -201,7 +157,7 @@ async def run_console(
         print("Chế độ thử: đổi vai bằng /as citizen | officer | leader | admin.", file=out)
     print("Gửi tệp cho bot: /tep <đường dẫn>; gửi ảnh giấy biên nhận: /anh <đường dẫn>.",
           file=out)
-    print(await _describe(ctx, person), file=out)
+    print(await describe(ctx, CHANNEL, person.user_id, person.role), file=out)
     print(file=out)
     out.flush()
     buttons: list[Button] = []
@@ -242,16 +198,16 @@ async def run_console(
             text = buttons[choice - 1].data
         incoming = Incoming(channel=CHANNEL, user_id=person.user_id, chat_id=person.user_id,
                             text=text, attachment=attachment, is_button=is_button)
-        replies = await core.handle(incoming, MAX_TEXT)
-        buttons = render(replies, out, folder)
-        person.role = await core.role_of(CHANNEL, person.user_id)
+        answer = await core.answer(incoming, MAX_TEXT)
+        buttons = render(answer.replies, out, folder)
+        person.role = answer.role or person.role
     if flush is not None:
         await flush()
     print("Tạm biệt!", file=out)
     out.flush()
 
 
-async def _switch(ctx: AppContext, core: Any, person: Person, text: str,
+async def _switch(ctx: AppContext, core: ChatCore, person: Person, text: str,
                   demo: bool) -> tuple[Person, str]:
     """Handle `/as <role>`: a new simulated person in demo mode, a refusal otherwise."""
     if not demo:
@@ -260,6 +216,6 @@ async def _switch(ctx: AppContext, core: Any, person: Person, text: str,
     role = parts[1].lower() if len(parts) > 1 else ""
     if role not in ROLE_NAMES:
         return person, "Gửi /as citizen, /as officer, /as leader hoặc /as admin."
-    new = await _become(ctx, role)
+    new = Person(await become(ctx, CHANNEL, role), role)
     new.role = await core.role_of(CHANNEL, new.user_id)
-    return new, await _describe(ctx, new)
+    return new, await describe(ctx, CHANNEL, new.user_id, new.role)

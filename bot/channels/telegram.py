@@ -23,9 +23,8 @@ import re
 import secrets
 import time
 import warnings
-from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -58,6 +57,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import (
+    ChatCore,
     DeliveryError,
     PermanentError,
     RecipientBlocked,
@@ -67,7 +67,7 @@ from bot.channels.base import (
 from bot.channels.telegram_webhook import CountingProcessor, TelegramWebhook
 from bot.context import AppContext
 from bot.core.text import split_text
-from bot.core.types import Attachment, Incoming, Reply
+from bot.core.types import Answer, Attachment, Incoming, Reply
 from bot.push.backoff import backoff
 
 log = logging.getLogger("motcua.telegram")
@@ -88,22 +88,6 @@ _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SORRY = "Xin lỗi, hệ thống đang gặp sự cố khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 TOO_BIG = "Tệp quá lớn: Telegram chỉ cho bot tải về tệp đến 20 MB. Vui lòng chia nhỏ tệp."
 DOWNLOAD_FAILED = "Không tải được tệp bạn gửi từ Telegram. Vui lòng gửi lại sau ít phút."
-
-
-class CoreLike(Protocol):
-    """What the channel needs from bot.core.router.Core."""
-
-    def handle(self, incoming: Incoming, max_text: int = 4096) -> Awaitable[list[Reply]]:
-        """Answer one incoming message; never raises."""
-        ...
-
-    def role_of(self, channel: str, user_id: str) -> Awaitable[str]:
-        """The role of a person on a channel: citizen, officer, leader or admin."""
-        ...
-
-    def menu(self, role: str) -> list[tuple[str, str]]:
-        """The (command, description) pairs a role's menu shows."""
-        ...
 
 
 class TelegramConfigError(Exception):
@@ -162,7 +146,8 @@ async def send_reply(
     else:
         assert reply.document is not None  # a reply not of kind "text" has an image or document
         await bot.send_document(
-            chat_id, document=reply.document, filename=reply.filename or "tep", **media_kwargs
+            chat_id, document=reply.document or b"", filename=reply.filename or "tep",
+            **media_kwargs,
         )
     if separate:
         await _send_text(bot, chat_id, reply.text, markup, extra)
@@ -246,16 +231,6 @@ def bot_commands(menu: list[tuple[str, str]]) -> list[BotCommand]:
     return out[:MAX_COMMANDS]
 
 
-def admin_telegram_ids(admin_ids: list[str]) -> list[str]:
-    """The Telegram ids in MOTCUA_ADMIN_IDS (`123` or `telegram:123`)."""
-    out = []
-    for item in admin_ids:
-        channel, _, ident = item.rpartition(":")
-        if channel in ("", CHANNEL) and ident.lstrip("-").isdigit():
-            out.append(ident)
-    return out
-
-
 def webhook_secret(settings: Any) -> str:
     """The webhook secret from the settings, or a fresh random one; TelegramConfigError if bad."""
     if settings.telegram_webhook_secret is None:
@@ -304,7 +279,7 @@ class TelegramChannel:
     def __init__(
         self,
         ctx: AppContext,
-        core: CoreLike,
+        core: ChatCore,
         *,
         poll_timeout: int = POLL_TIMEOUT,
         concurrency: int = CONCURRENCY,
@@ -461,24 +436,9 @@ class TelegramChannel:
         await bot.set_my_commands(
             bot_commands(self.core.menu("citizen")), scope=BotCommandScopeDefault()
         )
-        for chat_id, role in await self._staff_chats():
-            await self.sync_menu(chat_id, role, force=True)
-
-    async def _staff_chats(self) -> list[tuple[str, str]]:
-        """(chat_id, role) of every staff member linked on Telegram and every configured admin."""
-        found: dict[str, str] = {}
-        try:
-            from storage.staff import list_staff, staff_chats
-        except ImportError:
-            list_staff = staff_chats = None  # type: ignore[assignment]
-        if list_staff is not None and staff_chats is not None:
-            for member in await list_staff(self.ctx.db):
-                for channel, chat_id in await staff_chats(self.ctx.db, member.id):
-                    if channel == CHANNEL:
-                        found[str(chat_id)] = member.role
-        for ident in admin_telegram_ids(list(self.ctx.settings.admin_ids)):
-            found[ident] = await self.core.role_of(CHANNEL, ident)
-        return list(found.items())
+        for chat_id, role in await self.core.staff_chats(CHANNEL):
+            if chat_id.lstrip("-").isdigit():  # a Telegram chat id (admin ids may be others)
+                await self.sync_menu(chat_id, role, force=True)
 
     async def sync_menu(self, chat_id: str, role: str, *, force: bool = False) -> None:
         """Show this chat its role's menu (staff: a per-chat scope; citizens: the default)."""
@@ -604,18 +564,15 @@ class TelegramChannel:
         started = time.perf_counter()
         async with self._lock(incoming.chat_id):
             try:
-                replies = await self.core.handle(incoming, MAX_TEXT)
+                answer = await self.core.answer(incoming, MAX_TEXT)
             except Exception:  # the core promises not to raise; never leave a person unanswered
-                log.exception("core.handle raised")
-                replies = [Reply(SORRY)]
+                log.exception("core.answer raised")
+                answer = Answer([Reply(SORRY)], None)
+            replies = answer.replies
             await self.answer(incoming.chat_id, replies)
-        try:
-            role = await self.core.role_of(CHANNEL, incoming.user_id)
-        except Exception:
-            log.exception("core.role_of raised")
-            role = "?"
-        if role != "?" and incoming.chat_id == incoming.user_id:
-            await self.sync_menu(incoming.chat_id, role)
+        role = answer.role or "?"
+        if answer.role is not None and incoming.chat_id == incoming.user_id:
+            await self.sync_menu(incoming.chat_id, answer.role)
         log.debug(  # the core logs the INFO line per message; this one adds the sending time
             "telegram %s role=%s replies=%d %.1f ms",
             label, role, len(replies), (time.perf_counter() - started) * 1000,
@@ -635,6 +592,6 @@ class TelegramChannel:
                 log.warning("Telegram: sending an answer failed (%s): %s", reply.kind, exc)
 
 
-def build_application(ctx: AppContext, core: CoreLike) -> Application:
+def build_application(ctx: AppContext, core: ChatCore) -> Application:
     """The configured Application (its TelegramChannel is in bot_data["motcua_channel"])."""
     return TelegramChannel(ctx, core).application

@@ -1,10 +1,8 @@
-"""The command registry: handlers declare their command names, roles and help with decorators."""
+"""Routing declarations: each handler module's Router, and the Routes table the Core routes by."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +29,7 @@ class Request:
     command: str
     args: list[str]
     max_text: int
+    routes: Routes  # the table the Core routes by (for the help text)
 
     @property
     def text_args(self) -> str:
@@ -40,13 +39,14 @@ class Request:
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One registered command handler."""
+    """One declared command handler."""
 
     names: tuple[str, ...]
     handler: Handler
     roles: frozenset[str] | None
     help: str
     menu: bool
+    changes_role: bool = False  # the handler may change the sender's role (an invite redeemed)
 
     def allows(self, role: str) -> bool:
         """True when this role may use the command."""
@@ -55,106 +55,121 @@ class CommandSpec:
 
 @dataclass(frozen=True)
 class ButtonSpec:
-    """One registered button handler (button data 'prefix:...')."""
+    """One declared button handler (button data 'prefix:...')."""
 
     prefix: str
     handler: Handler
     roles: frozenset[str] | None
 
 
-# Filled once at import time by the decorators (declarations, not runtime state).
-_COMMANDS: dict[str, list[CommandSpec]] = {}
-_ORDER: list[CommandSpec] = []
-_BUTTONS: dict[str, ButtonSpec] = {}
+class Router:
+    """One handler module's commands and buttons, declared with its decorators (aiogram-style).
 
-
-def command(
-    *names: str, roles: set[str] | None = None, help: str = "", menu: bool = True
-) -> Callable[[Handler], Handler]:
-    """Register `async def handler(req: Request) -> list[Reply]` under these names (no '/').
-
-    roles None = everyone. A name may be registered twice for disjoint roles (e.g. /quahan).
+    A module writes `router = Router()` and `@router.command("tracuu", help=...)`; the one
+    list of routers (bot/handlers/__init__.py) builds the Routes table from them.
     """
 
-    def decorate(fn: Handler) -> Handler:
-        """Record the handler and return it unchanged."""
-        spec = CommandSpec(
-            tuple(n.lower().lstrip("/") for n in names), fn,
-            frozenset(roles) if roles is not None else None, help, menu,
-        )
-        for name in spec.names:
-            bucket = _COMMANDS.setdefault(name, [])
-            if any(s.handler is fn for s in bucket):
-                continue
-            bucket.append(spec)
-        if not any(s.handler is fn for s in _ORDER):
-            _ORDER.append(spec)
-        return fn
+    def __init__(self) -> None:
+        """An empty router."""
+        self.commands: list[CommandSpec] = []
+        self.buttons: list[ButtonSpec] = []
 
-    return decorate
+    def command(
+        self, *names: str, roles: set[str] | None = None, help: str = "", menu: bool = True,
+        changes_role: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Declare `async def handler(req: Request) -> list[Reply]` under these names (no '/').
 
+        roles None = everyone. A name may be declared twice for disjoint roles (e.g. /quahan).
+        """
 
-def button_prefix(prefix: str, roles: set[str] | None = None) -> Callable[[Handler], Handler]:
-    """Register a handler for pressed buttons whose data is 'prefix:...'.
+        def decorate(fn: Handler) -> Handler:
+            """Record the handler and return it unchanged."""
+            self.commands.append(CommandSpec(
+                tuple(n.lower().lstrip("/") for n in names), fn,
+                frozenset(roles) if roles is not None else None, help, menu, changes_role,
+            ))
+            return fn
 
-    The Request's command is the prefix and args is [the text after 'prefix:'].
-    """
+        return decorate
 
-    def decorate(fn: Handler) -> Handler:
-        """Record the button handler and return it unchanged."""
-        _BUTTONS[prefix] = ButtonSpec(prefix, fn, frozenset(roles) if roles is not None else None)
-        return fn
+    def button_prefix(
+        self, prefix: str, roles: set[str] | None = None
+    ) -> Callable[[Handler], Handler]:
+        """Declare a handler for pressed buttons whose data is 'prefix:...'.
 
-    return decorate
+        The Request's command is the prefix and args is [the text after 'prefix:'].
+        """
 
+        def decorate(fn: Handler) -> Handler:
+            """Record the button handler and return it unchanged."""
+            self.buttons.append(
+                ButtonSpec(prefix, fn, frozenset(roles) if roles is not None else None))
+            return fn
 
-def load_handlers() -> None:
-    """Import every module of bot/handlers so their decorators run (idempotent)."""
-    import bot.handlers
-
-    for info in sorted(pkgutil.iter_modules(bot.handlers.__path__), key=lambda i: i.name):
-        importlib.import_module(f"bot.handlers.{info.name}")
-
-
-def specs_for(name: str) -> list[CommandSpec]:
-    """Every handler registered under this command name."""
-    return list(_COMMANDS.get(name, ()))
+        return decorate
 
 
-def find(name: str, role: str) -> CommandSpec | None:
-    """The handler of this command for this role, or None (unknown or not allowed)."""
-    for spec in _COMMANDS.get(name, ()):
-        if spec.allows(role):
-            return spec
-    return None
+class Routes:
+    """The table the Core routes by, built from routers in the order given (that order is the
+    order of the help and the menus)."""
 
+    def __init__(self, routers: Iterable[Router]) -> None:
+        """Index every router's commands by name and buttons by prefix."""
+        self._order: list[CommandSpec] = []
+        self._commands: dict[str, list[CommandSpec]] = {}
+        self._buttons: dict[str, ButtonSpec] = {}
+        for router in routers:
+            for spec in router.commands:
+                self._order.append(spec)
+                for name in spec.names:
+                    self._commands.setdefault(name, []).append(spec)
+            for button in router.buttons:
+                self._buttons[button.prefix] = button
 
-def button(prefix: str) -> ButtonSpec | None:
-    """The button handler of this prefix, or None."""
-    return _BUTTONS.get(prefix)
+    def specs_for(self, name: str) -> list[CommandSpec]:
+        """Every handler declared under this command name."""
+        return list(self._commands.get(name, ()))
 
+    def find(self, name: str, role: str) -> CommandSpec | None:
+        """The handler of this command for this role, or None (unknown or not allowed)."""
+        for spec in self._commands.get(name, ()):
+            if spec.allows(role):
+                return spec
+        return None
 
-def commands_for(role: str) -> list[CommandSpec]:
-    """The commands this role may use, in registration order (one per handler)."""
-    return [s for s in _ORDER if s.allows(role)]
+    def changes_role(self, name: str, role: str) -> bool:
+        """Whether the command this role ran under `name` may have changed the sender's role."""
+        spec = self.find(name, role)
+        return spec is not None and spec.changes_role
 
+    def button(self, prefix: str) -> ButtonSpec | None:
+        """The button handler of this prefix, or None."""
+        return self._buttons.get(prefix)
 
-def all_names() -> list[str]:
-    """Every registered command name."""
-    return sorted(_COMMANDS)
+    def button_prefixes(self) -> list[str]:
+        """Every declared button prefix, sorted."""
+        return sorted(self._buttons)
 
+    def commands_for(self, role: str) -> list[CommandSpec]:
+        """The commands this role may use, in declaration order (one per handler)."""
+        return [s for s in self._order if s.allows(role)]
 
-def menu_specs(role: str) -> list[CommandSpec]:
-    """The menu commands of this role: everyone's first, then the role's own."""
-    specs = [s for s in commands_for(role) if s.menu]
-    specs.sort(key=lambda s: 0 if s.roles is None else 1)
-    return specs
+    def all_names(self) -> list[str]:
+        """Every declared command name, sorted."""
+        return sorted(self._commands)
 
+    def menu_specs(self, role: str) -> list[CommandSpec]:
+        """The menu commands of this role: everyone's first, then the role's own."""
+        specs = [s for s in self.commands_for(role) if s.menu]
+        specs.sort(key=lambda s: 0 if s.roles is None else 1)
+        return specs
 
-def help_text(role: str) -> str:
-    """The help for this role: every menu command with its usage."""
-    lines = [f"Các lệnh dành cho bạn ({ROLE_NAMES.get(role, role)}):"]
-    for spec in menu_specs(role):
-        lines.append(f"/{spec.names[0]} {spec.help}".rstrip())
-    lines.append("Bạn cũng có thể gửi thẳng mã hồ sơ (ví dụ 000.00.12.H31-260101-0001) để tra cứu.")
-    return "\n".join(lines)
+    def help_text(self, role: str) -> str:
+        """The help for this role: every menu command with its usage."""
+        lines = [f"Các lệnh dành cho bạn ({ROLE_NAMES.get(role, role)}):"]
+        for spec in self.menu_specs(role):
+            lines.append(f"/{spec.names[0]} {spec.help}".rstrip())
+        lines.append(
+            "Bạn cũng có thể gửi thẳng mã hồ sơ (ví dụ 000.00.12.H31-260101-0001) để tra cứu.")
+        return "\n".join(lines)

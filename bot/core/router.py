@@ -8,12 +8,13 @@ import time
 from dataclasses import replace
 
 from bot.context import AppContext
-from bot.core import registry
 from bot.core.receipt import looks_like_image
-from bot.core.registry import Request
+from bot.core.registry import Request, Routes
 from bot.core.text import clean_incoming, fold, parse_code, split_text
-from bot.core.types import Incoming, Reply
-from storage.staff import StaffMember, identify
+from bot.core.types import Answer, Incoming, Reply
+from bot.handlers import standard_routes
+from storage.staff import StaffMember, identify, list_staff
+from storage.staff import staff_chats as linked_chats
 
 log = logging.getLogger("motcua.core")
 
@@ -86,10 +87,10 @@ def _folded_word(word: str) -> str:
 class Core:
     """The transport-free core: routes messages to handlers by command and role."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        """Keep the context and make sure every handler module is registered."""
+    def __init__(self, ctx: AppContext, routes: Routes | None = None) -> None:
+        """Route by `routes` (default: every handler of bot/handlers, standard_routes())."""
         self.ctx = ctx
-        registry.load_handlers()
+        self.routes = routes if routes is not None else standard_routes()
 
     async def _identify(self, channel: str, user_id: str,
                         chat_id: str | None = None) -> tuple[str, StaffMember | None]:
@@ -114,14 +115,14 @@ class Core:
     def menu(self, role: str) -> list[tuple[str, str]]:
         """The commands this role may use, for a channel's menu: (command, description)."""
         out = []
-        for spec in registry.menu_specs(role):
+        for spec in self.routes.menu_specs(role):
             desc = spec.help.split(" — ", 1)[-1].strip() or spec.names[0]
             out.append((spec.names[0], desc[:256]))
         return out
 
     def help_text(self, role: str) -> str:
         """The help for this role: every command with its usage."""
-        return registry.help_text(role)
+        return self.routes.help_text(role)
 
     def _parse(self, text: str) -> tuple[str | None, list[str], str | None]:
         """(command, args, unknown_command) from a message's text."""
@@ -129,7 +130,7 @@ class Core:
             first, *rest = text.split(None, 1)
             m = _COMMAND_NAME.match(first)
             name = fold(m[1]).lower() if m else fold(first[1:].split("@")[0]).lower()
-            if m and not name.startswith("_") and registry.specs_for(name):
+            if m and not name.startswith("_") and self.routes.specs_for(name):
                 return name, _words(rest[0]) if rest else [], None
             return None, [], name or "?"
         words = _words(text)
@@ -149,20 +150,30 @@ class Core:
 
     async def handle(self, incoming: Incoming, max_text: int = 4096) -> list[Reply]:
         """Answer one message: never raises, always ≥ 1 reply, every text within max_text."""
+        return (await self.answer(incoming, max_text)).replies
+
+    async def answer(self, incoming: Incoming, max_text: int = 4096) -> Answer:
+        """The replies to one message (as handle()) and the sender's role after it, so a channel
+        asks the core once per message (e.g. for the menu to show after a /dangky)."""
         started = time.perf_counter()
         try:
             max_text = max(int(max_text), 1)
         except (TypeError, ValueError):
             max_text = 4096
         command, role = "?", "?"
+        after: str | None = None
         try:
             role, staff = await self._identify(incoming.channel, incoming.user_id,
                                                incoming.chat_id)
+            after = role
             command, replies = await self._dispatch(incoming, role, staff, max_text)
+            if self.routes.changes_role(command, role):
+                after, _ = await self._identify(incoming.channel, incoming.user_id)
         except Exception:
             log.exception("handler failed: channel=%s command=%s role=%s",
                           incoming.channel, command, role)
             replies = [Reply(text=ERROR)]
+            after = await self._role_after_failure(incoming, after)
         try:
             out = self._fit(replies, max_text)
         except Exception:
@@ -170,7 +181,33 @@ class Core:
             out = [Reply(text=ERROR[:max_text])]
         log.info("message channel=%s command=%s role=%s replies=%d ms=%.1f", incoming.channel,
                  command, role, len(out), (time.perf_counter() - started) * 1000)
-        return out
+        return Answer(out, after)
+
+    async def _role_after_failure(self, incoming: Incoming, before: str | None) -> str | None:
+        """The sender's role asked again after a failed message (a handler may have changed it
+        before failing); None when the store cannot tell."""
+        if before is None:
+            return None
+        try:
+            role, _ = await self._identify(incoming.channel, incoming.user_id)
+        except Exception:
+            log.exception("role lookup failed")
+            return None
+        return role
+
+    async def staff_chats(self, channel: str) -> list[tuple[str, str]]:
+        """(chat_id, role) of every staff member linked on this channel and of every admin of it
+        in MOTCUA_ADMIN_IDS (`id` or `channel:id`), for a channel's per-chat menus."""
+        found: dict[str, str] = {}
+        for member in await list_staff(self.ctx.db):
+            for linked, chat_id in await linked_chats(self.ctx.db, member.id):
+                if linked == channel:
+                    found[str(chat_id)] = member.role
+        for item in self.ctx.settings.admin_ids:
+            prefix, _, ident = item.rpartition(":")
+            if prefix in ("", channel) and ident:
+                found[ident] = "admin"
+        return list(found.items())
 
     async def _unblock(self, channel: str, chat_id: str) -> None:
         """A person who had blocked the bot writes again: their pushes may flow again."""
@@ -188,20 +225,20 @@ class Core:
 
         def request(name: str, args: list[str]) -> Request:
             """A Request for this message."""
-            return Request(self.ctx, incoming, role, staff, name, args, max_text)
+            return Request(self.ctx, incoming, role, staff, name, args, max_text, self.routes)
 
         if incoming.attachment is not None:
             att = incoming.attachment
-            photo = registry.find("__image__", role)  # a receipt photo (bot/handlers/talk.py)
+            photo = self.routes.find("__image__", role)  # a receipt photo (bot/handlers/talk.py)
             if photo is not None and looks_like_image(att.filename, att.mime, att.data[:16]):
                 return "image", await photo.handler(request("__image__", []))
-            spec = registry.find("__file__", role)
+            spec = self.routes.find("__file__", role)
             if spec is None:
                 return "file", [Reply(text=REFUSED)]
             return "file", await spec.handler(request("__file__", []))
         if incoming.is_button and ":" in text and not text.startswith("/"):
             prefix, _, rest = text.partition(":")
-            bspec = registry.button(prefix)
+            bspec = self.routes.button(prefix)
             if bspec is not None:
                 if bspec.roles is not None and role not in bspec.roles:
                     return f"button:{prefix}", [Reply(text=REFUSED)]
@@ -209,7 +246,7 @@ class Core:
         if not text:
             return "empty", [Reply(text=self.help_text(role))]
         # Free text (bot/handlers/talk.py): citizens' sentences first, staff's after the aliases.
-        free = None if text.startswith("/") else registry.find("__text__", role)
+        free = None if text.startswith("/") else self.routes.find("__text__", role)
         if free is not None and role == "citizen":
             replies = await free.handler(request("__text__", [text]))
             if replies:
@@ -225,12 +262,12 @@ class Core:
                 shown = bare.isalnum() and not bare.isdigit()  # never echo a number
                 head = f"Không có lệnh /{unknown[:40]}." if shown else "Không có lệnh này."
                 return "unknown", [Reply(text=f"{head}\n\n{self.help_text(role)}")]
-            fallback = registry.find("__unknown__", role)
+            fallback = self.routes.find("__unknown__", role)
             if fallback is not None:
                 return "text", await fallback.handler(request("__unknown__", [text]))
             intro = "Bot chưa hiểu tin nhắn này."
             return "text", [Reply(text=f"{intro}\n\n{self.help_text(role)}")]
-        spec = registry.find(name, role)
+        spec = self.routes.find(name, role)
         if spec is None:
             return name, [Reply(text=REFUSED)]
         replies = await spec.handler(request(name, args))

@@ -59,3 +59,12 @@ class Reply:
         if self.document is not None:
             return "document"
         return "text"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The core's answer to one message: the replies, and the sender's role after it (what a
+    channel's menu should show; None when it could not be told)."""
+
+    replies: list[Reply]
+    role: str | None

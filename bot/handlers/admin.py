@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.config import UNIT_MISSING
 from bot.core.numbers import number_arg
-from bot.core.registry import ROLE_NAMES, Request, command
+from bot.core.registry import ROLE_NAMES, Request, Router
 from bot.core.text import fold
 from bot.core.types import Reply
 from bot.handlers.common import own_unit, text
@@ -23,6 +23,8 @@ from storage import staff as staff_store
 from storage.imports import ImportRefused, detect_kind
 from storage.staff_scope import set_scope
 from storage.units import ensure_unit, list_units
+
+router = Router()
 
 log = logging.getLogger("motcua.core")
 ADMINS = {"admin"}
@@ -71,7 +73,8 @@ async def _admin_unit(req: Request) -> int | None:
     return await ensure_unit(req.ctx.db, req.ctx.settings.unit)
 
 
-@command("moi", roles=ADMINS, help="<canbo|lanhdao|quantri> <họ tên> [mã cán bộ] — Tạo mã mời")
+@router.command("moi", roles=ADMINS,
+                help="<canbo|lanhdao|quantri> <họ tên> [mã cán bộ] — Tạo mã mời")
 async def moi(req: Request) -> list[Reply]:
     """Create a staff member and a one-time invite code valid 7 days."""
     args, scope_spec = split_scope(req.args)
@@ -113,7 +116,8 @@ async def moi(req: Request) -> list[Reply]:
     ]))
 
 
-@command("nhanvien", "nhan_vien", roles=ADMINS, help="— Danh sách cán bộ, lãnh đạo, quản trị viên")
+@router.command("nhanvien", "nhan_vien", roles=ADMINS,
+                help="— Danh sách cán bộ, lãnh đạo, quản trị viên")
 async def nhanvien(req: Request) -> list[Reply]:
     """The unit's staff with their state."""
     unit = await own_unit(req)
@@ -136,7 +140,7 @@ async def nhanvien(req: Request) -> list[Reply]:
     return text("\n".join(lines))
 
 
-@command("thuhoi", "thu_hoi", roles=ADMINS, help="<số> — Thu hồi quyền của một nhân viên")
+@router.command("thuhoi", "thu_hoi", roles=ADMINS, help="<số> — Thu hồi quyền của một nhân viên")
 async def thuhoi(req: Request) -> list[Reply]:
     """Revoke a staff member (by the number /nhanvien shows)."""
     number = number_arg(req.args[0], 9) if len(req.args) == 1 else None
@@ -171,7 +175,7 @@ async def _unit_name(req: Request) -> str | None:
     return None
 
 
-@command("__file__", roles=ADMINS, menu=False, help="— Nhập tệp .xlsx/.csv")
+@router.command("__file__", roles=ADMINS, menu=False, help="— Nhập tệp .xlsx/.csv")
 async def import_attachment(req: Request) -> list[Reply]:
     """Import an attached .xlsx/.csv (dossiers or catalogue) and answer with the summary."""
     att = req.incoming.attachment

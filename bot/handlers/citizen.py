@@ -9,7 +9,7 @@ from functools import partial
 from bot.core.cards import FOLLOWED, full_card, status_card
 from bot.core.numbers import digits_arg, is_number_like, number_arg
 from bot.core.procedure_card import procedure_card
-from bot.core.registry import ROLE_NAMES, Request, button_prefix, command
+from bot.core.registry import ROLE_NAMES, Request, Router
 from bot.core.text import EXAMPLE_CODE, fold_words, parse_code
 from bot.core.types import Button, Reply
 from bot.handlers.common import INVITE, charge_miss, lookup, take_lookup, text
@@ -17,6 +17,8 @@ from storage import subscriptions
 from storage.dossiers import Dossier, Found, select_for_chat
 from storage.procedures import counts_version, procedure_by_id, search
 from storage.staff import redeem_invite
+
+router = Router()
 
 NOT_A_CODE = (
     "Nội dung bạn gửi không giống mã hồ sơ một cửa. Mã hồ sơ in trên giấy biên nhận, có dạng "
@@ -119,7 +121,8 @@ async def _resolve(req: Request, raw: str, need_factor: bool) -> tuple[
     return None, rows[0], None, rows[0].code in found.followed
 
 
-@command("tracuu", "tra_cuu", "hoso", help="<mã hồ sơ> [4 số cuối] — Tra cứu tình trạng hồ sơ")
+@router.command("tracuu", "tra_cuu", "hoso",
+                help="<mã hồ sơ> [4 số cuối] — Tra cứu tình trạng hồ sơ")
 async def tracuu(req: Request) -> list[Reply]:
     """The status card (code alone) or the full card (code + last 4 digits)."""
     need = req.ctx.settings.require_second_factor
@@ -142,8 +145,10 @@ async def tracuu(req: Request) -> list[Reply]:
     return text(card, ((stop if followed else follow,),))
 
 
-@command("theodoi", "theo_doi",
-         help="<mã hồ sơ> <4 số cuối> — Theo dõi hồ sơ; /theodoi — xem danh sách đang theo dõi")
+@router.command(
+    "theodoi", "theo_doi",
+    help="<mã hồ sơ> <4 số cuối> — Theo dõi hồ sơ; /theodoi — xem danh sách đang theo dõi",
+)
 async def theodoi(req: Request) -> list[Reply]:
     """Follow a dossier (code + 4 digits), or list what this person follows."""
     inc = req.incoming
@@ -175,7 +180,7 @@ async def theodoi(req: Request) -> list[Reply]:
                 f"trạng thái. Thôi theo dõi: /huytheodoi {dossier.code}")
 
 
-@command("huytheodoi", "huy_theo_doi", "botheodoi", help="<mã hồ sơ> — Thôi theo dõi hồ sơ")
+@router.command("huytheodoi", "huy_theo_doi", "botheodoi", help="<mã hồ sơ> — Thôi theo dõi hồ sơ")
 async def huytheodoi(req: Request) -> list[Reply]:
     """Stop following a dossier."""
     inc = req.incoming
@@ -197,7 +202,8 @@ async def huytheodoi(req: Request) -> list[Reply]:
     return text(f"Đã thôi theo dõi hồ sơ {', '.join(removed)}.")
 
 
-@command("thutuc", "thu_tuc", help="<từ khóa> — Tìm thủ tục hành chính (có dấu hay không đều được)")
+@router.command("thutuc", "thu_tuc",
+                help="<từ khóa> — Tìm thủ tục hành chính (có dấu hay không đều được)")
 async def thutuc(req: Request) -> list[Reply]:
     """Search the catalogue (FTS5, busiest first): the best match's card, the others as buttons."""
     words = fold_words(req.text_args[:200]).split()[:8]
@@ -226,7 +232,7 @@ def _short(name: str, limit: int = 60) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-@button_prefix("tt")
+@router.button_prefix("tt")
 async def procedure_button(req: Request) -> list[Reply]:
     """A pressed procedure button ('tt:<id>'): that procedure's card."""
     raw = req.args[0] if req.args else ""
@@ -237,7 +243,8 @@ async def procedure_button(req: Request) -> list[Reply]:
     return text(procedure_card(found))
 
 
-@command("dangky", "dang_ky", help="<mã mời> — Cán bộ kích hoạt tài khoản bằng mã mời")
+@router.command("dangky", "dang_ky", changes_role=True,
+                help="<mã mời> — Cán bộ kích hoạt tài khoản bằng mã mời")
 async def dangky(req: Request) -> list[Reply]:
     """Link this chat account to a staff member through a one-time invite code."""
     if not req.args:

@@ -6,10 +6,12 @@ import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.core.registry import ROLE_NAMES, Request, command, help_text
+from bot.core.registry import ROLE_NAMES, Request, Router
 from bot.core.types import Reply
 from storage import ratelimit
 from storage.units import find_unit
+
+router = Router()
 
 LOOKUP = "lookup"
 INVITE = "invite"
@@ -97,7 +99,7 @@ async def own_unit(req: Request) -> int | None:
     return await find_unit(req.ctx.db, req.ctx.settings.unit)
 
 
-@command("start", "batdau", help="— Giới thiệu bot và các lệnh bạn dùng được")
+@router.command("start", "batdau", help="— Giới thiệu bot và các lệnh bạn dùng được")
 async def start(req: Request) -> list[Reply]:
     """Who the bot serves and what this person can do."""
     unit = req.ctx.settings.unit or "Trung tâm Phục vụ hành chính công"
@@ -111,7 +113,7 @@ async def start(req: Request) -> list[Reply]:
         f"{greeting}\n"
         "Bot giúp tra cứu tình trạng hồ sơ một cửa, theo dõi hồ sơ để nhận tin khi có thay đổi "
         "và tìm thông tin thủ tục hành chính.\n\n"
-        f"{help_text(req.role)}"
+        f"{req.routes.help_text(req.role)}"
     )
     return text(body)
 
@@ -143,7 +145,7 @@ _GUIDE_STAFF = {
 }
 
 
-@command("huongdan", "help", "trogiup", help="— Hướng dẫn sử dụng bot")
+@router.command("huongdan", "help", "trogiup", help="— Hướng dẫn sử dụng bot")
 async def huongdan(req: Request) -> list[Reply]:
     """How to use the bot, for this person's role."""
     body = _GUIDE_CITIZEN

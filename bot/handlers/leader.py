@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from bot.core.cards import officer_line
-from bot.core.registry import Request, command
+from bot.core.registry import Request, Router
 from bot.core.text import fold_words
 from bot.core.types import Button, Reply
 from bot.handlers.common import text
@@ -17,6 +17,8 @@ from bot.handlers.scope import leader_scope
 from bot.stats import periods, service
 from storage.dossiers import group_by_officer, unit_overdue
 from storage.staff import officer_names
+
+router = Router()
 
 LEADERS = {"leader", "admin"}
 LIST_CAP = 300
@@ -161,17 +163,18 @@ def _quarter_command(n: int) -> Any:
 
 
 for _n in range(1, 5):
-    command(f"quy{_n}", roles=LEADERS,
-            help=f"[năm] — Số liệu quý {_ROMAN[_n]} (mặc định năm nay)")(_quarter_command(_n))
+    router.command(
+        f"quy{_n}", roles=LEADERS, help=f"[năm] — Số liệu quý {_ROMAN[_n]} (mặc định năm nay)"
+    )(_quarter_command(_n))
 
 
-@command("thang", roles=LEADERS, help="[mm/yyyy] — Số liệu một tháng (mặc định tháng này)")
+@router.command("thang", roles=LEADERS, help="[mm/yyyy] — Số liệu một tháng (mặc định tháng này)")
 async def thang(req: Request) -> list[Reply]:
     """The summary of a month."""
     return await _summary(req, lambda: _month(req, req.args))
 
 
-@command("nam", roles=LEADERS, help="[yyyy] — Số liệu cả năm (mặc định năm nay)")
+@router.command("nam", roles=LEADERS, help="[yyyy] — Số liệu cả năm (mặc định năm nay)")
 async def nam(req: Request) -> list[Reply]:
     """The summary of a year."""
     today = req.ctx.now().date()
@@ -179,15 +182,15 @@ async def nam(req: Request) -> list[Reply]:
         _year(req.args[0] if req.args else None, today)))
 
 
-@command("thongke", "thong_ke", roles=LEADERS,
-         help="<từ ngày> <đến ngày> — Số liệu một khoảng thời gian (dd/mm/yyyy)")
+@router.command("thongke", "thong_ke", roles=LEADERS,
+                help="<từ ngày> <đến ngày> — Số liệu một khoảng thời gian (dd/mm/yyyy)")
 async def thongke(req: Request) -> list[Reply]:
     """The summary between two days."""
     return await _summary(req, lambda: _range(req.args))
 
 
-@command("baocao", "bao_cao", roles=LEADERS,
-         help="quy1 [năm] — Báo cáo .docx kèm biểu đồ (cũng nhận: thang 3/2026, nam 2026)")
+@router.command("baocao", "bao_cao", roles=LEADERS,
+                help="quy1 [năm] — Báo cáo .docx kèm biểu đồ (cũng nhận: thang 3/2026, nam 2026)")
 async def baocao(req: Request) -> list[Reply]:
     """The .docx report and its chart for a period."""
     try:
@@ -226,8 +229,8 @@ def _nav_report(period: Any, today: date) -> tuple[tuple[Button, ...], ...]:
     return _steps(period, today, lambda p: f"/baocao {_words_for(p)}")
 
 
-@command("quahan", "qua_han", roles=LEADERS,
-         help="— Hồ sơ quá hạn của cả đơn vị, theo từng cán bộ")
+@router.command("quahan", "qua_han", roles=LEADERS,
+                help="— Hồ sơ quá hạn của cả đơn vị, theo từng cán bộ")
 async def quahan_unit(req: Request) -> list[Reply]:
     """The unit's late dossiers grouped by officer."""
     today = req.ctx.now().date()

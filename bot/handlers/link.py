@@ -8,10 +8,12 @@ every linked chat (storage.staff.staff_chats).
 
 from __future__ import annotations
 
-from bot.core.registry import Request, command
+from bot.core.registry import Request, Router
 from bot.core.types import Reply
 from bot.handlers.common import INVITE, charge_miss, take_lookup
 from storage.staff import add_invite, redeem_invite
+
+router = Router()
 
 STAFF = {"officer", "leader", "admin"}
 CODE_DAYS = 1
@@ -46,9 +48,10 @@ async def _redeem(req: Request, code: str) -> list[Reply]:
     )]
 
 
-@command(
+@router.command(
     "lienket",
     roles=STAFF,
+    changes_role=True,
     help="[mã] — liên kết tài khoản Telegram và Zalo của cùng một cán bộ",
 )
 async def link_staff(req: Request) -> list[Reply]:
@@ -70,8 +73,8 @@ async def link_staff(req: Request) -> list[Reply]:
     )]
 
 
-@command("lienket", roles={"citizen"}, menu=False,
-         help="<mã> — liên kết tài khoản này với hồ sơ cán bộ")
+@router.command("lienket", roles={"citizen"}, menu=False, changes_role=True,
+                help="<mã> — liên kết tài khoản này với hồ sơ cán bộ")
 async def link_citizen(req: Request) -> list[Reply]:
     """Not yet staff here: redeem the code given on the other channel."""
     if not req.args:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.core.cards import officer_line
 from bot.core.numbers import number_arg
-from bot.core.registry import Request, button_prefix, command
+from bot.core.registry import Request, Router
 from bot.core.types import Button, Reply
 from bot.handlers.common import own_unit, text
 from storage.dossiers import officer_due_soon, officer_open, officer_overdue
+
+router = Router()
 
 PAGE = 10
 LIST_CAP = 100
@@ -23,7 +25,8 @@ def _capped(header: str, lines: list[str], more: int) -> str:
     return "\n".join(body)
 
 
-@command("quahan", "qua_han", roles={"officer"}, help="— Hồ sơ quá hạn của bạn (cũ nhất trước)")
+@router.command("quahan", "qua_han", roles={"officer"},
+                help="— Hồ sơ quá hạn của bạn (cũ nhất trước)")
 async def quahan(req: Request) -> list[Reply]:
     """This officer's overdue dossiers, oldest first."""
     if req.staff is None or not req.staff.officer_code:
@@ -39,8 +42,8 @@ async def quahan(req: Request) -> list[Reply]:
     return text(_capped(header, lines, len(rows) - len(shown)))
 
 
-@command("sapden", "sap_den", roles={"officer", "leader"},
-         help="[n] — Hồ sơ đến hạn trong n ngày làm việc tới (mặc định 2)")
+@router.command("sapden", "sap_den", roles={"officer", "leader"},
+                help="[n] — Hồ sơ đến hạn trong n ngày làm việc tới (mặc định 2)")
 async def sapden(req: Request) -> list[Reply]:
     """This officer's dossiers due within n working days."""
     if req.staff is None or not req.staff.officer_code:
@@ -88,8 +91,8 @@ async def _page(req: Request, offset: int) -> list[Reply]:
     return [Reply(text="\n".join([header, *lines]), buttons=(tuple(nav),) if nav else ())]
 
 
-@command("hosocuatoi", "ho_so_cua_toi", roles={"officer", "leader"},
-         help="— Các hồ sơ bạn đang giải quyết (có nút chuyển trang)")
+@router.command("hosocuatoi", "ho_so_cua_toi", roles={"officer", "leader"},
+                help="— Các hồ sơ bạn đang giải quyết (có nút chuyển trang)")
 async def hosocuatoi(req: Request) -> list[Reply]:
     """The first page of this officer's open dossiers."""
     offset = 0
@@ -99,7 +102,7 @@ async def hosocuatoi(req: Request) -> list[Reply]:
     return await _page(req, offset)
 
 
-@button_prefix("hs", roles={"officer", "leader"})
+@router.button_prefix("hs", roles={"officer", "leader"})
 async def hosocuatoi_page(req: Request) -> list[Reply]:
     """A page button of /hosocuatoi (data 'hs:<offset>')."""
     offset = number_arg(req.args[0] if req.args else "0", 8) or 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.core.numbers import number_arg
-from bot.core.registry import Request, button_prefix, command
+from bot.core.registry import Request, Router
 from bot.core.types import Button, Reply
 from storage import prefs, ratings
 from storage.reminders import dossier_code
 from storage.staff import staff_chats
 from storage.subscriptions import followers
+
+router = Router()
 
 STAFF = {"officer", "leader", "admin"}
 KIND_NAMES = {
@@ -27,7 +29,7 @@ def _kinds(req: Request) -> tuple[str, ...]:
     return LEADER_KINDS if req.role == "leader" else OFFICER_KINDS
 
 
-@command("tatnhacnho", roles=STAFF, help="— Tạm dừng nhắc việc buổi sáng")
+@router.command("tatnhacnho", roles=STAFF, help="— Tạm dừng nhắc việc buổi sáng")
 async def tatnhacnho(req: Request) -> list[Reply]:
     """Pause this staff member's morning reminder."""
     if req.staff is None:
@@ -36,7 +38,7 @@ async def tatnhacnho(req: Request) -> list[Reply]:
     return [Reply("Đã tạm dừng nhắc việc buổi sáng. Gửi /batnhacnho để nhận lại.")]
 
 
-@command("batnhacnho", roles=STAFF, help="— Nhận lại nhắc việc buổi sáng")
+@router.command("batnhacnho", roles=STAFF, help="— Nhận lại nhắc việc buổi sáng")
 async def batnhacnho(req: Request) -> list[Reply]:
     """Resume this staff member's morning reminder."""
     if req.staff is None:
@@ -73,7 +75,7 @@ async def _settings_reply(req: Request, note: str = "") -> list[Reply]:
     return [Reply("\n".join(lines), buttons=tuple(rows))]
 
 
-@command("caidat", roles=STAFF, help="— Chọn thông báo bạn nhận (nhắc việc, báo cáo quý)")
+@router.command("caidat", roles=STAFF, help="— Chọn thông báo bạn nhận (nhắc việc, báo cáo quý)")
 async def caidat(req: Request) -> list[Reply]:
     """Show this staff member's push choices with switch buttons."""
     if req.staff is None:
@@ -81,7 +83,7 @@ async def caidat(req: Request) -> list[Reply]:
     return await _settings_reply(req)
 
 
-@button_prefix("caidat", roles=STAFF)
+@router.button_prefix("caidat", roles=STAFF)
 async def caidat_button(req: Request) -> list[Reply]:
     """A /caidat button: 'caidat:<kind>:<0|1>' or 'caidat:channel:<channel|all>'."""
     if req.staff is None:
@@ -100,7 +102,7 @@ async def caidat_button(req: Request) -> list[Reply]:
     return await _settings_reply(req, "Đã lưu.")
 
 
-@button_prefix("rate")
+@router.button_prefix("rate")
 async def rate_button(req: Request) -> list[Reply]:
     """A rating button under a finished dossier's push: 'rate:<dossier id>:<1|2|3>'."""
     raw_id, _, raw_score = (req.args[0] if req.args else "").partition(":")

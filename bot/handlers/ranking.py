@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.registry import Request, command
+from bot.core.registry import Request, Router
 from bot.core.types import Reply
 from bot.handlers.common import text
 from bot.handlers.scope import leader_units
@@ -15,6 +15,8 @@ from bot.stats.ranking import (
     ranking_chart,
     ranking_text,
 )
+
+router = Router()
 
 LEADERS = {"leader", "admin"}
 USAGE = (f"Gửi /xephang [kỳ] [chỉ tiêu], chỉ tiêu là {METRIC_WORDS}. "
@@ -31,8 +33,8 @@ def split_metric(req: Request) -> tuple[list[str], str | None]:
     return args, None
 
 
-@command("xephang", "xep_hang", roles=LEADERS,
-         help="[kỳ] [chỉ tiêu] — Xếp hạng các đơn vị (lãnh đạo nhiều đơn vị)")
+@router.command("xephang", "xep_hang", roles=LEADERS,
+                help="[kỳ] [chỉ tiêu] — Xếp hạng các đơn vị (lãnh đạo nhiều đơn vị)")
 async def xephang(req: Request) -> list[Reply]:
     """Rank the leader's units by the index estimate (default) or one figure."""
     units = await leader_units(req)

@@ -8,12 +8,14 @@ from dataclasses import replace
 from bot.core import freetext, intents
 from bot.core.contact import contact_lines
 from bot.core.receipt import read_texts
-from bot.core.registry import Request, command
+from bot.core.registry import Request, Router
 from bot.core.text import EXAMPLE_CODE
 from bot.core.types import Button, Reply
 from bot.handlers import citizen
 from bot.handlers.common import huongdan, text
 from storage import subscriptions
+
+router = Router()
 
 LOOKUP_HOWTO = (
     "Để xem hồ sơ đang ở bước nào, xin vui lòng gửi mã hồ sơ in trên giấy biên nhận (Giấy tiếp "
@@ -108,7 +110,7 @@ async def answer_intent(req: Request, intent: str, message: str) -> list[Reply]:
     return []
 
 
-@command("__text__", help="", menu=False)
+@router.command("__text__", help="", menu=False)
 async def understand(req: Request) -> list[Reply]:
     """Free text: a code anywhere → the lookup; else the intent's answer; [] when not understood."""
     message = req.text_args
@@ -132,7 +134,7 @@ def decide(message: str) -> tuple[str, freetext.Found]:
     return intent, found
 
 
-@command("__image__", help="", menu=False)
+@router.command("__image__", help="", menu=False)
 async def receipt_photo(req: Request) -> list[Reply]:
     """A receipt photo: the code its QR code or barcode holds → the lookup, else a clear answer."""
     att = req.incoming.attachment
@@ -147,13 +149,14 @@ async def receipt_photo(req: Request) -> list[Reply]:
     return text(UNREADABLE)
 
 
-@command("__unknown__", help="", menu=False)
+@router.command("__unknown__", help="", menu=False)
 async def not_understood(req: Request) -> list[Reply]:
     """A short answer with the two or three likeliest actions as buttons."""
     return text(NOT_UNDERSTOOD, likeliest(req.text_args))
 
 
-@command("lienhe", "lien_he", help="— Giờ làm việc, địa chỉ, đường dây nóng của Bộ phận Một cửa")
+@router.command("lienhe", "lien_he",
+                help="— Giờ làm việc, địa chỉ, đường dây nóng của Bộ phận Một cửa")
 async def lienhe(req: Request) -> list[Reply]:
     """The center's contact: unit, hotline, address, hours (those configured)."""
     lines = [f"Bộ phận Một cửa — {req.ctx.settings.unit}", *contact_lines(req.ctx.settings)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.registry import Request, command
+from bot.core.registry import Request, Router
 from bot.core.text import fold
 from bot.core.types import Reply
 from bot.handlers.common import text
@@ -11,13 +11,15 @@ from bot.stats import periods
 from bot.stats.ranking import METRIC_WORDS, METRICS, find_metric
 from bot.stats.trend import trend, trend_chart, trend_text
 
+router = Router()
+
 LEADERS = {"leader", "admin"}
 USAGE = (f"Gửi /xuhuong [chỉ tiêu] [thang], chỉ tiêu là {METRIC_WORDS}; thêm «thang» để xem "
          "12 tháng thay cho 8 quý. Ví dụ: /xuhuong, /xuhuong dunghan, /xuhuong quahan thang")
 
 
-@command("xuhuong", "xu_huong", roles=LEADERS,
-         help="[chỉ tiêu] [thang] — Xu hướng 8 quý (hoặc 12 tháng) của một chỉ tiêu")
+@router.command("xuhuong", "xu_huong", roles=LEADERS,
+                help="[chỉ tiêu] [thang] — Xu hướng 8 quý (hoặc 12 tháng) của một chỉ tiêu")
 async def xuhuong(req: Request) -> list[Reply]:
     """The trend of one metric for the leader's units, as text and a line chart."""
     words = [fold(a) for a in req.args]

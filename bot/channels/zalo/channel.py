@@ -8,14 +8,19 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
 
-from bot.channels.base import DeliveryError, PermanentError, RecipientBlocked, RetryLater
+from bot.channels.base import (
+    ChatCore,
+    DeliveryError,
+    PermanentError,
+    RecipientBlocked,
+    RetryLater,
+)
 from bot.channels.intake import MAX_BODY, checked_body, refuse
 from bot.channels.zalo.client import (
     SECRET_HEADER,
@@ -45,14 +50,6 @@ NOT_TEXT = (
     "Xin lỗi, bot chỉ đọc được tin nhắn chữ và ảnh giấy biên nhận. Hãy gửi mã hồ sơ hoặc một "
     "lệnh, ví dụ /start."
 )
-
-
-class CoreLike(Protocol):
-    """What the channel needs of bot.core.router.Core."""
-
-    def handle(self, incoming: Incoming, max_text: int = 4096) -> Awaitable[list[Reply]]:
-        """Answer one incoming message (never raises)."""
-        ...
 
 
 def update_key(update: dict[str, Any]) -> str:
@@ -94,7 +91,7 @@ class ZaloChannel:
     def __init__(
         self,
         ctx: AppContext,
-        core: CoreLike,
+        core: ChatCore,
         *,
         poll_timeout: int = 30,
         retry_base: float = 1.0,
@@ -289,7 +286,8 @@ class ZaloChannel:
                     text=str(message.get("caption") or ""), display_name=_display_name(person),
                     attachment=await self._photo(message),
                 )
-                await self.answer(chat_id, await self.core.handle(incoming, self.sender.max_text))
+                answer = await self.core.answer(incoming, self.sender.max_text)
+                await self.answer(chat_id, answer.replies)
                 return
             if event != TEXT_EVENT or not isinstance(text, str):
                 await self.answer(chat_id, [Reply(NOT_TEXT)])
@@ -305,8 +303,8 @@ class ZaloChannel:
                 is_button=data is not None,
             )
             await self.sender.typing(chat_id)
-            replies = await self.core.handle(incoming, self.sender.max_text)
-            await self.answer(chat_id, replies)
+            answer = await self.core.answer(incoming, self.sender.max_text)
+            await self.answer(chat_id, answer.replies)
 
     async def _photo(self, message: dict[str, Any]) -> Attachment:
         """The photo of an image message (its URL in `photo`, or `photo_url` / `url`), at most
