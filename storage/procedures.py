@@ -13,6 +13,12 @@ from storage.db import Database
 RANKED = 50  # the best FTS hits whose recent dossiers are counted for the ranking
 _COLUMNS = "p.id, p.unit_id, p.code, p.name, p.level, p.days, p.fee_text, p.documents, " \
     "p.office, p.url, p.field"
+_FIELDS = tuple(c.strip().removeprefix("p.") for c in _COLUMNS.split(","))
+
+
+def _procedure(row: sqlite3.Row) -> Procedure:
+    """A catalogue entry from a row of _COLUMNS, by column name."""
+    return Procedure(**{name: row[name] for name in _FIELDS})
 
 
 @dataclass
@@ -102,14 +108,14 @@ async def search(
     if not rows and len(words) > 1:
         rows = await _hits(db, _match(words, "OR"), unit_id)
     top = rows[:RANKED]
-    counts = await recent_counts(db, [r[2] for r in top], since, known) if since else {}
+    counts = await recent_counts(db, [r["code"] for r in top], since, known) if since else {}
 
     def weight(row: sqlite3.Row) -> float:
         """Relevance (positive) times the popularity factor."""
-        return -float(row[-1]) * (1.0 + math.log1p(counts.get(row[2], 0)))
+        return -float(row["score"]) * (1.0 + math.log1p(counts.get(row["code"], 0)))
 
     ranked = sorted(top, key=weight, reverse=True) + rows[RANKED:]
-    return [Procedure(*r[:-1]) for r in ranked[:limit]], len(rows)
+    return [_procedure(r) for r in ranked[:limit]], len(rows)
 
 
 async def procedure_by_id(db: Database, procedure_id: int) -> Procedure | None:
@@ -118,4 +124,4 @@ async def procedure_by_id(db: Database, procedure_id: int) -> Procedure | None:
         f"SELECT {_COLUMNS} FROM procedures p WHERE p.id = ?", (procedure_id,)
     ) as cur:
         row = await cur.fetchone()
-    return Procedure(*row) if row else None
+    return _procedure(row) if row else None
