@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from storage.connection import Connection
+from storage.loop_reader import LoopReader
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ class Database:
         self.reader = reader
         self.write_wait_seconds = write_wait_seconds
         self._write_lock = asyncio.Lock()
+        # Per-message identity reads without a hop (storage/loop_reader.py); set by open().
+        self.loop_reader: LoopReader | None = None
 
     @classmethod
     async def open(
@@ -111,14 +114,24 @@ class Database:
             await _configure(db_.reader, read_only=True, busy_timeout_ms=busy_timeout_ms)
             if migrate:
                 await db_.migrate()
+            db_.loop_reader = LoopReader(path, reader)
         except BaseException:
             for conn in opened:  # never leave a connection thread behind (the process would hang)
                 await conn.close()
             raise
         return db_
 
+    async def quick_read(self, fn: Callable[..., T], *args: object) -> T:
+        """fn(conn, *args) for a tiny indexed read: on the event loop's thread with no hop, or
+        on the reader's thread when a lock is met (storage/loop_reader.py)."""
+        if self.loop_reader is None:
+            return await self.reader.run(fn, *args)
+        return await self.loop_reader.read(fn, *args)
+
     async def close(self) -> None:
-        """Close both connections."""
+        """Close every connection."""
+        if self.loop_reader is not None:
+            self.loop_reader.close()
         await self.reader.close()
         await self.writer.close()
 

@@ -233,13 +233,14 @@ async def staff_for(db: Database, channel: str, user_id: str) -> StaffMember | N
 
 
 async def identify(db: Database, channel: str, user_id: str, chat_id: str) -> Sender:
-    """The sender of a message, in one hop: their staff record and whether their chat is
-    recorded as blocked (outbox.unblock_chat forgets it)."""
-    return await db.reader.run(_identify, channel, user_id, chat_id)
+    """The sender of a message, with no hop (two reads by key on the event loop's thread, see
+    storage/loop_reader.py): their staff record and whether their chat is recorded as blocked
+    (outbox.unblock_chat forgets it)."""
+    return await db.quick_read(_identify, channel, user_id, chat_id)
 
 
 def _identify(conn: sqlite3.Connection, channel: str, user_id: str, chat_id: str) -> Sender:
-    """identify's statements on the reader's thread."""
+    """identify's two reads by key."""
     row = conn.execute(_STAFF_FOR, (channel, user_id)).fetchone()
     blocked = conn.execute(
         "SELECT 1 FROM blocked_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
