@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.context import AppContext
-from bot.core.router import Core
+from bot.core.router import _EXCEPTION_NAME, Core, _may_name_an_exception
 from bot.core.text import (
     EXAMPLE_CODE,
     clean_incoming,
@@ -159,3 +159,16 @@ async def test_handler_crash_gives_apology(ctx: AppContext, core: Core,
     monkeypatch.setattr(citizen, "select_for_chat", boom)
     replies = await ask(core, D_OK)
     assert len(replies) == 1 and "Xin lỗi" in replies[0].text
+
+
+_PIECES = ["Error", "Exception", "Warning", "BadZipFile", "Traceback (most recent call last):",
+           "(", ")", "Key", "Value", "Stop", "Iteration", "rror", "x", "ố", " ", "\n", ":", "9",
+           "Ê", "đ", "(Bad", "Zip", "File)", "A", "b"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_the_quick_check_never_skips_an_exception_name(text: str) -> None:
+    """The cheap check before the exception-name regex (router._may_name_an_exception) is
+    true whenever the regex would match, so skipping the regex changes no reply."""
+    if _EXCEPTION_NAME.search(text) is not None:
+        assert _may_name_an_exception(text)
