@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 import threading
@@ -63,6 +64,16 @@ async def test_closing_the_store_ends_its_threads(tmp_path: Path) -> None:
         "motcua-store-writer", "motcua-store-reader"}
     await db.close()
     assert set(threading.enumerate()) - before == set()
+
+
+async def test_run_alone_in_writer_waits_for_the_write_in_progress(tmp_path: Path) -> None:
+    """What the figures' counters rebuild through: never inside another write's transaction."""
+    db = await Database.open(tmp_path / "d.db", migrate=False)
+    async with db.transaction():
+        alone = asyncio.create_task(db.run_alone_in_writer(lambda raw: raw.in_transaction))
+        await asyncio.sleep(0)  # the task starts while the transaction is open
+    assert await alone is False
+    await db.close()
 
 
 def test_storage_uses_no_private_attribute_of_a_library() -> None:
