@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Literal, overload
 
+from bot.cli.argparse_vi import vietnamese_argparse
 from bot.cli.common import CommandError, SubCommands, run, with_context
 from bot.context import AppContext
 from bot.core.numbers import number_arg
@@ -46,8 +47,9 @@ def register(sub: SubCommands) -> None:
     rv.set_defaults(func=_revoke)
 
     def show_help(args: argparse.Namespace) -> int:
-        """`motcua staff` without an action: its help, exit code 2."""
-        p.print_help()
+        """`motcua staff` without an action: its help (in Vietnamese), exit code 2."""
+        with vietnamese_argparse():
+            p.print_help()
         return 2
 
     p.set_defaults(func=show_help)
