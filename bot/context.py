@@ -16,9 +16,12 @@ def system_clock() -> datetime:
     return datetime.now().astimezone()
 
 
-@dataclass
+@dataclass(slots=True)
 class AppContext:
-    """Everything a handler needs; `clock` returns an aware "now", so tests can fix it."""
+    """Everything a handler needs; `clock` returns an aware "now", so tests can fix it.
+
+    Every field is declared here (slots): setting any other attribute raises AttributeError.
+    """
 
     settings: Settings
     db: Database

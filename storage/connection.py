@@ -148,7 +148,12 @@ class Connection:
     async def open(cls, path: Path | str, name: str = "motcua-store") -> Connection:
         """Start the thread and connect there (autocommit: transactions are explicit)."""
         opened = cls(name)
-        opened._thread.start()
+        await opened.start(path)
+        return opened
+
+    async def start(self, path: Path | str) -> None:
+        """Start the thread and connect to path on it (once; open() does it for a new one)."""
+        self._thread.start()
 
         def connect() -> sqlite3.Connection:
             """The connection, made on its own thread."""
@@ -157,11 +162,10 @@ class Connection:
             return made
 
         try:
-            opened._sqlite = await opened._call(connect)
+            self._sqlite = await self._call(connect)
         except BaseException:
-            opened.post(lambda: _STOP)
+            self.post(lambda: _STOP)
             raise
-        return opened
 
     def _call(self, job: Callable[[], T]) -> asyncio.Future[T]:
         """Queue job for the thread; a future of its result."""

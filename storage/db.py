@@ -177,6 +177,12 @@ class Database:
         meanwhile."""
         return await self.writer.run(fn, *args)
 
+    async def run_alone_in_writer(self, fn: Callable[..., T], *args: object) -> T:
+        """Run fn(sqlite3_connection, *args) on the writer's thread while no other write of this
+        Database runs (its write lock held); fn begins and ends its own transaction."""
+        async with self._write_lock:
+            return await self.run_in_writer(fn, *args)
+
     async def write_in_one_hop(self, fn: Callable[..., T], *args: object) -> T:
         """A short write transaction done entirely on the writer thread: BEGIN IMMEDIATE,
         fn(sqlite3_connection, *args), COMMIT (ROLLBACK on error) — one hop instead of one

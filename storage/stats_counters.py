@@ -252,8 +252,7 @@ async def ensure_fresh(db: Database) -> int:
     async with db.reader.execute("SELECT unit_id FROM stats_dirty") as cur:
         units = [int(r[0]) for r in await cur.fetchall()]
     for unit in units:
-        async with db._write_lock:
-            await db.run_in_writer(_rebuild_if_dirty, unit)
+        await db.run_alone_in_writer(_rebuild_if_dirty, unit)
     return len(units)
 
 

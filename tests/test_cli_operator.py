@@ -7,6 +7,7 @@ import argparse
 import errno
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,15 +19,29 @@ ENGLISH = re.compile(r"usage:|positional arguments|options:|show this help|inval
                      r"the following arguments|unrecognized arguments|error:")
 
 
-def _subcommands(parser: argparse.ArgumentParser, prefix: list[str]) -> list[list[str]]:
-    """Every sub-command path of the parser, e.g. ['staff', 'invite']."""
-    paths = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                paths.append([*prefix, name])
-                paths.extend(_subcommands(sub, [*prefix, name]))
-    return paths
+def _subcommands(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every sub-command path of `motcua`, e.g. ['staff', 'invite'] (each parser's sub-command
+    group recorded as build_parser() adds it)."""
+    groups: dict[argparse.ArgumentParser, argparse.Action] = {}
+    add_subparsers = argparse.ArgumentParser.add_subparsers
+
+    def recording(parser: argparse.ArgumentParser, **kwargs: Any) -> argparse.Action:
+        """add_subparsers, remembering the group of each parser."""
+        groups[parser] = add_subparsers(parser, **kwargs)
+        return groups[parser]
+
+    monkeypatch.setattr(argparse.ArgumentParser, "add_subparsers", recording)
+
+    def paths(parser: argparse.ArgumentParser, prefix: list[str]) -> list[list[str]]:
+        """The sub-command paths under parser."""
+        found: list[list[str]] = []
+        choices = groups[parser].choices if parser in groups else {}
+        assert isinstance(choices, dict)
+        for name, sub in choices.items():
+            found += [[*prefix, name], *paths(sub, [*prefix, name])]
+        return found
+
+    return paths(build_parser(), [])
 
 
 def _exit(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -37,9 +52,10 @@ def _exit(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str
     return int(exc.value.code or 0), out.out + out.err
 
 
-def test_every_help_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_help_is_vietnamese(capsys: pytest.CaptureFixture[str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """`motcua --help` and each sub-command's --help carry no argparse English."""
-    paths = _subcommands(build_parser(), [])
+    paths = _subcommands(monkeypatch)
     assert ["staff", "invite"] in paths and ["import"] in paths
     for argv in [[], *paths]:
         code, text = _exit([*argv, "--help"], capsys)
@@ -141,7 +157,7 @@ def test_a_word_file_renamed_xlsx_names_no_exception(
 
     monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "m.db"))
     fake = tmp_path / "ho-so.xlsx"
-    Document().save(fake)
+    Document().save(str(fake))
     assert main(["import", "dossiers", str(fake), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "ho-so.xlsx" in err

@@ -64,6 +64,7 @@ def test_report_header_from_the_issuing_center() -> None:
     fig = reference_figures("Tất cả đơn vị (2)")
     doc = Document(io.BytesIO(render_docx(
         fig, date(2026, 4, 1), issuer="Trung tâm Phục vụ hành chính công phường Hà Đông")))
-    text = "\n".join(p.text for t in doc.tables for c in t._cells for p in c.paragraphs)
+    text = "\n".join(p.text for t in doc.tables for row in t.rows for c in row.cells
+                     for p in c.paragraphs)
     assert "UBND PHƯỜNG HÀ ĐÔNG" in text and "Hà Đông, ngày 01 tháng 04 năm 2026" in text
     assert "Lãnh đạo UBND phường (để báo cáo);" in text

@@ -109,8 +109,9 @@ def _docx_text(data: bytes) -> str:
     doc = Document(io.BytesIO(data))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
-        for cell in table._cells:
-            parts.extend(p.text for p in cell.paragraphs)
+        for row in table.rows:
+            for cell in row.cells:
+                parts.extend(p.text for p in cell.paragraphs)
     return "\n".join(parts)
 
 

@@ -1,11 +1,13 @@
-"""argparse's own texts (help headings, errors) in Vietnamese, swapped in while `motcua` parses."""
+"""argparse's own texts (help headings, errors) in Vietnamese while `motcua` parses; scrub()."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
+import gettext
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 # A Python exception's class name inside a message ("(KeyError)", "ConnectError: …").
 _EXCEPTION_NAME = re.compile(
@@ -13,54 +15,33 @@ _EXCEPTION_NAME = re.compile(
     r"|\b[A-Z]\w*(?:Error|Exception|Exit|Interrupt)\b:?\s*"
 )
 
-ARGPARSE_TEXTS = {
-    "usage: ": "Cách dùng: ",
-    "positional arguments": "tham số",
-    "options": "tùy chọn",
-    "show this help message and exit": "in hướng dẫn này rồi thoát",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
-    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "giá trị %(value)r không có trong danh sách (chọn một trong: %(choices)s)",
-    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
-    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
-    "unrecognized arguments: %s": "không nhận ra tham số: %s",
-    "expected one argument": "cần một giá trị",
-    "expected at least one argument": "cần ít nhất một giá trị",
-    "expected at most one argument": "chỉ nhận nhiều nhất một giá trị",
-    "ambiguous option: %(option)s could match %(matches)s":
-        "tùy chọn %(option)s chưa rõ, có thể là: %(matches)s",
-    "not allowed with argument %s": "không dùng cùng tham số %s",
-    "one of the arguments %s is required": "cần một trong các tham số %s",
-    "ignored explicit argument %r": "tùy chọn này không nhận giá trị %r",
-    "can't open '%(filename)s': %(error)s": "không mở được «%(filename)s»: %(error)s",
-    "unknown parser %(parser_name)r (choices: %(choices)s)":
-        "không có lệnh %(parser_name)r (các lệnh: %(choices)s)",
-    "expected %s argument": "cần %s giá trị",
-    "expected %s arguments": "cần %s giá trị",
-}
-
-
-def translate(message: str) -> str:
-    """argparse's message in Vietnamese (unchanged when it has no translation)."""
-    return ARGPARSE_TEXTS.get(message, message)
-
-
-def translate_plural(singular: str, plural: str, n: int) -> str:
-    """argparse's ngettext in Vietnamese (no plural forms)."""
-    return translate(singular if n == 1 else plural)
+# argparse asks gettext for its texts (`from gettext import gettext as _, ngettext`), so the
+# Vietnamese ones are a gettext catalog: locale/vi/LC_MESSAGES/motcua-argparse.po, compiled
+# beside it to the .mo that gettext reads (tests/test_cli_catalog.py checks that they match).
+DOMAIN = "motcua-argparse"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGE = "vi"
 
 
 @contextlib.contextmanager
 def vietnamese_argparse() -> Iterator[None]:
-    """While inside, argparse looks its texts up in ARGPARSE_TEXTS (its gettext hook)."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # gettext hooks typeshed omits
-    argparse._ = translate  # type: ignore[attr-defined]  # gettext hooks typeshed omits
-    argparse.ngettext = translate_plural  # type: ignore[attr-defined]  # gettext hooks typeshed omits
+    """While inside, gettext's text domain is ours and its language Vietnamese, so argparse's
+    own texts come from our catalog; the previous domain and LANGUAGE come back after.
+
+    gettext takes the language only from the environment (LANGUAGE first), hence LANGUAGE."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    domain = gettext.textdomain()
+    language = os.environ.get("LANGUAGE")
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = LANGUAGE
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # gettext hooks typeshed omits
+        gettext.textdomain(domain)
+        if language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = language
 
 
 def scrub(text: str) -> str:

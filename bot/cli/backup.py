@@ -7,7 +7,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from bot.cli.common import CommandError, holding_store
+from bot.cli.common import CommandError, SubCommands, holding_store
 from bot.config import load_settings
 from storage.backup import (
     SameFile,
@@ -31,7 +31,7 @@ _ERRNO = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the backup and restore sub-commands."""
     p = sub.add_parser("backup", help="sao lưu kho dữ liệu (an toàn khi bot đang chạy)")
     p.add_argument("file", type=Path, help="tệp sao lưu sẽ ghi")

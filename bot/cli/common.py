@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from storage.store_lock import LockError, StoreBusy, hold_store
 
 T = TypeVar("T")
+
+
+class SubCommands(Protocol):
+    """Where a sub-command module adds its parsers (what `add_subparsers()` returns)."""
+
+    def add_parser(
+        self, name: str, *, help: str | None = ..., usage: str | None = ...,
+        description: str | None = ...,
+    ) -> argparse.ArgumentParser:
+        """A new sub-command's parser, called name (the keywords our modules pass)."""
+        ...
 
 
 class CommandError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.common import CommandError, holding_store, run
+from bot.cli.common import CommandError, SubCommands, holding_store, run
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.demo.load import DemoRefused, demo_clock, load_demo, refusal, tour
@@ -15,7 +15,7 @@ from storage.dossiers_demo import store_state
 DEMO_DB = Path("./data/demo.db")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the demo-data and demo sub-commands."""
     p = sub.add_parser("demo-data", help="ghi bộ dữ liệu mẫu xã Kẻ Sắt (CSV và XLSX)")
     p.add_argument("--units", type=int, default=1, metavar="N",

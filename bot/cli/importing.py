@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import CommandError, run, with_context
+from bot.cli.common import CommandError, SubCommands, run, with_context
 from bot.config import load_settings
 from bot.context import AppContext
 from bot.import_service import run_import
@@ -19,7 +19,7 @@ KINDS = {"dossiers": "danh sách hồ sơ", "procedures": "danh mục thủ tụ
 USAGE = "motcua import [-h] [--unit ĐƠN_VỊ] [--strict] [--quiet] [dossiers|procedures] TỆP"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the import sub-command."""
     p = sub.add_parser(
         "import", help="nhập danh sách hồ sơ hoặc danh mục thủ tục (CSV/XLSX)", usage=USAGE,

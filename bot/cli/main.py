@@ -72,9 +72,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
-    try:
-        with vietnamese_argparse():  # sub-commands that print their own help
-            return int(args.func(args) or 0)
+    try:  # a sub-command printing argparse's texts itself (`motcua staff`) says so
+        return int(args.func(args) or 0)
     except SettingsError as exc:
         print(scrub(str(exc)), file=sys.stderr)
         return 2

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import run, with_context
+from bot.cli.common import SubCommands, run, with_context
 from bot.context import AppContext
 from storage import outbox
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the outbox sub-command."""
     p = sub.add_parser("outbox", help="tình trạng hàng đợi thông báo (chờ gửi / đã gửi / hỏng)")
     p.set_defaults(func=_outbox)

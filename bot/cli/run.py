@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from bot.cli.argparse_vi import scrub
-from bot.cli.common import CommandError, holding_store, run, with_context
+from bot.cli.common import CommandError, SubCommands, holding_store, run, with_context
 from bot.config import UNIT_MISSING, Settings, SettingsError, load_settings
 from bot.context import AppContext
 from bot.logging_setup import RedactFilter, secrets_of, setup_logging
@@ -21,7 +21,7 @@ from bot.logging_setup import RedactFilter, secrets_of, setup_logging
 OK, BAD, WARN, SKIP = "✓", "✗", "!", "-"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the run and check sub-commands."""
     p = sub.add_parser(
         "run",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Literal, overload
 
-from bot.cli.common import CommandError, run, with_context
+from bot.cli.argparse_vi import vietnamese_argparse
+from bot.cli.common import CommandError, SubCommands, run, with_context
 from bot.context import AppContext
 from bot.core.numbers import number_arg
 from bot.staff_codes import invite_notes, open_text, taken_text, unheld_line
@@ -16,7 +17,7 @@ from storage.units import ensure_unit, find_unit, list_units
 ROLE_NAMES = {"officer": "cán bộ", "leader": "lãnh đạo", "admin": "quản trị viên"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the staff sub-command and its actions."""
     p = sub.add_parser("staff", help="nhân viên: tạo mã mời, xem danh sách, thu hồi quyền")
     actions = p.add_subparsers(dest="action", metavar="VIỆC")
@@ -44,7 +45,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rv.add_argument("staff_id", type=int, metavar="SỐ",
                     help="số của nhân viên (xem motcua staff list)")
     rv.set_defaults(func=_revoke)
-    p.set_defaults(func=lambda args: p.print_help() or 2)
+
+    def show_help(args: argparse.Namespace) -> int:
+        """`motcua staff` without an action: its help (in Vietnamese), exit code 2."""
+        with vietnamese_argparse():
+            p.print_help()
+        return 2
+
+    p.set_defaults(func=show_help)
 
 
 @overload

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.cli.common import CommandError, run, with_context
+from bot.cli.common import CommandError, SubCommands, run, with_context
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.core.numbers import number_arg
@@ -42,7 +42,7 @@ def _period_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="ĐƠN_VỊ", help="mã số hoặc tên đơn vị (mặc định: tất cả)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubCommands) -> None:
     """Add the stats and report sub-commands."""
     p = sub.add_parser("stats", help="số liệu báo cáo của một kỳ (quý, tháng, năm, khoảng ngày)")
     _period_options(p)

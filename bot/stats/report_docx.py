@@ -62,7 +62,7 @@ def _font(run, size: float = 14, bold: bool = False, italic: bool = False) -> No
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.italic = italic
-    rpr = run._element.get_or_add_rPr()
+    rpr = run.element.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), FONT)
 
