@@ -242,3 +242,30 @@ async def test_a_failing_mark_is_logged_not_left_unretrieved(
     messages = [r.getMessage() for r in caplog.records]
     assert not any("never retrieved" in m for m in messages), messages
     assert any(m.startswith("task ") and m.endswith(" failed") for m in messages), messages
+
+
+class PausingSender(FakeSender):
+    """The first send is slow and answers 429 (pause 0.5 s); it records when it did."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused_at: float | None = None
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """A slow 429 first, then deliveries."""
+        if self.paused_at is None:
+            await asyncio.sleep(0.1)
+            self.paused_at = time.monotonic()
+            raise RetryLater(0.5)
+        await super().send(chat_id, reply)
+
+
+async def test_a_send_waiting_for_a_slot_honours_a_pause_begun_meanwhile(ctx: AppContext) -> None:
+    """A row that waits for a free send slot while another send gets a 429 must not go out
+    when the slot frees: the channel's pause is checked after the slot is taken."""
+    fast(ctx)
+    sender = PausingSender()
+    await outbox.enqueue(ctx.db, items(2, 2), ctx.now())
+    await DeliveryWorker(ctx, {"telegram": sender}, concurrency=1).drain(timeout=10)
+    assert sender.paused_at is not None and len(sender.delivered) == 2
+    assert min(sender.calls) >= sender.paused_at + 0.45, "a row went out during the pause"

@@ -239,19 +239,24 @@ class DeliveryWorker:
         wait = self._wait_for(ch, row)
         if wait != 0.0:
             return wait
-        await self._pace(ch)
-        if self._stopping:
-            return None
+        # The send slot first, then the pause and caps: a 429 met by another send while this
+        # one waited for a slot pauses this one too.
+        await self._sem.acquire()
+        try:
+            await self._pace(ch)
+        except BaseException:  # cancelled while waiting: give the slot back
+            self._sem.release()
+            raise
         # Another round (drain() beside the running dispatcher) may have taken the row or
-        # its chat while this one waited for the global cap: look again.
-        wait = self._wait_for(ch, row)
+        # its chat while this one waited for a slot or the global cap: look again.
+        wait = None if self._stopping else self._wait_for(ch, row)
         if wait != 0.0:
+            self._sem.release()
             return wait
         if not ch.paces_itself:
             ch.pacer.take(row.chat_id)
         ch.inflight.add(row.id)
         ch.busy_chats.add(row.chat_id)
-        await self._sem.acquire()
         task = asyncio.create_task(self._send(ch, row))
         self._sends.add(task)
         task.add_done_callback(self._sends.discard)
