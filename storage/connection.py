@@ -1,9 +1,11 @@
 """One plain sqlite3 connection on a thread of its own: statements, or whole functions, in one hop.
 
-The event loop never touches SQLite: `await conn.run(fn, *args)` runs `fn(sqlite3_connection,
-*args)` on the connection's thread and hands back its result (one hop, however many statements
-fn runs); `await conn.execute(sql, params)` is the same for one statement, returning its first
-rows already fetched, so `async with conn.execute(...) as cur: await cur.fetchone()` is one hop.
+Through a Connection the event loop never touches SQLite (the one exception is
+storage/loop_reader.py's reads by key, which never wait for a lock): `await conn.run(fn, *args)`
+runs `fn(sqlite3_connection, *args)` on the connection's thread and hands back its result
+(one hop, however many statements fn runs); `await conn.execute(sql, params)` is the same for
+one statement, returning its first rows already fetched, so
+`async with conn.execute(...) as cur: await cur.fetchone()` is one hop.
 """
 
 from __future__ import annotations
