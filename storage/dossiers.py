@@ -14,7 +14,6 @@ from storage.db import Database
 from storage.timefmt import day_end, day_start, from_db
 
 FINAL = ("result", "returned", "rejected", "stopped", "withdrawn")
-PAUSED = ("supplement", "payment")  # the clock waits for the citizen: not counted late
 _OPEN = (
     "d.finished_at IS NULL"
     " AND d.status NOT IN ('result', 'returned', 'rejected', 'stopped', 'withdrawn')"

@@ -47,15 +47,6 @@ async def is_demo(db: Database) -> bool:
         return await cur.fetchone() is not None
 
 
-async def has_demo(db: Database, unit_name: str) -> bool:
-    """True when the store holds dossiers of the demo unit."""
-    sql = (
-        "SELECT 1 FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.name = ? LIMIT 1"
-    )
-    async with db.reader.execute(sql, (unit_name,)) as cur:
-        return await cur.fetchone() is not None
-
-
 async def tour_samples(db: Database) -> list[tuple[str, str, str]]:
     """(label, code, phone's last 4) for a few telling dossiers of the demo."""
     wanted = (

@@ -78,13 +78,6 @@ async def rating_counts(
     return RatingCounts(by.get(1, 0), by.get(2, 0), by.get(3, 0))
 
 
-async def has_rated(db: Database, dossier_id: int, channel: str, chat_id: str) -> bool:
-    """True when this chat already rated this dossier."""
-    sql = "SELECT 1 FROM ratings WHERE dossier_id = ? AND channel = ? AND chat_id = ?"
-    async with db.reader.execute(sql, (dossier_id, channel, chat_id)) as cur:
-        return await cur.fetchone() is not None
-
-
 async def get_rating(db: Database, dossier_id: int, channel: str, chat_id: str) -> int | None:
     """This chat's score for this dossier, or None."""
     sql = "SELECT score FROM ratings WHERE dossier_id = ? AND channel = ? AND chat_id = ?"

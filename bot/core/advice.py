@@ -8,8 +8,6 @@ from bot.config import Settings
 from bot.core.contact import whom_to_contact
 from storage.dossiers import Dossier
 
-OPEN = ("received", "processing")
-
 # The situations a dossier can be in, as a citizen sees it, and what to do in each.
 ADVICE = {
     "on_track": "Hồ sơ đang được giải quyết trong thời hạn; bạn chưa cần làm gì thêm, xin vui lòng "

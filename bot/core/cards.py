@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.config import Settings
-from bot.core.advice import ADVICE, advice
+from bot.core.advice import advice
 from bot.core.text import mask_name, vn_date
 from bot.workdays import WorkCalendar
 from storage.dossiers import Dossier
@@ -23,7 +23,6 @@ STATUS_TEXT = {
     "returned": "Đã trả kết quả",
 }
 
-RESULT_POSTAL = ADVICE["result_posted"]
 FOLLOWED = "🔔 Bạn đang theo dõi hồ sơ này: bot sẽ nhắn cho bạn khi hồ sơ đổi trạng thái."
 
 

@@ -136,7 +136,6 @@ INTENTS: tuple[Intent, ...] = (
         r"^(?:cho (?:toi|minh|em|chau) hoi|toi can hoi|hoi chut)$",
     )),
 )
-BY_NAME = {i.name: i for i in INTENTS}
 
 
 def classify(text: str) -> str:

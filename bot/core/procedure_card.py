@@ -24,12 +24,6 @@ def fee_text(p: Procedure) -> str:
     return (p.fee_text or "").strip() or "không có thông tin"
 
 
-def procedure_line(p: Procedure) -> str:
-    """One catalogue entry: name, level, time limit, fee."""
-    return (f"• {p.name}\n  Hình thức: {LEVELS.get(p.level, p.level)}; thời hạn: {days_text(p)}; "
-            f"phí, lệ phí: {fee_text(p)}")
-
-
 def documents(p: Procedure) -> list[str]:
     """The required documents, one per item (the cell lists them by line or by ';')."""
     items = [i.strip(" -•+\t") for i in re.split(r"[\n;]+", p.documents or "")]

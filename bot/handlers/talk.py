@@ -40,7 +40,6 @@ UNREADABLE = "Không đọc được mã trên ảnh, vui lòng chụp rõ phầ
 B_LOOKUP = Button("🔎 Tra cứu hồ sơ", "/tracuu")
 B_CATALOGUE = Button("📚 Tìm thủ tục", "/thutuc")
 B_CONTACT = Button("📞 Liên hệ, giờ làm việc", "/lienhe")
-B_HELP = Button("❓ Hướng dẫn", "/huongdan")
 
 
 def _as(req: Request, name: str, args: list[str]) -> Request:

@@ -135,14 +135,3 @@ async def compute_index(
     period that has not begun."""
     ids, label = await units_label(ctx, unit_ids)
     return (await index_inputs(ctx, period, ids)).estimate_for(ids, label)
-
-
-async def index_by_unit(
-    ctx: AppContext, period: Period, unit_ids: Sequence[int] | None = None
-) -> dict[int, IndexEstimate]:
-    """The estimate of each unit (None: every unit), by unit id."""
-    names = await sql.unit_names(ctx.db)
-    ids = list(names) if unit_ids is None else [int(u) for u in unit_ids]
-    inputs = await index_inputs(ctx, period, ids)
-    split = inputs.by_unit()
-    return {u: inputs.estimate_for([u], names.get(u, str(u)), split) for u in ids}
