@@ -56,6 +56,16 @@ def _serve(jobs: SimpleQueue[tuple[asyncio.Future[Any] | None, Callable[[], obje
             return
 
 
+def is_busy(exc: BaseException) -> bool:
+    """True when SQLite said another connection holds the lock (SQLITE_BUSY, 'locked')."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 class Cursor:
     """A statement's outcome: rowcount, lastrowid, description, and its rows (fetched ahead)."""
 

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-from storage.connection import Connection
+from storage.connection import Connection, is_busy
 from storage.loop_reader import LoopReader
 
 T = TypeVar("T")
@@ -43,16 +43,6 @@ def migrations() -> list[tuple[int, str, str]]:
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"duplicate migration numbers: {versions}")
     return found
-
-
-def is_busy(exc: BaseException) -> bool:
-    """True when SQLite said another connection holds the lock (SQLITE_BUSY, 'locked')."""
-    if not isinstance(exc, sqlite3.OperationalError):
-        return False
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(exc) or "busy" in str(exc)
 
 
 async def _configure(

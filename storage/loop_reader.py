@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from storage.connection import Connection
+from storage.connection import Connection, is_busy
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ class LoopReader:
             try:
                 return fn(self._sqlite, *args)
             except sqlite3.OperationalError as exc:
-                if not _is_lock(exc):
+                if not is_busy(exc):
                     raise
             self.fallbacks += 1
         return await self.fallback.run(fn, *args)
@@ -50,10 +50,3 @@ class LoopReader:
             self._sqlite.close()
             self._sqlite = None
 
-
-def _is_lock(exc: sqlite3.OperationalError) -> bool:
-    """Whether the error is a lock met (busy or locked), not a fault of the statement."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(exc) or "busy" in str(exc)
