@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
 
     db_path: Path = Path("./data/motcua.db")
+    # The store's engine and address (issue 16): unset → the SQLite file db_path;
+    # sqlite:///path → that file; postgresql://user:pass@host:5432/db → PostgreSQL.
+    database_url: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     unit: str | None = None  # no default: a commune names its own center (issue 18)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -128,6 +131,26 @@ class Settings(BaseSettings):
     def _ids(cls, value: object) -> list[str]:
         """Read admin ids: `123`, `telegram:123` or `zalo:abc`, comma separated."""
         return _split(value)
+
+    @property
+    def store_url(self) -> str:
+        """The store's address: MOTCUA_DATABASE_URL when set, else the SQLite file db_path."""
+        url = (self.database_url or "").strip()
+        return url if url else str(self.db_path)
+
+    @property
+    def store_is_file(self) -> bool:
+        """True when the store is an SQLite file (its path is then `store_path`)."""
+        from storage.engine import parse_url
+
+        return parse_url(self.store_url).engine == "sqlite"
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite file of the store (db_path, or the file MOTCUA_DATABASE_URL names)."""
+        from storage.engine import parse_url
+
+        return parse_url(self.store_url).path or self.db_path
 
     @property
     def tz(self) -> ZoneInfo:

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.workdays import WorkCalendar
-from storage.db import Database
+from storage.engine import open_store
+from storage.store import Store
 
 
 def system_clock() -> datetime:
@@ -24,7 +25,7 @@ class AppContext:
     """
 
     settings: Settings
-    db: Database
+    db: Store
     calendar: WorkCalendar
     clock: Callable[[], datetime] = field(default=system_clock)
     demo: bool = False  # demo mode: the console may switch the simulated person (/as)
@@ -59,7 +60,7 @@ class AppContext:
         fixed = settings.fixed_now
         if clock is None and fixed is not None:
             clock = lambda: fixed  # noqa: E731
-        db = await Database.open(settings.db_path)
+        db = await open_store(settings.store_url)
         ctx = cls(settings, db, WorkCalendar.from_settings(settings), demo=demo)
         if clock is not None:
             ctx.clock = clock

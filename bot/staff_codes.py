@@ -4,8 +4,8 @@ the admin chat print when inviting and listing staff."""
 from __future__ import annotations
 
 from storage import staff as staff_store
-from storage.db import Database
 from storage.staff import CodeCount, StaffEntry, StaffMember
+from storage.store import Store
 
 NO_CODE = (
     "Lưu ý: cán bộ này chưa có mã cán bộ nên sẽ không nhận nhắc việc buổi sáng và không có tên "
@@ -21,7 +21,7 @@ def taken_text(code: str, holder: StaffMember, how: str) -> str:
     )
 
 
-async def invite_notes(db: Database, unit_id: int, role: str, code: str | None) -> list[str]:
+async def invite_notes(db: Store, unit_id: int, role: str, code: str | None) -> list[str]:
     """Warnings after an invite: an officer without a code, or a code no dossier carries."""
     if role != "officer":
         return []

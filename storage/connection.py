@@ -17,6 +17,7 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Coroutine,
     Generator,
     Iterable,
     Mapping,
@@ -25,6 +26,9 @@ from collections.abc import (
 from pathlib import Path
 from queue import SimpleQueue
 from typing import Any, TypeVar
+
+from storage.dialect import SQLITE, Dialect
+from storage.inline import InlineConn, drive
 
 T = TypeVar("T")
 Params = Sequence[object] | Mapping[str, object]
@@ -148,6 +152,8 @@ class _Statement:
 class Connection:
     """A sqlite3 connection owned by one thread; every call is one hop to that thread."""
 
+    dialect: Dialect = SQLITE
+
     def __init__(self, name: str) -> None:
         self._jobs: SimpleQueue[tuple[asyncio.Future[Any] | None, Callable[[], object]]] = (
             SimpleQueue()
@@ -201,6 +207,12 @@ class Connection:
         """fn(sqlite3_connection, *args) on the connection's thread, in one hop."""
         sqlite = self.raw
         return await self._call(lambda: fn(sqlite, *args))
+
+    async def call(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+        """fn(conn, *args), a storage coroutine over `storage.conn.Conn`, run to its end on the
+        connection's thread: one hop, however many statements it runs (storage/inline.py)."""
+        sqlite = self.raw
+        return await self._call(lambda: drive(fn(InlineConn(sqlite), *args)))
 
     def execute(self, sql: str, params: Params = ()) -> _Statement:
         """Run one statement; its first rows come back in the same hop."""

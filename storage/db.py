@@ -10,15 +10,17 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from storage.connection import Connection, is_busy
+from storage.dialect import SQLITE, Dialect
+from storage.inline import InlineConn, drive
 from storage.loop_reader import LoopReader
 
 T = TypeVar("T")
@@ -31,10 +33,14 @@ _COUNTED = ("dossiers", "procedures", "units", "staff")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped in storage/migrations, in order: (version, name, sql)."""
+def migrations(engine: str = "sqlite") -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped for an engine, in order: (version, name, sql) — SQLite's
+    in storage/migrations, PostgreSQL's in storage/migrations/postgresql."""
     found = []
-    for entry in resources.files("storage.migrations").iterdir():
+    folder = resources.files("storage.migrations")
+    if engine != "sqlite":
+        folder = folder.joinpath(engine)
+    for entry in folder.iterdir():
         m = _MIGRATION_NAME.match(entry.name)
         if m:
             found.append((int(m[1]), entry.name, entry.read_text(encoding="utf-8")))
@@ -63,6 +69,9 @@ class Database:
     a write transaction here then waits its turn (BEGIN IMMEDIATE retried until
     `write_wait_seconds`), on the writer's thread, never blocking the event loop.
     """
+
+    dialect: Dialect = SQLITE
+    engine = "sqlite"
 
     def __init__(
         self,
@@ -111,11 +120,20 @@ class Database:
             raise
         return db_
 
-    async def quick_read(self, fn: Callable[..., T], *args: object) -> T:
+    @property
+    def url(self) -> str:
+        """The store's address (`sqlite:///…`)."""
+        return f"sqlite:///{self.path}"
+
+    async def read(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: object) -> T:
+        """fn(conn, *args), a storage coroutine of reads, on the reader's thread in one hop."""
+        return await self.reader.call(fn, *args)
+
+    async def quick_read(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: object) -> T:
         """fn(conn, *args) for a tiny indexed read: on the event loop's thread with no hop, or
         on the reader's thread when a lock is met (storage/loop_reader.py)."""
         if self.loop_reader is None:
-            return await self.reader.run(fn, *args)
+            return await self.reader.call(fn, *args)
         return await self.loop_reader.read(fn, *args)
 
     async def close(self) -> None:
@@ -173,10 +191,12 @@ class Database:
         async with self._write_lock:
             return await self.run_in_writer(fn, *args)
 
-    async def write_in_one_hop(self, fn: Callable[..., T], *args: object) -> T:
+    async def write_in_one_hop(
+        self, fn: Callable[..., Coroutine[Any, Any, T]], *args: object
+    ) -> T:
         """A short write transaction done entirely on the writer thread: BEGIN IMMEDIATE,
-        fn(sqlite3_connection, *args), COMMIT (ROLLBACK on error) — one hop instead of one
-        per statement, for the writes every message makes (rate-limit counters)."""
+        fn(conn, *args) (a storage coroutine), COMMIT (ROLLBACK on error) — one hop instead of
+        one per statement, for the writes every message makes (rate-limit counters)."""
 
         def run(conn: sqlite3.Connection) -> T:
             """The transaction on the writer thread (_StoreBusy when another process writes)."""
@@ -187,7 +207,7 @@ class Database:
                     raise _StoreBusy from exc
                 raise
             try:
-                result = fn(conn, *args)
+                result = drive(fn(InlineConn(conn), *args))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

@@ -3,14 +3,14 @@ late dossiers, and a list grouped by officer."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from storage.db import Database
+from storage.conn import Conn
+from storage.store import Store
 from storage.timefmt import day_end, day_start, from_db
 
 FINAL = ("result", "returned", "rejected", "stopped", "withdrawn")
@@ -86,7 +86,7 @@ class Dossier:
 _FIELDS = tuple(f.name for f in fields(Dossier))
 
 
-def _dossier(row: sqlite3.Row) -> Dossier:
+def _dossier(row: Any) -> Dossier:
     """A Dossier from a row of _SELECT, column by column name."""
     return Dossier(**{name: row[name] for name in _FIELDS})
 
@@ -100,75 +100,78 @@ class Found:
     followed: frozenset[str]
 
 
-def select_by_code(conn: sqlite3.Connection, code: str) -> list[Dossier]:
-    """The dossiers with exactly this code (one per unit at most), on a connection's thread."""
-    return [_dossier(r) for r in conn.execute(_SELECT + " WHERE d.code = ? ORDER BY d.id", (code,))]
+async def select_by_code(conn: Conn, code: str) -> list[Dossier]:
+    """The dossiers with exactly this code (one per unit at most)."""
+    rows = await conn.execute_fetchall(_SELECT + " WHERE d.code = ? ORDER BY d.id", (code,))
+    return [_dossier(r) for r in rows]
 
 
-def select_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Dossier]:
-    """The dossiers with these ids, by id, on a connection's thread (e.g. inside the caller's
-    write transaction)."""
-    sql = _SELECT + " WHERE d.id IN (SELECT value FROM json_each(?))"
-    return {d.id: d for d in map(_dossier, conn.execute(sql, (json.dumps(sorted(set(ids))),)))}
+async def select_by_ids(conn: Conn, ids: Iterable[int]) -> dict[int, Dossier]:
+    """The dossiers with these ids, by id (e.g. inside the caller's write transaction)."""
+    sql = _SELECT + " WHERE " + conn.dialect.in_list("d.id")
+    rows = await conn.execute_fetchall(sql, (conn.dialect.list_param(sorted(set(ids))),))
+    return {d.id: d for d in map(_dossier, rows)}
 
 
-def select_for_chat(conn: sqlite3.Connection, code: str | None, tail: str, channel: str,
-                    user_id: str) -> Found:
+async def select_for_chat(conn: Conn, code: str | None, tail: str, channel: str,
+                          user_id: str) -> Found:
     """The dossiers a typed code designates (the full code, else its tail resolved from the
-    data) and which of them this chat account follows, on a connection's thread."""
-    found = select_by_code(conn, code) if code is not None else select_by_tail(conn, tail)
+    data) and which of them this chat account follows."""
+    found = await (select_by_code(conn, code) if code is not None
+                   else select_by_tail(conn, tail))
     codes = sorted({d.code for d in found})
     if not codes:
         return Found(found, frozenset())
-    rows = conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT d.code FROM subscriptions s JOIN dossiers d ON d.id = s.dossier_id"
-        " WHERE s.channel = ? AND s.user_id = ? AND d.code IN (SELECT value FROM json_each(?))",
-        (channel, user_id, json.dumps(codes)),
+        " WHERE s.channel = ? AND s.user_id = ? AND " + conn.dialect.in_list("d.code"),
+        (channel, user_id, conn.dialect.list_param(codes)),
     )
     return Found(found, frozenset(str(r["code"]) for r in rows))
 
 
-async def find_by_code(db: Database, code: str) -> list[Dossier]:
+async def find_by_code(db: Store, code: str) -> list[Dossier]:
     """The dossiers with exactly this code (one per unit at most)."""
-    return await db.reader.run(select_by_code, code)
+    return await db.read(select_by_code, code)
 
 
-async def code_prefixes(db: Database, limit: int = 1000) -> list[str]:
+async def code_prefixes(db: Store, limit: int = 1000) -> list[str]:
     """The distinct parts before the first '-' of stored codes ('000.00.12.H31')."""
-    return await db.reader.run(select_code_prefixes, limit)
+    return await db.read(select_code_prefixes, limit)
 
 
-def select_code_prefixes(conn: sqlite3.Connection, limit: int = 1000) -> list[str]:
+async def select_code_prefixes(conn: Conn, limit: int = 1000) -> list[str]:
     """The distinct parts before the first '-' of stored codes ('000.00.12.H31'), found by
     skipping through the code index (cheap on millions of rows with few units)."""
     sql = (
         "WITH RECURSIVE p(code) AS ("
         " SELECT MIN(code) FROM dossiers"
         " UNION ALL"
-        " SELECT (SELECT MIN(code) FROM dossiers WHERE code > CASE WHEN instr(p.code, '-') > 0"
-        "   THEN substr(p.code, 1, instr(p.code, '-') - 1) || '-~' ELSE p.code END)"
+        " SELECT (SELECT MIN(code) FROM dossiers WHERE code > CASE WHEN {at} > 0"
+        "   THEN substr(p.code, 1, {at} - 1) || '-~' ELSE p.code END)"
         " FROM p WHERE p.code IS NOT NULL)"
         " SELECT code FROM p WHERE code IS NOT NULL LIMIT ?"
     )
+    sql = sql.replace("{at}", conn.dialect.position("'-'", "p.code"))
     out = []
-    for r in conn.execute(sql, (limit,)):
+    for r in await conn.execute_fetchall(sql, (limit,)):
         code = str(r["code"])
         if "-" in code:
             out.append(code.split("-", 1)[0])
     return sorted(set(out))
 
 
-async def find_by_tail(db: Database, tail: str) -> list[Dossier]:
+async def find_by_tail(db: Store, tail: str) -> list[Dossier]:
     """The dossiers whose code ends with this typed tail (see select_by_tail)."""
-    return await db.reader.run(select_by_tail, tail)
+    return await db.read(select_by_tail, tail)
 
 
-def select_by_tail(conn: sqlite3.Connection, tail: str) -> list[Dossier]:
+async def select_by_tail(conn: Conn, tail: str) -> list[Dossier]:
     """The dossiers whose code ends with this typed tail at a part boundary
     ('H31-260101-0001', '12.H31-260101-0001', '260101-0001'); the unit parts come from the data."""
     head, _, rest = tail.partition("-")
     candidates: list[str] = []
-    for prefix in select_code_prefixes(conn):
+    for prefix in await select_code_prefixes(conn):
         if rest and "-" in rest:  # head is the unit part (or its tail)
             if prefix == head or prefix.endswith("." + head):
                 candidates.append(f"{prefix}-{rest}")
@@ -177,8 +180,9 @@ def select_by_tail(conn: sqlite3.Connection, tail: str) -> list[Dossier]:
     if not candidates:
         return []
     marks = ",".join("?" * len(candidates))
-    return [_dossier(r) for r in conn.execute(
-        _SELECT + f" WHERE d.code IN ({marks}) ORDER BY d.id", candidates)]
+    rows = await conn.execute_fetchall(
+        _SELECT + f" WHERE d.code IN ({marks}) ORDER BY d.id", candidates)
+    return [_dossier(r) for r in rows]
 
 
 def _unit_filter(unit_id: int | Sequence[int] | None, params: list[object]) -> str:
@@ -193,7 +197,7 @@ def _unit_filter(unit_id: int | Sequence[int] | None, params: list[object]) -> s
 
 
 async def officer_overdue(
-    db: Database, officer: str, today: date, unit_id: int | None = None, limit: int = 200
+    db: Store, officer: str, today: date, unit_id: int | None = None, limit: int = 200
 ) -> list[Dossier]:
     """This officer's open dossiers due before today (not waiting for the citizen), oldest first."""
     params: list[object] = [officer, day_start(today)]
@@ -205,7 +209,7 @@ async def officer_overdue(
 
 
 async def officer_due_soon(
-    db: Database, officer: str, today: date, until: date, unit_id: int | None = None,
+    db: Store, officer: str, today: date, until: date, unit_id: int | None = None,
     limit: int = 200,
 ) -> list[Dossier]:
     """This officer's open dossiers due from today to `until` (inclusive), soonest first."""
@@ -218,7 +222,7 @@ async def officer_due_soon(
 
 
 async def officer_open(
-    db: Database, officer: str, offset: int, limit: int, unit_id: int | None = None
+    db: Store, officer: str, offset: int, limit: int, unit_id: int | None = None
 ) -> tuple[list[Dossier], int]:
     """One page of this officer's open dossiers by due date, and how many there are."""
     params: list[object] = [officer]
@@ -233,7 +237,7 @@ async def officer_open(
 
 
 async def unit_overdue(
-    db: Database, unit_id: int | Sequence[int] | None, today: date, limit: int = 2000
+    db: Store, unit_id: int | Sequence[int] | None, today: date, limit: int = 2000
 ) -> list[Dossier]:
     """A unit's open dossiers due before today (not waiting for the citizen), by officer then
     due date (unit_id None: every unit)."""
@@ -253,7 +257,7 @@ def group_by_officer(rows: list[Dossier]) -> dict[str, list[Dossier]]:
     return groups
 
 
-async def busiest_officer(db: Database, unit_id: int | None = None) -> str | None:
+async def busiest_officer(db: Store, unit_id: int | None = None) -> str | None:
     """The officer code with the most open dossiers (the demo console's simulated officer)."""
     params: list[object] = []
     sql = (f"SELECT d.officer, COUNT(*) AS n FROM dossiers d WHERE d.officer IS NOT NULL"

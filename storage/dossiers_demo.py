@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from storage.db import Database
+from storage.store import Store
 
 _DATA_TABLES = ("dossiers", "procedures", "staff")
 
@@ -35,19 +35,19 @@ def store_state(path: Path) -> str:
     return "empty" if rows == 0 else "other"
 
 
-async def mark_demo(db: Database) -> None:
+async def mark_demo(db: Store) -> None:
     """Mark the store as the demo's own (it holds only the demo data set)."""
     async with db.transaction() as conn:
         await conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('demo', '1')")
 
 
-async def is_demo(db: Database) -> bool:
+async def is_demo(db: Store) -> bool:
     """True when mark_demo marked this store as the demo's own."""
     async with db.reader.execute("SELECT 1 FROM store_meta WHERE key = 'demo'") as cur:
         return await cur.fetchone() is not None
 
 
-async def tour_samples(db: Database) -> list[tuple[str, str, str]]:
+async def tour_samples(db: Store) -> list[tuple[str, str, str]]:
     """(label, code, phone's last 4) for a few telling dossiers of the demo."""
     wanted = (
         ("Hồ sơ đã trả kết quả", "status = 'returned' AND received_at >= '2026-06-01'"),

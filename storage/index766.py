@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from storage import stats_counters as counters
-from storage.db import Database
 from storage.stats import (
     _CARRIED_DONE,
     _CARRIED_OPEN,
@@ -25,6 +24,7 @@ from storage.stats import (
     counted,
     only_ids,
 )
+from storage.store import Store
 
 # Per row (alias d): resolved in P; the supplement requests up to the end of P.
 _RES = "(d.finished_at >= :s AND d.finished_at <= :e)"
@@ -84,7 +84,7 @@ class LateDossier:
 
 
 async def late_dossiers(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds, month_end_day: str,
+    db: Store, unit_ids: Sequence[int], bounds: Bounds, month_end_day: str,
     only: Sequence[int] | None = None,
 ) -> list[LateDossier]:
     """The period's dossiers that count late for 2.1 and those that turn late by month_end_day
@@ -118,7 +118,7 @@ def _days_between(a: str, b: str) -> int:
 
 
 async def late_counts(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds, done: Counted | None = None
+    db: Store, unit_ids: Sequence[int], bounds: Bounds, done: Counted | None = None
 ) -> dict[int, int] | None:
     """Per unit, how many of the period's dossiers count late for 2.1, from the per-day
     counters (results finished late plus pending late at the end, and the inconsistent rows
@@ -143,7 +143,7 @@ def fees_counted(done: Counted) -> dict[int, tuple[int, int]]:
 
 
 async def fee_procedures(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Store, unit_ids: Sequence[int], bounds: Bounds
 ) -> dict[int, tuple[int, int]]:
     """Per unit: (procedures with a dossier paid online, procedures with a dossier with a fee),
     among the dossiers received in P (3.5b); units without a fee are left out."""
@@ -154,7 +154,7 @@ async def fee_procedures(
 
 
 async def fee_procedures_rows(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Store, unit_ids: Sequence[int], bounds: Bounds
 ) -> dict[int, tuple[int, int]]:
     """fee_procedures from the dossiers' rows (any bounds)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
@@ -177,7 +177,7 @@ class DossierRef:
     officer: str | None
 
 
-async def _refs(db: Database, sql: str, params: dict[str, object]) -> list[DossierRef]:
+async def _refs(db: Store, sql: str, params: dict[str, object]) -> list[DossierRef]:
     """DossierRef rows of (id, unit_id, code, procedure name, officer)."""
     async with db.reader.execute(sql, params) as cur:
         return [
@@ -188,7 +188,7 @@ async def _refs(db: Database, sql: str, params: dict[str, object]) -> list[Dossi
 
 
 async def unpaid_fees(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Store, unit_ids: Sequence[int], bounds: Bounds
 ) -> list[DossierRef]:
     """The dossiers received in P with a fee that were not paid online (3.6), by code."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
@@ -199,7 +199,7 @@ async def unpaid_fees(
 
 
 async def unsatisfied(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Store, unit_ids: Sequence[int], bounds: Bounds
 ) -> list[DossierRef]:
     """The period's dossiers rated "không hài lòng" (score 3) at or before its end (5.4)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)

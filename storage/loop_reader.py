@@ -11,11 +11,12 @@ longer than one small read. Only functions that read a handful of rows by key be
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 from storage.connection import Connection, is_busy
+from storage.inline import InlineConn, drive
 
 T = TypeVar("T")
 
@@ -33,16 +34,17 @@ class LoopReader:
         self.fallback = fallback
         self.fallbacks = 0  # reads handed to the reader thread (tests and benchmarks read it)
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        """fn(sqlite3_connection, *args) here, at once; on the reader's thread if a lock is met."""
+    async def read(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+        """fn(conn, *args), a storage coroutine, here and at once; on the reader's thread if a
+        lock is met."""
         if self._sqlite is not None:
             try:
-                return fn(self._sqlite, *args)
+                return drive(fn(InlineConn(self._sqlite), *args))
             except sqlite3.OperationalError as exc:
                 if not is_busy(exc):
                     raise
             self.fallbacks += 1
-        return await self.fallback.run(fn, *args)
+        return await self.fallback.call(fn, *args)
 
     def close(self) -> None:
         """Close the connection (later reads go to the reader thread)."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from storage.connection import Connection
-from storage.db import Database
+from storage.conn import Conn
+from storage.store import Store
 from storage.timefmt import to_db
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
@@ -63,7 +61,7 @@ def chat_ref(channel: str, chat_id: str) -> str:
     return f"{channel}:{chat_id}"
 
 
-async def enqueue(db: Database, items: list[OutboxItem], now: datetime) -> int:
+async def enqueue(db: Store, items: list[OutboxItem], now: datetime) -> int:
     """Insert the pushes not already present (INSERT OR IGNORE on the key) nor to blocked chats
     nor for a revoked staff member, in one transaction.
 
@@ -75,36 +73,42 @@ async def enqueue(db: Database, items: list[OutboxItem], now: datetime) -> int:
     return await db.write_in_one_hop(enqueue_in, items, to_db(now, _tz(now)))
 
 
-def enqueue_in(conn: sqlite3.Connection, items: list[OutboxItem], stamp: str) -> int:
-    """`enqueue` inside the caller's transaction (on the writer's thread); rows added."""
+async def enqueue_in(conn: Conn, items: list[OutboxItem], stamp: str) -> int:
+    """`enqueue` inside the caller's transaction; rows added."""
     chats = {(i.channel, i.chat_id) for i in items}
     blocked = {
         (str(r[0]), str(r[1]))
-        for r in conn.execute("SELECT channel, chat_id FROM blocked_chats")
+        for r in await conn.execute_fetchall("SELECT channel, chat_id FROM blocked_chats")
     } & chats
     staff_ids = sorted({i.staff_id for i in items if i.staff_id is not None})
     revoked: set[int] = set()
     if staff_ids:
-        sql = (
-            "SELECT id FROM staff WHERE revoked_at IS NOT NULL"
-            " AND id IN (SELECT value FROM json_each(?))"
-        )
-        revoked = {int(r[0]) for r in conn.execute(sql, (json.dumps(staff_ids),))}
-    rows = [
-        (i.channel, i.chat_id, i.kind, i.payload, i.key, stamp, i.staff_id)
-        for i in items
-        if (i.channel, i.chat_id) not in blocked and i.staff_id not in revoked
-    ]
-    before = conn.total_changes
-    conn.executemany(
-        "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, payload, idem_key, created_at,"
-        " staff_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        rows,
+        sql = "SELECT id FROM staff WHERE revoked_at IS NOT NULL AND " + conn.dialect.in_list("id")
+        rows_ = await conn.execute_fetchall(sql, (conn.dialect.list_param(staff_ids),))
+        revoked = {int(r[0]) for r in rows_}
+    rows: dict[str, tuple[object, ...]] = {}
+    for i in items:  # in order; the first item of a key wins, as INSERT … DO NOTHING keeps it
+        if (i.channel, i.chat_id) not in blocked and i.staff_id not in revoked:
+            rows.setdefault(i.key, (i.channel, i.chat_id, i.kind, i.payload, i.key, stamp,
+                                    i.staff_id))
+    if not rows:
+        return 0
+    present = await conn.execute_fetchall(
+        "SELECT idem_key FROM outbox WHERE " + conn.dialect.in_list("idem_key"),
+        (conn.dialect.list_param(sorted(rows)),),
     )
-    return conn.total_changes - before
+    for r in present:
+        rows.pop(str(r[0]), None)
+    if rows:
+        await conn.executemany(
+            "INSERT INTO outbox (channel, chat_id, kind, payload, idem_key, created_at,"
+            " staff_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            list(rows.values()),
+        )
+    return len(rows)
 
 
-async def drop_staff_pushes(conn: Connection, staff_id: int) -> int:
+async def drop_staff_pushes(conn: Conn, staff_id: int) -> int:
     """Delete a staff member's pending pushes (inside the revoking transaction, before their
     chats are unlinked); returns how many were dropped.
 
@@ -121,7 +125,7 @@ async def drop_staff_pushes(conn: Connection, staff_id: int) -> int:
     return max(cur.rowcount, 0)
 
 
-async def is_pending(db: Database, row_id: int) -> bool:
+async def is_pending(db: Store, row_id: int) -> bool:
     """True while this row is still waiting to be sent (not sent, dead, nor dropped)."""
     sql = "SELECT 1 FROM outbox WHERE id = ? AND state = 'pending'"
     async with db.reader.execute(sql, (row_id,)) as cur:
@@ -134,7 +138,7 @@ def _tz(now: datetime) -> ZoneInfo:
     return tz if isinstance(tz, ZoneInfo) else ZoneInfo("UTC")
 
 
-async def keys_with_prefix(db: Database, prefix: str) -> int:
+async def keys_with_prefix(db: Store, prefix: str) -> int:
     """How many outbox rows have a key starting with prefix (any state)."""
     pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     sql = "SELECT COUNT(*) FROM outbox WHERE idem_key LIKE ? ESCAPE '\\'"
@@ -144,7 +148,7 @@ async def keys_with_prefix(db: Database, prefix: str) -> int:
 
 
 async def due_rows(
-    db: Database, channel: str, now_text: str, limit: int = 500, after_id: int = 0
+    db: Store, channel: str, now_text: str, limit: int = 500, after_id: int = 0
 ) -> list[OutboxRow]:
     """A channel's pending rows due at now_text (local text), in id order, with id > after_id."""
     sql = (
@@ -160,7 +164,7 @@ async def due_rows(
     ]
 
 
-async def pending_count(db: Database, channels: list[str]) -> int:
+async def pending_count(db: Store, channels: list[str]) -> int:
     """Pending rows on these channels."""
     marks = ",".join("?" * len(channels))
     sql = f"SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel IN ({marks})"
@@ -169,7 +173,7 @@ async def pending_count(db: Database, channels: list[str]) -> int:
     return 0 if row is None else int(row[0])
 
 
-async def mark_sent(db: Database, row_id: int, now_text: str) -> None:
+async def mark_sent(db: Store, row_id: int, now_text: str) -> None:
     """Record that the send of this row returned (delivered)."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -179,7 +183,7 @@ async def mark_sent(db: Database, row_id: int, now_text: str) -> None:
         )
 
 
-async def mark_sent_many(db: Database, row_ids: list[int], now_text: str) -> None:
+async def mark_sent_many(db: Store, row_ids: list[int], now_text: str) -> None:
     """Record several delivered rows in one transaction (the worker's group commit)."""
     async with db.transaction() as conn:
         await conn.executemany(
@@ -189,7 +193,7 @@ async def mark_sent_many(db: Database, row_ids: list[int], now_text: str) -> Non
         )
 
 
-async def mark_retry(db: Database, row_id: int, next_at: str | None, error: str) -> None:
+async def mark_retry(db: Store, row_id: int, next_at: str | None, error: str) -> None:
     """Keep the row pending, counting the attempt, not to be tried before next_at."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -199,7 +203,7 @@ async def mark_retry(db: Database, row_id: int, next_at: str | None, error: str)
         )
 
 
-async def mark_deferred(db: Database, row_id: int, next_at: str | None, error: str) -> None:
+async def mark_deferred(db: Store, row_id: int, next_at: str | None, error: str) -> None:
     """Keep the row pending without counting an attempt (the platform asked us to wait)."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -209,7 +213,7 @@ async def mark_deferred(db: Database, row_id: int, next_at: str | None, error: s
         )
 
 
-async def mark_dead(db: Database, row_id: int, error: str) -> None:
+async def mark_dead(db: Store, row_id: int, error: str) -> None:
     """Give up on this row for good."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -219,7 +223,7 @@ async def mark_dead(db: Database, row_id: int, error: str) -> None:
         )
 
 
-async def block_chat(db: Database, channel: str, chat_id: str, now_text: str, reason: str) -> int:
+async def block_chat(db: Store, channel: str, chat_id: str, now_text: str, reason: str) -> int:
     """Record a chat as blocked and kill its pending rows; returns how many rows were killed."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -235,7 +239,7 @@ async def block_chat(db: Database, channel: str, chat_id: str, now_text: str, re
         return max(cur.rowcount, 0)
 
 
-async def unblock_chat(db: Database, channel: str, chat_id: str) -> bool:
+async def unblock_chat(db: Store, channel: str, chat_id: str) -> bool:
     """Forget a block (the person wrote to the bot again); True when one was recorded."""
     async with db.transaction() as conn:
         cur = await conn.execute(
@@ -244,14 +248,14 @@ async def unblock_chat(db: Database, channel: str, chat_id: str) -> bool:
         return cur.rowcount > 0
 
 
-async def is_blocked(db: Database, channel: str, chat_id: str) -> bool:
+async def is_blocked(db: Store, channel: str, chat_id: str) -> bool:
     """True when this chat is recorded as blocked."""
     sql = "SELECT 1 FROM blocked_chats WHERE channel = ? AND chat_id = ?"
     async with db.reader.execute(sql, (channel, chat_id)) as cur:
         return await cur.fetchone() is not None
 
 
-async def counts(db: Database) -> OutboxCounts:
+async def counts(db: Store) -> OutboxCounts:
     """Counts by state, blocked chats, and the oldest pending row."""
     async with db.reader.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state") as cur:
         by_state = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
@@ -275,7 +279,7 @@ async def counts(db: Database) -> OutboxCounts:
     )
 
 
-async def rows_by_state(db: Database, state: str) -> list[tuple[str, str, str]]:
+async def rows_by_state(db: Store, state: str) -> list[tuple[str, str, str]]:
     """(channel, chat_id, key) of every row in a state, by id (for tests and the CLI)."""
     sql = "SELECT channel, chat_id, idem_key FROM outbox WHERE state = ? ORDER BY id"
     async with db.reader.execute(sql, (state,)) as cur:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.store import Store
 from storage.timefmt import FORMAT
 
 KINDS = ("reminders", "digest", "quarterly")
@@ -25,7 +25,7 @@ class PushPrefs:
         return bool(getattr(self, kind))
 
 
-async def get_prefs(db: Database, staff_id: int) -> PushPrefs:
+async def get_prefs(db: Store, staff_id: int) -> PushPrefs:
     """A staff member's preferences (defaults when never changed)."""
     sql = "SELECT reminders, digest, quarterly, channel FROM push_prefs WHERE staff_id = ?"
     async with db.reader.execute(sql, (staff_id,)) as cur:
@@ -35,7 +35,7 @@ async def get_prefs(db: Database, staff_id: int) -> PushPrefs:
     return PushPrefs(bool(row[0]), bool(row[1]), bool(row[2]), row[3])
 
 
-async def set_pref(db: Database, staff_id: int, kind: str, on: bool, now: datetime) -> PushPrefs:
+async def set_pref(db: Store, staff_id: int, kind: str, on: bool, now: datetime) -> PushPrefs:
     """Turn one kind of push on or off for a staff member; returns the new preferences."""
     if kind not in KINDS:
         raise ValueError(f"unknown push kind: {kind}")
@@ -51,7 +51,7 @@ async def set_pref(db: Database, staff_id: int, kind: str, on: bool, now: dateti
     return await get_prefs(db, staff_id)
 
 
-async def staff_without(db: Database, kind: str) -> set[int]:
+async def staff_without(db: Store, kind: str) -> set[int]:
     """Ids of staff members who turned this kind of push off."""
     if kind not in KINDS:
         raise ValueError(f"unknown push kind: {kind}")
@@ -59,7 +59,7 @@ async def staff_without(db: Database, kind: str) -> set[int]:
         return {int(r[0]) for r in await cur.fetchall()}
 
 
-async def set_channel(db: Database, staff_id: int, channel: str | None, now: datetime) -> PushPrefs:
+async def set_channel(db: Store, staff_id: int, channel: str | None, now: datetime) -> PushPrefs:
     """Receive pushes on one channel only (None: on every linked chat)."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -74,7 +74,7 @@ async def set_channel(db: Database, staff_id: int, channel: str | None, now: dat
 
 
 async def push_chats(
-    db: Database, staff_id: int, chats: list[tuple[str, str]]
+    db: Store, staff_id: int, chats: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """The chats (of `chats`, a staff member's linked ones) their pushes go to."""
     chosen = (await get_prefs(db, staff_id)).channel

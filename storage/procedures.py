@@ -8,7 +8,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from storage.db import Database
+from storage.store import Store
 
 RANKED = 50  # the best FTS hits whose recent dossiers are counted for the ranking
 _COLUMNS = "p.id, p.unit_id, p.code, p.name, p.level, p.days, p.fee_text, p.documents, " \
@@ -44,7 +44,7 @@ def _match(words: list[str], joiner: str) -> str:
     return f" {joiner} ".join(terms)
 
 
-async def _hits(db: Database, query: str, unit_id: int | None) -> list[sqlite3.Row]:
+async def _hits(db: Store, query: str, unit_id: int | None) -> list[sqlite3.Row]:
     """(procedure row…, bm25) of every FTS match, best bm25 first."""
     params: list[object] = [query]
     unit = ""
@@ -59,7 +59,7 @@ async def _hits(db: Database, query: str, unit_id: int | None) -> list[sqlite3.R
         return list(await cur.fetchall())
 
 
-async def recent_counts(db: Database, codes: list[str], since: str,
+async def recent_counts(db: Store, codes: list[str], since: str,
                         known: dict[str, int] | None = None) -> dict[str, int]:
     """How many dossiers of each procedure code were received since (local text stamp).
 
@@ -80,7 +80,7 @@ async def recent_counts(db: Database, codes: list[str], since: str,
     return known
 
 
-async def counts_version(db: Database) -> tuple[int, int]:
+async def counts_version(db: Store) -> tuple[int, int]:
     """What the recent counts depend on: the last import run and the last dossier (ids)."""
     async with db.reader.execute(
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_runs),"
@@ -92,7 +92,7 @@ async def counts_version(db: Database) -> tuple[int, int]:
 
 
 async def search(
-    db: Database, words: list[str], limit: int = 10, unit_id: int | None = None,
+    db: Store, words: list[str], limit: int = 10, unit_id: int | None = None,
     since: str | None = None, known: dict[str, int] | None = None,
 ) -> tuple[list[Procedure], int]:
     """Procedures matching the folded words (all of them, else any): (first `limit`, how many).
@@ -118,7 +118,7 @@ async def search(
     return [_procedure(r) for r in ranked[:limit]], len(rows)
 
 
-async def procedure_by_id(db: Database, procedure_id: int) -> Procedure | None:
+async def procedure_by_id(db: Store, procedure_id: int) -> Procedure | None:
     """One catalogue entry by its id, or None."""
     async with db.reader.execute(
         f"SELECT {_COLUMNS} FROM procedures p WHERE p.id = ?", (procedure_id,)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from storage.db import Database
+from storage.conn import Conn
+from storage.store import Store
 
 T = TypeVar("T")
 
@@ -36,107 +36,118 @@ def _refusal(now: datetime, per_day: bool) -> Limit:
     return Limit(False, now.replace(second=0, microsecond=0) + timedelta(minutes=1))
 
 
+class _Refused(Exception):
+    """Over a limit: raised inside the write so that it rolls back (nothing spent)."""
+
+    def __init__(self, which: str) -> None:
+        super().__init__(which)
+        self.which = which
+
+
 async def take(
-    db: Database, channel: str, user_id: str, bucket: str, now: datetime,
+    db: Store, channel: str, user_id: str, bucket: str, now: datetime,
     per_minute: int, per_day: int, cost: int = 1,
 ) -> Limit:
-    """Check both limits and spend `cost` in ONE write transaction (BEGIN IMMEDIATE).
+    """Check both limits and spend `cost` in ONE write transaction.
 
     Refused (nothing spent) when the person already used their minute's or day's lookups.
-    Concurrent calls are serialised by SQLite's write lock, so at most the limit get through,
+    The counters are bumped first and checked after, the bump's row locks (PostgreSQL) or the
+    single writer (SQLite) serialising concurrent takes: at most the limit get through,
     whatever the number of chats, tasks or processes asking at once.
     """
     minute, day = _windows(now)
-    refused = await db.write_in_one_hop(
-        _take, channel, user_id, bucket, minute, day, cost, per_minute, per_day
-    )
-    return Limit(True) if refused is None else _refusal(now, refused == "day")
+    try:
+        await db.write_in_one_hop(
+            _take, channel, user_id, bucket, minute, day, cost, per_minute, per_day
+        )
+    except _Refused as refused:
+        return _refusal(now, refused.which == "day")
+    return Limit(True)
 
 
 async def take_and_read(
-    db: Database, channel: str, user_id: str, bucket: str, now: datetime,
-    per_minute: int, per_day: int, read: Callable[[sqlite3.Connection], T],
+    db: Store, channel: str, user_id: str, bucket: str, now: datetime,
+    per_minute: int, per_day: int, read: Callable[[Conn], Coroutine[Any, Any, T]],
     misses: Callable[[T], int],
 ) -> tuple[Limit, T | None]:
     """take, then (when allowed) read(conn) and spend misses(result) lookups more, all in ONE
-    write transaction on the writer's thread: one hop for a whole citizen's lookup.
+    write transaction: one hop for a whole citizen's lookup.
 
     Refused: nothing is spent and nothing read (the result is None)."""
     minute, day = _windows(now)
 
-    def run(conn: sqlite3.Connection) -> tuple[str | None, T | None]:
-        """The transaction's body on the writer thread."""
-        refused = _take(conn, channel, user_id, bucket, minute, day, 1, per_minute, per_day)
-        if refused is not None:
-            return refused, None
-        result = read(conn)
+    async def run(conn: Conn) -> T:
+        """The transaction's body."""
+        await _take(conn, channel, user_id, bucket, minute, day, 1, per_minute, per_day)
+        result = await read(conn)
         extra = misses(result)
         if extra:
-            _spend(conn, channel, user_id, bucket, minute, day, extra)
-        return None, result
+            await _spend(conn, channel, user_id, bucket, minute, day, extra)
+        return result
 
-    refused, result = await db.write_in_one_hop(run)
-    return (Limit(True) if refused is None else _refusal(now, refused == "day")), result
-
-
-def _take(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
-          day: str, cost: int, per_minute: int, per_day: int) -> str | None:
-    """take's statements on the writer thread: 'day' or 'minute' when refused, else None."""
-    rows = conn.execute(
-        "SELECT window, used FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
-        " AND window IN (?, ?)",
-        (channel, user_id, bucket, minute, day),
-    ).fetchall()
-    used = {str(r["window"]): int(r["used"]) for r in rows}
-    if used.get(day, 0) >= per_day:
-        return "day"
-    if used.get(minute, 0) >= per_minute:
-        return "minute"
-    _spend(conn, channel, user_id, bucket, minute, day, cost)
-    return None
+    try:
+        result = await db.write_in_one_hop(run)
+    except _Refused as refused:
+        return _refusal(now, refused.which == "day"), None
+    return Limit(True), result
 
 
-async def spend(db: Database, channel: str, user_id: str, bucket: str, now: datetime,
+async def _take(conn: Conn, channel: str, user_id: str, bucket: str, minute: str,
+                day: str, cost: int, per_minute: int, per_day: int) -> None:
+    """take's statements: spend, then raise _Refused ('day' or 'minute') when the person had
+    already used their limit before this spend."""
+    used = await _spend(conn, channel, user_id, bucket, minute, day, cost)
+    if used.get(day, 0) - cost >= per_day:
+        raise _Refused("day")
+    if used.get(minute, 0) - cost >= per_minute:
+        raise _Refused("minute")
+
+
+async def spend(db: Store, channel: str, user_id: str, bucket: str, now: datetime,
                 cost: int = 1) -> None:
     """Count `cost` more lookups in both windows (a miss's extra cost, after take)."""
     minute, day = _windows(now)
     await db.write_in_one_hop(_spend, channel, user_id, bucket, minute, day, cost)
 
 
-def _spend(conn: sqlite3.Connection, channel: str, user_id: str, bucket: str, minute: str,
-           day: str, cost: int) -> None:
-    """Add cost to both windows; drops this person's windows of earlier minutes and days."""
-    conn.execute(
-        "INSERT INTO rate_limits (channel, user_id, bucket, window, used)"
+async def _spend(conn: Conn, channel: str, user_id: str, bucket: str, minute: str,
+                 day: str, cost: int) -> dict[str, int]:
+    """Add cost to both windows and return their new counts; drops this person's windows of
+    earlier minutes and days."""
+    rows = await conn.execute_fetchall(
+        'INSERT INTO rate_limits (channel, user_id, bucket, "window", used)'
         " VALUES (?,?,?,?,?), (?,?,?,?,?)"
-        " ON CONFLICT (channel, user_id, bucket, window) DO UPDATE SET used = used + ?",
-        (channel, user_id, bucket, minute, cost, channel, user_id, bucket, day, cost, cost),
+        ' ON CONFLICT (channel, user_id, bucket, "window") DO UPDATE'
+        " SET used = rate_limits.used + excluded.used"
+        ' RETURNING "window", used',
+        (channel, user_id, bucket, minute, cost, channel, user_id, bucket, day, cost),
     )
-    conn.execute(
+    await conn.execute(
         "DELETE FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
-        " AND window NOT IN (?, ?)",
+        ' AND "window" NOT IN (?, ?)',
         (channel, user_id, bucket, minute, day),
     )
+    return {str(r[0]): int(r[1]) for r in rows}
 
 
-async def used(db: Database, channel: str, user_id: str, bucket: str, now: datetime) -> int:
+async def used(db: Store, channel: str, user_id: str, bucket: str, now: datetime) -> int:
     """Lookups counted today for this person and bucket (for tests and the benchmark)."""
     _, day = _windows(now)
     async with db.reader.execute(
         "SELECT used FROM rate_limits WHERE channel = ? AND user_id = ? AND bucket = ?"
-        " AND window = ?",
+        ' AND "window" = ?',
         (channel, user_id, bucket, day),
     ) as cur:
         row = await cur.fetchone()
     return int(row["used"]) if row else 0
 
 
-async def prune(db: Database, now: datetime) -> int:
+async def prune(db: Store, now: datetime) -> int:
     """Delete every window older than today (housekeeping); returns rows deleted."""
     async with db.transaction() as conn:
         cur = await conn.execute(
-            "DELETE FROM rate_limits WHERE (window LIKE 'm:%' AND window < ?)"
-            " OR (window LIKE 'd:%' AND window < ?)",
+            """DELETE FROM rate_limits WHERE ("window" LIKE 'm:%' AND "window" < ?)"""
+            """ OR ("window" LIKE 'd:%' AND "window" < ?)""",
             (f"m:{now:%Y-%m-%d}", f"d:{now:%Y-%m-%d}"),
         )
         return cur.rowcount

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.db import Database
+from storage.store import Store
 from storage.timefmt import FORMAT, day_end, day_start
 
 SCORES = {1: "Rất hài lòng", 2: "Hài lòng", 3: "Không hài lòng"}
@@ -34,7 +34,7 @@ class RatingCounts:
 
 
 async def rate(
-    db: Database, dossier_id: int, channel: str, chat_id: str, score: int, now: datetime
+    db: Store, dossier_id: int, channel: str, chat_id: str, score: int, now: datetime
 ) -> bool:
     """Store one person's rating of a dossier (a new rating replaces theirs); True when new."""
     if score not in SCORES:
@@ -56,7 +56,7 @@ async def rate(
 
 
 async def rating_counts(
-    db: Database, start: date, end: date, unit_id: int | Sequence[int] | None = None
+    db: Store, start: date, end: date, unit_id: int | Sequence[int] | None = None
 ) -> RatingCounts:
     """Ratings of dossiers given from start to end (inclusive, local days), of one unit or all.
 
@@ -78,7 +78,7 @@ async def rating_counts(
     return RatingCounts(by.get(1, 0), by.get(2, 0), by.get(3, 0))
 
 
-async def get_rating(db: Database, dossier_id: int, channel: str, chat_id: str) -> int | None:
+async def get_rating(db: Store, dossier_id: int, channel: str, chat_id: str) -> int | None:
     """This chat's score for this dossier, or None."""
     sql = "SELECT score FROM ratings WHERE dossier_id = ? AND channel = ? AND chat_id = ?"
     async with db.reader.execute(sql, (dossier_id, channel, chat_id)) as cur:

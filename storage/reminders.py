@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from storage.db import Database
+from storage.store import Store
 from storage.timefmt import day_end, day_start
 
 _OPEN_NOT_PAUSED = (
@@ -24,7 +24,7 @@ class DigestCounts:
 
 
 async def digest_counts(
-    db: Database, unit_id: int, today: date, since: date, until: date
+    db: Store, unit_id: int, today: date, since: date, until: date
 ) -> DigestCounts:
     """Due today (open, not waiting for the citizen), received and resolved in [since, until]."""
     sql = (
@@ -50,7 +50,7 @@ async def digest_counts(
     return DigestCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-async def dossier_code(db: Database, dossier_id: int) -> str | None:
+async def dossier_code(db: Store, dossier_id: int) -> str | None:
     """The code of the dossier with this id, or None."""
     async with db.reader.execute("SELECT code FROM dossiers WHERE id = ?", (dossier_id,)) as cur:
         row = await cur.fetchone()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from storage.db import Database
+from storage.store import Store
 from storage.timefmt import FORMAT
 
 
-async def put(db: Database, filename: str, mime: str, data: bytes, now: datetime,
+async def put(db: Store, filename: str, mime: str, data: bytes, now: datetime,
               expires: datetime) -> str:
     """Keep the file until `expires`; returns its random id (expired files are dropped)."""
     file_id = secrets.token_urlsafe(16)
@@ -24,7 +24,7 @@ async def put(db: Database, filename: str, mime: str, data: bytes, now: datetime
     return file_id
 
 
-async def get(db: Database, file_id: str, now: datetime) -> tuple[str, str, bytes] | None:
+async def get(db: Store, file_id: str, now: datetime) -> tuple[str, str, bytes] | None:
     """(filename, mime, data) of a file not yet expired, else None."""
     async with db.reader.execute(
         "SELECT filename, mime, data FROM shared_files WHERE id = ? AND expires_at >= ?",

@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from storage import outbox
-from storage.db import Database
+from storage.conn import Conn
 from storage.dossiers import FINAL
+from storage.store import Store
 from storage.timefmt import FORMAT
 
 ROLES = ("officer", "leader", "admin")
@@ -69,7 +70,7 @@ class Sender:
     blocked: bool
 
 
-def _row(r: sqlite3.Row) -> StaffMember:
+def _row(r: Any) -> StaffMember:
     """A StaffMember from a row of _COLUMNS, column by column name."""
     return StaffMember(int(r["id"]), int(r["unit_id"]), str(r["name"]), str(r["role"]),
                        r["officer_code"])
@@ -104,7 +105,7 @@ def new_invite_code() -> str:
 
 
 async def create_staff(
-    db: Database, *, unit_id: int, name: str, role: str, officer_code: str | None, now: datetime
+    db: Store, *, unit_id: int, name: str, role: str, officer_code: str | None, now: datetime
 ) -> StaffMember:
     """Add a staff member (not yet linked to any chat)."""
     if role not in ROLES:
@@ -121,7 +122,7 @@ async def create_staff(
 
 
 async def add_invite(
-    db: Database, staff_id: int, now: datetime, days: int = INVITE_DAYS
+    db: Store, staff_id: int, now: datetime, days: int = INVITE_DAYS
 ) -> tuple[str, datetime]:
     """A new one-time code for this staff member, valid `days` days: (code, expires_at)."""
     code = new_invite_code()
@@ -136,7 +137,7 @@ async def add_invite(
 
 
 async def invite(
-    db: Database,
+    db: Store,
     *,
     unit_id: int,
     name: str,
@@ -164,7 +165,7 @@ async def invite(
 
 
 async def redeem_invite(
-    db: Database, code: str, channel: str, user_id: str, chat_id: str, now: datetime
+    db: Store, code: str, channel: str, user_id: str, chat_id: str, now: datetime
 ) -> StaffMember | None:
     """Link this chat account to the invite's staff member; None when the code is unknown,
     used, expired or its staff member revoked. A code works once."""
@@ -199,7 +200,7 @@ async def redeem_invite(
     return _row(srow)
 
 
-async def link(db: Database, staff_id: int, channel: str, user_id: str, chat_id: str,
+async def link(db: Store, staff_id: int, channel: str, user_id: str, chat_id: str,
                now: datetime) -> None:
     """Link a chat account to a staff member directly (demo console, tests)."""
     async with db.transaction() as conn:
@@ -210,7 +211,7 @@ async def link(db: Database, staff_id: int, channel: str, user_id: str, chat_id:
         )
 
 
-async def unlink(db: Database, channel: str, user_id: str) -> None:
+async def unlink(db: Store, channel: str, user_id: str) -> None:
     """Detach a chat account from any staff member (the demo console's `/as citizen`)."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -225,37 +226,37 @@ _STAFF_FOR = (
 )
 
 
-async def staff_for(db: Database, channel: str, user_id: str) -> StaffMember | None:
+async def staff_for(db: Store, channel: str, user_id: str) -> StaffMember | None:
     """The active staff member this chat account is linked to, or None."""
     async with db.reader.execute(_STAFF_FOR, (channel, user_id)) as cur:
         row = await cur.fetchone()
     return None if row is None else _row(row)
 
 
-async def identify(db: Database, channel: str, user_id: str, chat_id: str) -> Sender:
+async def identify(db: Store, channel: str, user_id: str, chat_id: str) -> Sender:
     """The sender of a message, with no hop (two reads by key on the event loop's thread, see
     storage/loop_reader.py): their staff record and whether their chat is recorded as blocked
     (outbox.unblock_chat forgets it)."""
     return await db.quick_read(_identify, channel, user_id, chat_id)
 
 
-def _identify(conn: sqlite3.Connection, channel: str, user_id: str, chat_id: str) -> Sender:
+async def _identify(conn: Conn, channel: str, user_id: str, chat_id: str) -> Sender:
     """identify's two reads by key."""
-    row = conn.execute(_STAFF_FOR, (channel, user_id)).fetchone()
-    blocked = conn.execute(
+    rows = await conn.execute_fetchall(_STAFF_FOR, (channel, user_id))
+    blocked = await conn.execute_fetchall(
         "SELECT 1 FROM blocked_chats WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-    ).fetchone()
-    return Sender(None if row is None else _row(row), blocked is not None)
+    )
+    return Sender(_row(rows[0]) if rows else None, bool(blocked))
 
 
-async def get_staff(db: Database, staff_id: int) -> StaffMember | None:
+async def get_staff(db: Store, staff_id: int) -> StaffMember | None:
     """The staff member with this id (active or not), or None."""
     async with db.reader.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)) as cur:
         row = await cur.fetchone()
     return None if row is None else _row(row)
 
 
-async def staff_chats(db: Database, staff_id: int) -> list[tuple[str, str]]:
+async def staff_chats(db: Store, staff_id: int) -> list[tuple[str, str]]:
     """Every chat linked to an active staff member: (channel, chat_id)."""
     async with db.reader.execute(
         "SELECT l.channel, l.chat_id FROM staff_links l JOIN staff s ON s.id = l.staff_id"
@@ -266,7 +267,7 @@ async def staff_chats(db: Database, staff_id: int) -> list[tuple[str, str]]:
 
 
 async def list_staff(
-    db: Database, unit_id: int | None = None, role: str | None = None
+    db: Store, unit_id: int | None = None, role: str | None = None
 ) -> list[StaffMember]:
     """Active staff members, optionally of one unit and/or role, by id."""
     sql = f"SELECT {_COLUMNS} FROM staff WHERE revoked_at IS NULL"
@@ -282,7 +283,7 @@ async def list_staff(
 
 
 async def list_entries(
-    db: Database, unit_id: int | None, now: datetime, include_revoked: bool = False
+    db: Store, unit_id: int | None, now: datetime, include_revoked: bool = False
 ) -> list[StaffEntry]:
     """Staff members for admins, with their link count and whether an invite is pending."""
     sql = (
@@ -304,7 +305,7 @@ async def list_entries(
                        bool(r["pending_invite"])) for r in rows]
 
 
-async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None = None) -> bool:
+async def revoke(db: Store, staff_id: int, now: datetime, unit_id: int | None = None) -> bool:
     """Revoke a staff member: unlink every chat, cancel invites, drop their pending pushes
     (reminders with citizens' names must not go out). False when not found
     (or already revoked, or of another unit when unit_id is given)."""
@@ -325,7 +326,7 @@ async def revoke(db: Database, staff_id: int, now: datetime, unit_id: int | None
     return True
 
 
-async def officer_names(db: Database, unit_id: int | Sequence[int] | None) -> dict[str, str]:
+async def officer_names(db: Store, unit_id: int | Sequence[int] | None) -> dict[str, str]:
     """Active staff names by officer code (for leaders' lists; one unit, several or all)."""
     sql = (
         "SELECT officer_code, name FROM staff"
@@ -342,7 +343,7 @@ async def officer_names(db: Database, unit_id: int | Sequence[int] | None) -> di
         return {str(r["officer_code"]): str(r["name"]) for r in await cur.fetchall()}
 
 
-async def code_holder(db: Database, unit_id: int, officer_code: str | None) -> StaffMember | None:
+async def code_holder(db: Store, unit_id: int, officer_code: str | None) -> StaffMember | None:
     """The active staff member of the unit holding this officer code, or None."""
     code = normalise_officer_code(officer_code)
     if code is None:
@@ -356,7 +357,7 @@ async def code_holder(db: Database, unit_id: int, officer_code: str | None) -> S
     return None if row is None else _row(row)
 
 
-async def officer_code_counts(db: Database, unit_id: int | None) -> dict[str, CodeCount]:
+async def officer_code_counts(db: Store, unit_id: int | None) -> dict[str, CodeCount]:
     """Every officer code the unit's dossiers carry (uppercase): open and total dossiers."""
     finals = ", ".join("?" * len(FINAL))
     sql = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.db import Database
+from storage.store import Store
 
 
-async def set_scope(db: Database, staff_id: int, unit_ids: Sequence[int] | None) -> None:
+async def set_scope(db: Store, staff_id: int, unit_ids: Sequence[int] | None) -> None:
     """Scope a staff member to these units (None: every unit of the store), replacing any."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM staff_scopes WHERE staff_id = ?", (staff_id,))
@@ -17,7 +17,7 @@ async def set_scope(db: Database, staff_id: int, unit_ids: Sequence[int] | None)
             "INSERT INTO staff_scopes (staff_id, unit_id) VALUES (?, ?)", values)
 
 
-async def scope_of(db: Database, staff_id: int, own_unit: int) -> list[int] | None:
+async def scope_of(db: Store, staff_id: int, own_unit: int) -> list[int] | None:
     """The units this staff member sees, sorted (None: every unit); own_unit when unscoped."""
     async with db.reader.execute(
         "SELECT unit_id FROM staff_scopes WHERE staff_id = ? ORDER BY unit_id", (staff_id,)

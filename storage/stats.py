@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from storage.db import Database
+from storage.store import Store
 
 FINAL_NOT_RESULT = "('rejected', 'stopped', 'withdrawn')"
 
@@ -171,20 +171,20 @@ class Bounds:
         return {"s": self.start, "e": self.end, "eday": self.end_day}
 
 
-async def all_unit_ids(db: Database) -> list[int]:
+async def all_unit_ids(db: Store) -> list[int]:
     """Every unit id, in order."""
     async with db.reader.execute("SELECT id FROM units ORDER BY id") as cur:
         return [int(r["id"]) for r in await cur.fetchall()]
 
 
-async def unit_names(db: Database) -> dict[int, str]:
+async def unit_names(db: Store) -> dict[int, str]:
     """Every unit's name by id."""
     async with db.reader.execute("SELECT id, name FROM units ORDER BY id") as cur:
         return {int(r["id"]): str(r["name"]) for r in await cur.fetchall()}
 
 
 async def _sums_by_unit(
-    db: Database,
+    db: Store,
     select: str,
     rest: str,
     packs: Sequence[tuple[str, tuple[str, ...]]],
@@ -220,7 +220,7 @@ def _derive(c: Counter[str]) -> dict[str, int]:
     return dict(c)
 
 
-async def _catalogue(db: Database, unit_ids: Sequence[int], out: dict[int, dict[str, int]]) -> None:
+async def _catalogue(db: Store, unit_ids: Sequence[int], out: dict[int, dict[str, int]]) -> None:
     """Add the catalogue's procedures by level (proc_none, proc_partial, proc_full)."""
     proc_sql, proc_params = _in_list("unit_id", unit_ids)
     names = {"khong": "proc_none", "mot_phan": "proc_partial", "toan_trinh": "proc_full"}
@@ -241,7 +241,7 @@ def only_ids(ids: Sequence[int] | None) -> str:
 
 
 async def unit_counts(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Store, unit_ids: Sequence[int], bounds: Bounds
 ) -> dict[int, dict[str, int]]:
     """The raw counts (bot.stats.figures.COUNT_KEYS) of each unit for the period: from the
     per-day counters (storage/stats_counters.py) for a period of whole days, else from the rows."""
@@ -265,7 +265,7 @@ class Counted:
     inconsistent: list[int]
 
 
-async def counted(db: Database, unit_ids: Sequence[int], bounds: Bounds) -> Counted:
+async def counted(db: Store, unit_ids: Sequence[int], bounds: Bounds) -> Counted:
     """The counters' figures of a period of whole days (see Counted)."""
     from storage import stats_counters as counters
 
@@ -295,7 +295,7 @@ _NOT_RECEIVED = (
 )  # fmt: skip
 
 
-async def inconsistent_ids(db: Database, unit_ids: Sequence[int]) -> list[int]:
+async def inconsistent_ids(db: Store, unit_ids: Sequence[int]) -> list[int]:
     """The dossiers of these units finished before they were received (index
     dossiers_inconsistent, migration 0022). No units, no query: with a WHERE that is false
     whatever the rows, SQLite finds no plan for the forced index ("no query solution")."""
@@ -309,7 +309,7 @@ async def inconsistent_ids(db: Database, unit_ids: Sequence[int]) -> list[int]:
 
 
 async def unit_counts_rows(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds, only: Sequence[int] | None = None
+    db: Store, unit_ids: Sequence[int], bounds: Bounds, only: Sequence[int] | None = None
 ) -> dict[int, dict[str, int]]:
     """The raw counts of each unit for the period from the dossiers' rows (only: these
     dossiers). Three grouped scans (received in P; carried over unfinished; carried over and
@@ -341,7 +341,7 @@ async def unit_counts_rows(
 
 
 async def top_procedures(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds, limit: int = 5
+    db: Store, unit_ids: Sequence[int], bounds: Bounds, limit: int = 5
 ) -> list[tuple[str, str, int]]:
     """The procedures with the most dossiers received in P: (code, name, count)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
@@ -356,7 +356,7 @@ GROUP BY g.code ORDER BY n DESC, g.code LIMIT :lim"""
 
 
 async def late_counts_by_officer(
-    db: Database, unit_ids: Sequence[int], bounds: Bounds
+    db: Store, unit_ids: Sequence[int], bounds: Bounds
 ) -> list[tuple[str | None, int, int]]:
     """(officer, resolved late in P, pending late at the end of P) for officers with any,
     most late first; officer None for dossiers without an officer."""
@@ -387,7 +387,7 @@ async def late_counts_by_officer(
         ]
 
 
-async def data_version(db: Database) -> tuple[int, ...]:
+async def data_version(db: Store) -> tuple[int, ...]:
     """What a summary depends on, cheaply: the last import run, dossier and status event
     (primary-key maxima: only imports write them), and the ratings' count and score sum (a
     re-rating updates a row in place)."""
@@ -403,7 +403,7 @@ async def data_version(db: Database) -> tuple[int, ...]:
     return tuple(int(v) for v in row)
 
 
-async def received_span(db: Database, unit_id: int | None = None) -> tuple[str, str] | None:
+async def received_span(db: Store, unit_id: int | None = None) -> tuple[str, str] | None:
     """The first and last day ('YYYY-MM-DD') on which the store's dossiers (of one unit, or
     all) were received; None when it holds none (issue 18: say so instead of zeros). Two index
     seeks per unit on dossiers_received, whatever the store's size."""

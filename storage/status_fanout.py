@@ -3,13 +3,13 @@ step of the fan-out, run on the writer's thread inside one write transaction."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage import outbox
-from storage.db import Database
+from storage.conn import Conn
 from storage.dossiers import Dossier, select_by_ids
+from storage.store import Store
 
 CURSOR = "status_events"
 SPAN = 5000  # status event ids looked at per transaction (the bot's writes go in between)
@@ -49,19 +49,20 @@ class Step:
 Build = Callable[[list[FollowerEvent], dict[int, Dossier]], list[outbox.OutboxItem]]
 
 
-def _cursor(conn: sqlite3.Connection) -> int:
-    """The last status event id fanned out."""
-    row = conn.execute("SELECT last_id FROM push_cursors WHERE name = ?", (CURSOR,)).fetchone()
-    return 0 if row is None else int(row["last_id"])
+async def _cursor(conn: Conn) -> int:
+    """The last status event id fanned out (its row locked against other processes)."""
+    rows = await conn.execute_fetchall(
+        "SELECT last_id FROM push_cursors WHERE name = ?" + conn.dialect.for_update, (CURSOR,))
+    return int(rows[0]["last_id"]) if rows else 0
 
 
-def _last_event(conn: sqlite3.Connection) -> int:
+async def _last_event(conn: Conn) -> int:
     """The newest status event id (0 without any)."""
     sql = "SELECT COALESCE(MAX(id), 0) AS last FROM status_events"
-    return int(conn.execute(sql).fetchone()["last"])
+    return int((await conn.execute_fetchall(sql))[0]["last"])
 
 
-async def behind(db: Database) -> bool:
+async def behind(db: Store) -> bool:
     """True when status events beyond the cursor wait to be fanned out (read-only, cheap)."""
     sql = (
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM status_events) >"
@@ -72,23 +73,23 @@ async def behind(db: Database) -> bool:
     return bool(row["behind"])
 
 
-def fan_out_step(conn: sqlite3.Connection, build: Build, stamp: str, span: int = SPAN) -> Step:
+async def fan_out_step(conn: Conn, build: Build, stamp: str, span: int = SPAN) -> Step:
     """Inside the caller's write transaction: queue the pushes of the next `span` event ids
     beyond the cursor and move the cursor past them (both or neither are committed)."""
-    start, last = _cursor(conn), _last_event(conn)
+    start, last = await _cursor(conn), await _last_event(conn)
     if last <= start:
         return Step(start, 0, True)
     upto = min(last, start + max(span, 1))
     events = [
         FollowerEvent(int(r["event_id"]), int(r["dossier_id"]), str(r["new_status"]),
                       str(r["channel"]), str(r["chat_id"]), bool(r["rated"]))
-        for r in conn.execute(_FOLLOWER_EVENTS, (start, upto))
+        for r in await conn.execute_fetchall(_FOLLOWER_EVENTS, (start, upto))
     ]
     added = 0
     if events:
-        dossiers = select_by_ids(conn, (e.dossier_id for e in events))
-        added = outbox.enqueue_in(conn, build(events, dossiers), stamp)
-    conn.execute(
+        dossiers = await select_by_ids(conn, (e.dossier_id for e in events))
+        added = await outbox.enqueue_in(conn, build(events, dossiers), stamp)
+    await conn.execute(
         "INSERT INTO push_cursors (name, last_id, updated_at) VALUES (?, ?, ?)"
         " ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id,"
         " updated_at = excluded.updated_at",

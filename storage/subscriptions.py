@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.store import Store
 from storage.timefmt import FORMAT
 
 MAX_PER_USER = 20
@@ -21,7 +21,7 @@ class Followed:
 
 
 async def follow(
-    db: Database, dossier_id: int, channel: str, user_id: str, chat_id: str, now: datetime
+    db: Store, dossier_id: int, channel: str, user_id: str, chat_id: str, now: datetime
 ) -> bool:
     """Follow a dossier; False when already followed (the chat is refreshed)."""
     async with db.transaction() as conn:
@@ -40,7 +40,7 @@ async def follow(
     return True
 
 
-async def unfollow_code(db: Database, code: str, channel: str, user_id: str) -> bool:
+async def unfollow_code(db: Store, code: str, channel: str, user_id: str) -> bool:
     """Stop following the dossier(s) with this code; False when none was followed."""
     async with db.transaction() as conn:
         cur = await conn.execute(
@@ -51,7 +51,7 @@ async def unfollow_code(db: Database, code: str, channel: str, user_id: str) -> 
         return cur.rowcount > 0
 
 
-async def followed_by(db: Database, channel: str, user_id: str) -> list[Followed]:
+async def followed_by(db: Store, channel: str, user_id: str) -> list[Followed]:
     """The dossiers this person follows, by code."""
     async with db.reader.execute(
         "SELECT d.id, d.code, d.status FROM subscriptions s JOIN dossiers d ON d.id = s.dossier_id"
@@ -61,7 +61,7 @@ async def followed_by(db: Database, channel: str, user_id: str) -> list[Followed
         return [Followed(int(r[0]), str(r[1]), str(r[2])) for r in await cur.fetchall()]
 
 
-async def count_followed(db: Database, channel: str, user_id: str) -> int:
+async def count_followed(db: Store, channel: str, user_id: str) -> int:
     """How many dossiers this person follows."""
     async with db.reader.execute(
         "SELECT COUNT(*) FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
@@ -70,7 +70,7 @@ async def count_followed(db: Database, channel: str, user_id: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-async def followers(db: Database, dossier_id: int) -> list[tuple[str, str]]:
+async def followers(db: Store, dossier_id: int) -> list[tuple[str, str]]:
     """Every chat following this dossier: (channel, chat_id)."""
     async with db.reader.execute(
         "SELECT channel, chat_id FROM subscriptions WHERE dossier_id = ? ORDER BY id",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from datetime import UTC, datetime
 
-from storage.db import Database
+from storage.conn import Conn
+from storage.store import Store
 
 
 def normalise_unit_name(name: str) -> str:
@@ -14,22 +14,23 @@ def normalise_unit_name(name: str) -> str:
     return unicodedata.normalize("NFC", " ".join(name.split()))
 
 
-async def ensure_unit(db: Database, name: str) -> int:
+async def ensure_unit(db: Store, name: str) -> int:
     """The id of the unit with this name, creating it when new (name NFC-normalised)."""
-    return await db.write_in_one_hop(ensure_unit_sync, name)
+    return await db.write_in_one_hop(ensure_unit_in, name)
 
 
-def ensure_unit_sync(conn: sqlite3.Connection, name: str) -> int:
-    """ensure_unit on a plain connection, inside a transaction the caller holds (importer)."""
+async def ensure_unit_in(conn: Conn, name: str) -> int:
+    """ensure_unit inside a transaction the caller holds."""
     name = normalise_unit_name(name)
-    conn.execute(
-        "INSERT OR IGNORE INTO units (name, created_at) VALUES (?, ?)",
+    await conn.execute(
+        "INSERT INTO units (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (name, datetime.now(UTC).isoformat(timespec="seconds")),
     )
-    return int(conn.execute("SELECT id FROM units WHERE name = ?", (name,)).fetchone()[0])
+    rows = await conn.execute_fetchall("SELECT id FROM units WHERE name = ?", (name,))
+    return int(rows[0][0])
 
 
-async def find_unit(db: Database, name: str) -> int | None:
+async def find_unit(db: Store, name: str) -> int | None:
     """The id of the unit with this name, or None."""
     name = normalise_unit_name(name)
     async with db.reader.execute("SELECT id FROM units WHERE name = ?", (name,)) as cur:
@@ -37,7 +38,7 @@ async def find_unit(db: Database, name: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-async def list_units(db: Database) -> list[tuple[int, str]]:
+async def list_units(db: Store) -> list[tuple[int, str]]:
     """Every unit as (id, name), by id."""
     async with db.reader.execute("SELECT id, name FROM units ORDER BY id") as cur:
         return [(int(r[0]), str(r[1])) for r in await cur.fetchall()]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.store import Store
 from storage.timefmt import to_db
 
 
-async def mark_seen(db: Database, channel: str, update_id: str, now: datetime) -> bool:
+async def mark_seen(db: Store, channel: str, update_id: str, now: datetime) -> bool:
     """Record an update id; True when it is new, False when it was already taken in."""
     async with db.transaction() as conn:
         cur = await conn.execute(
@@ -18,7 +18,7 @@ async def mark_seen(db: Database, channel: str, update_id: str, now: datetime) -
         return cur.rowcount == 1
 
 
-async def prune_seen(db: Database, older_than: datetime, channel: str) -> int:
+async def prune_seen(db: Store, older_than: datetime, channel: str) -> int:
     """Forget a channel's update ids taken in before `older_than`; returns how many."""
     async with db.transaction() as conn:
         cur = await conn.execute(

@@ -13,7 +13,9 @@ import pytest
 from bot.config import Settings
 from bot.context import AppContext
 from bot.workdays import WorkCalendar
-from storage.db import Database
+from storage.engine import open_store
+from storage.store import Store
+from tests.pg_helpers import ENGINES, pg_test_database
 
 if TYPE_CHECKING:
     from bot.core.router import Core
@@ -47,16 +49,31 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with the store in a temporary folder."""
-    return Settings(db_path=tmp_path / "motcua.db", _env_file=None)  # type: ignore[call-arg]
+def pytest_configure(config: pytest.Config) -> None:
+    """The `engines` mark: a test (or module, with `pytestmark`) that runs on both engines."""
+    config.addinivalue_line("markers", "engines: run on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test using the store runs on SQLite; those marked `engines` on PostgreSQL too."""
+    if "engine" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("engines") is not None
+        metafunc.parametrize("engine", list(ENGINES) if both else ["sqlite"], scope="function")
 
 
 @pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
+def settings(tmp_path: Path, engine: str) -> Settings:
+    """Settings with the store in a temporary folder (SQLite) or the emptied test database."""
+    url = pg_test_database() if engine == "postgresql" else None
+    return Settings(  # type: ignore[call-arg]
+        db_path=tmp_path / "motcua.db", database_url=url, _env_file=None
+    )
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Store]:
     """A migrated, empty store."""
-    database = await Database.open(settings.db_path)
+    database = await open_store(settings.store_url)
     yield database
     await database.close()
 
@@ -68,7 +85,7 @@ def fixed_now() -> datetime:
 
 
 @pytest.fixture
-async def ctx(settings: Settings, db: Database, fixed_now: datetime) -> AppContext:
+async def ctx(settings: Settings, db: Store, fixed_now: datetime) -> AppContext:
     """An app context on the temporary store with a fixed clock."""
     return AppContext(settings, db, WorkCalendar.from_settings(settings), clock=lambda: fixed_now)
 

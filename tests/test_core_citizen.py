@@ -10,6 +10,7 @@ import pytest
 from bot.context import AppContext
 from bot.core.router import REFUSED, Core
 from bot.workdays import WorkCalendar
+from storage.conn import Conn
 from storage.db import Database
 from tests.core_helpers import (
     APPLICANT,
@@ -270,20 +271,20 @@ async def test_a_lock_met_on_the_loop_hands_the_read_to_the_reader(ctx: AppConte
     are not hidden."""
     loop_thread = threading.current_thread()
 
-    def read(conn: sqlite3.Connection) -> str:
+    async def read(conn: Conn) -> str:
         """Busy on the loop's thread, a real read on the reader's."""
         if threading.current_thread() is loop_thread:
             raise sqlite3.OperationalError("database is locked")
-        return str(conn.execute("SELECT COUNT(*) FROM staff").fetchone()[0])
+        return str((await conn.execute_fetchall("SELECT COUNT(*) FROM staff"))[0][0])
 
     assert ctx.db.loop_reader is not None
     hops = ctx.db.reader.hops
     assert int(await ctx.db.quick_read(read)) >= 0
     assert (ctx.db.loop_reader.fallbacks, ctx.db.reader.hops - hops) == (1, 1)
 
-    def broken(conn: sqlite3.Connection) -> object:
+    async def broken(conn: Conn) -> object:
         """A statement at fault, not a lock."""
-        return conn.execute("SELECT no_such_column FROM staff").fetchone()
+        return await conn.execute_fetchall("SELECT no_such_column FROM staff")
 
     with pytest.raises(sqlite3.OperationalError, match="no such column"):
         await ctx.db.quick_read(broken)

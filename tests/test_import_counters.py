@@ -23,8 +23,8 @@ def unit_file(path: Path, units: dict[str, range], **over: str) -> Path:
 
 
 async def triggers(ctx: AppContext) -> list[tuple[str, str]]:
-    """(name, sql) of the triggers on dossiers and status_events (the marking ones, 0022)."""
-    return await indexes(ctx, "trigger")
+    """(name, sql) of the marking triggers on dossiers and status_events (0022)."""
+    return [t for t in await indexes(ctx, "trigger") if t[0].startswith("stats_dirty_")]
 
 
 async def marked(ctx: AppContext) -> set[str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from bot.core.registry import ROLE_NAMES, Request, Router
 from bot.core.types import Reply
 from storage import ratelimit
+from storage.conn import Conn
 from storage.units import find_unit
 
 router = Router()
@@ -49,14 +49,14 @@ async def take_lookup(req: Request, bucket: str = LOOKUP, staff_too: bool = Fals
 
 
 async def lookup(
-    req: Request, read: Callable[[sqlite3.Connection], T], misses: Callable[[T], int],
+    req: Request, read: Callable[[Conn], Coroutine[Any, Any, T]], misses: Callable[[T], int],
     staff_too: bool = False,
 ) -> tuple[Reply | None, T | None]:
-    """take_lookup, read (a storage function run on the store's thread) and charge_miss for
+    """take_lookup, read (a storage coroutine) and charge_miss for
     `misses(result)` misses, in one hop to the store: (refusal, None) or (None, result).
     Staff (unless staff_too) spend nothing: only read."""
     if _exempt(req, staff_too):
-        return None, await req.ctx.db.reader.run(read)
+        return None, await req.ctx.db.read(read)
     s = req.ctx.settings
     channel, user_id = person(req)
     taken = await ratelimit.take_and_read(

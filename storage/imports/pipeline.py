@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from storage.connection import Connection
+from storage.db import Database
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
 from storage.imports.limits import ImportLimits
@@ -26,9 +27,10 @@ from storage.imports.parse import HEADER_SEARCH_ROWS, Chunk, Header
 from storage.imports.read import FileRefused, RawRows, is_blank, open_rows
 from storage.imports.rejects import Rejects
 from storage.imports.write import Batch, WriteState, finish_writes, stamp, write_batch
+from storage.store import Store
 
 if TYPE_CHECKING:
-    from storage.db import Database
+    pass
 
 
 class ImportRefused(Exception):
@@ -110,9 +112,11 @@ def detect_kind(path: Path) -> str:
 
 
 async def load_file(
-    db: Database, path: Path, kind: str, options: ImportOptions
+    db: Store, path: Path, kind: str, options: ImportOptions
 ) -> ImportSummary:
     """Import a file of the given kind ('dossiers' or 'procedures') into the store."""
+    if not isinstance(db, Database):
+        raise NotImplementedError("imports into PostgreSQL: issue 16, in progress")
     return await _import(db, Path(path), kind, options)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from storage.imports.rows import DOSSIER_FIELDS, PROCEDURE_FIELDS, row_hash
-from storage.units import ensure_unit_sync
+from storage.inline import InlineConn, drive
+from storage.units import ensure_unit_in
 
 _STATUS = DOSSIER_FIELDS.index("status")
 _STATUS_AT = DOSSIER_FIELDS.index("status_at")
@@ -26,13 +27,13 @@ _UPDATE_DOSSIER = "UPDATE dossiers SET {} WHERE id = ?".format(
 _SET_RAW_DIGEST = "UPDATE dossiers SET raw_digest = ? WHERE id = ?"
 # The first status event of each dossier just inserted, copied inside SQLite (no binding per row).
 _FIRST_EVENTS = (
-    "INSERT INTO status_events (dossier_id, old_status, new_status, status_at, import_run_id,"
-    " recorded_at) SELECT id, NULL, status, status_at, ?, ? FROM dossiers"
+    "INSERT INTO status_events (dossier_id, unit_id, old_status, new_status, status_at,"
+    " import_run_id, recorded_at) SELECT id, unit_id, NULL, status, status_at, ?, ? FROM dossiers"
     " WHERE id >= ? AND id < ? ORDER BY id"
 )
 _INSERT_EVENT = (
-    "INSERT INTO status_events (dossier_id, old_status, new_status, status_at, import_run_id,"
-    " recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO status_events (dossier_id, unit_id, old_status, new_status, status_at,"
+    " import_run_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_PROCEDURE = "INSERT INTO procedures ({}) VALUES ({})".format(
     ", ".join(("unit_id", *PROCEDURE_FIELDS, "updated_at")),
@@ -64,7 +65,7 @@ def stamp() -> str:
 def unit_id(conn: sqlite3.Connection, name: str, cache: dict[str, int]) -> int:
     """The unit's id, created on first sight (remembered for the rest of the import)."""
     if name not in cache:
-        cache[name] = ensure_unit_sync(conn, name)
+        cache[name] = drive(ensure_unit_in(InlineConn(conn), name))
     return cache[name]
 
 
@@ -205,7 +206,9 @@ def _dossiers(
         else:
             updates.append((*record[1:], digest, raw, now, old[0]))
             if old[2] != record[_STATUS]:
-                events.append((old[0], old[2], record[_STATUS], record[_STATUS_AT], run_id, now))
+                events.append(
+                    (old[0], unit, old[2], record[_STATUS], record[_STATUS_AT], run_id, now)
+                )
                 counts.status_changes += 1
     state.next_id = next_id
     if inserts:

@@ -1,0 +1,1 @@
+"""The PostgreSQL engine of the store (asyncpg): connections, the database, its migrations."""
