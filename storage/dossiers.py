@@ -123,7 +123,8 @@ async def select_for_chat(conn: Conn, code: str | None, tail: str, channel: str,
     if not codes:
         return Found(found, frozenset())
     rows = await conn.execute_fetchall(
-        "SELECT d.code FROM subscriptions s JOIN dossiers d ON d.id = s.dossier_id"
+        "SELECT d.code FROM subscriptions s"
+        " JOIN dossiers d ON d.unit_id = s.unit_id AND d.id = s.dossier_id"
         " WHERE s.channel = ? AND s.user_id = ? AND " + conn.dialect.in_list("d.code"),
         (channel, user_id, conn.dialect.list_param(codes)),
     )

@@ -38,7 +38,8 @@ def store_state(path: Path) -> str:
 async def mark_demo(db: Store) -> None:
     """Mark the store as the demo's own (it holds only the demo data set)."""
     async with db.transaction() as conn:
-        await conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('demo', '1')")
+        await conn.execute("INSERT INTO store_meta (key, value) VALUES ('demo', '1')"
+                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
 
 async def is_demo(db: Store) -> bool:

@@ -41,7 +41,7 @@ async def set_pref(db: Store, staff_id: int, kind: str, on: bool, now: datetime)
         raise ValueError(f"unknown push kind: {kind}")
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT OR IGNORE INTO push_prefs (staff_id, updated_at) VALUES (?, ?)",
+            "INSERT INTO push_prefs (staff_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (staff_id, now.strftime(FORMAT)),
         )
         await conn.execute(
@@ -63,7 +63,7 @@ async def set_channel(db: Store, staff_id: int, channel: str | None, now: dateti
     """Receive pushes on one channel only (None: on every linked chat)."""
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT OR IGNORE INTO push_prefs (staff_id, updated_at) VALUES (?, ?)",
+            "INSERT INTO push_prefs (staff_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (staff_id, now.strftime(FORMAT)),
         )
         await conn.execute(

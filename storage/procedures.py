@@ -1,13 +1,16 @@
-"""Catalogue search for chat: SQLite FTS5 over folded names and fields, ranked by relevance and
-by how many dossiers each procedure had lately; one procedure's card details."""
+"""Catalogue search for chat: full-text over folded names and fields (SQLite FTS5; on PostgreSQL
+the same bm25 over procedure_terms, storage/bm25.py), ranked by relevance and by how many
+dossiers each procedure had lately; one procedure's card details."""
 
 from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
+from storage import bm25
+from storage.conn import Conn
 from storage.store import Store
 
 RANKED = 50  # the best FTS hits whose recent dossiers are counted for the ranking
@@ -16,7 +19,7 @@ _COLUMNS = "p.id, p.unit_id, p.code, p.name, p.level, p.days, p.fee_text, p.docu
 _FIELDS = tuple(c.strip().removeprefix("p.") for c in _COLUMNS.split(","))
 
 
-def _procedure(row: sqlite3.Row) -> Procedure:
+def _procedure(row: Any) -> Procedure:
     """A catalogue entry from a row of _COLUMNS, by column name."""
     return Procedure(**{name: row[name] for name in _FIELDS})
 
@@ -44,19 +47,22 @@ def _match(words: list[str], joiner: str) -> str:
     return f" {joiner} ".join(terms)
 
 
-async def _hits(db: Store, query: str, unit_id: int | None) -> list[sqlite3.Row]:
-    """(procedure row…, bm25) of every FTS match, best bm25 first."""
-    params: list[object] = [query]
+async def _hits(conn: Conn, words: list[str], every: bool, unit_id: int | None) -> list[Any]:
+    """(procedure row…, bm25) of every match of the prefixes `words` (all of them when
+    `every`, else any), best bm25 first, ties by id: FTS5 on SQLite, storage/bm25.py on
+    PostgreSQL (the same formula over the same terms)."""
+    if conn.dialect.is_postgresql:
+        return await bm25.hits(conn, words, every, _COLUMNS, unit_id)
+    params: list[object] = [_match(words, "AND" if every else "OR")]
     unit = ""
     if unit_id is not None:
         unit = " AND p.unit_id = ?"
         params.append(unit_id)
-    async with db.reader.execute(
-        f"SELECT {_COLUMNS}, bm25(procedures_fts, 10.0, 1.0) AS score FROM procedures_fts"
-        " JOIN procedures p ON p.id = procedures_fts.rowid"
-        f" WHERE procedures_fts MATCH ?{unit} ORDER BY score", params,
-    ) as cur:
-        return list(await cur.fetchall())
+    return await conn.execute_fetchall(
+        f"SELECT {_COLUMNS}, bm25(procedures_fts, {bm25.NAME_WEIGHT}, {bm25.FIELD_WEIGHT})"
+        " AS score FROM procedures_fts JOIN procedures p ON p.id = procedures_fts.rowid"
+        f" WHERE procedures_fts MATCH ?{unit} ORDER BY score, p.id", params,
+    )
 
 
 async def recent_counts(db: Store, codes: list[str], since: str,
@@ -97,20 +103,20 @@ async def search(
 ) -> tuple[list[Procedure], int]:
     """Procedures matching the folded words (all of them, else any): (first `limit`, how many).
 
-    Ranked by FTS5 relevance (the name weighs ten times the field) times 1 + ln(1 + the
+    Ranked by bm25 relevance (the name weighs ten times the field) times 1 + ln(1 + the
     procedure's dossiers received since `since`), so the busiest of equally relevant ones leads.
     `known`: counts already made (see recent_counts).
     """
     words = [w for w in (re.sub(r"[^0-9a-z]", "", w) for w in words) if w][:8]
     if not words:
         return [], 0
-    rows = await _hits(db, _match(words, "AND"), unit_id)
+    rows = await db.read(_hits, words, True, unit_id)
     if not rows and len(words) > 1:
-        rows = await _hits(db, _match(words, "OR"), unit_id)
+        rows = await db.read(_hits, words, False, unit_id)
     top = rows[:RANKED]
     counts = await recent_counts(db, [r["code"] for r in top], since, known) if since else {}
 
-    def weight(row: sqlite3.Row) -> float:
+    def weight(row: Any) -> float:
         """Relevance (positive) times the popularity factor."""
         return -float(row["score"]) * (1.0 + math.log1p(counts.get(row["code"], 0)))
 

@@ -33,24 +33,34 @@ class RatingCounts:
         return (self.very_satisfied + self.satisfied) / self.total
 
 
+def _of_unit(unit_id: int | None, params: list[object]) -> str:
+    """' AND unit_id = ?' when the dossier's unit is known (the key on a store spread by unit)."""
+    if unit_id is None:
+        return ""
+    params.append(unit_id)
+    return " AND unit_id = ?"
+
+
 async def rate(
-    db: Store, dossier_id: int, channel: str, chat_id: str, score: int, now: datetime
+    db: Store, dossier_id: int, channel: str, chat_id: str, score: int, now: datetime,
+    unit_id: int | None = None,
 ) -> bool:
-    """Store one person's rating of a dossier (a new rating replaces theirs); True when new."""
+    """Store one person's rating of a dossier (unit_id: its unit, else taken from the dossier
+    by the store's trigger); a new rating replaces theirs. True when new."""
     if score not in SCORES:
         raise ValueError(f"score must be 1, 2 or 3, not {score}")
     async with db.transaction() as conn:
         cur = await conn.execute(
-            "INSERT OR IGNORE INTO ratings (dossier_id, channel, chat_id, score, rated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (dossier_id, channel, chat_id, score, now.strftime(FORMAT)),
+            "INSERT INTO ratings (unit_id, dossier_id, channel, chat_id, score, rated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (unit_id, dossier_id, channel, chat_id, score, now.strftime(FORMAT)),
         )
         if cur.rowcount > 0:
             return True
+        params: list[object] = [score, now.strftime(FORMAT), dossier_id, channel, chat_id]
         await conn.execute(
             "UPDATE ratings SET score = ?, rated_at = ? WHERE dossier_id = ? AND channel = ?"
-            " AND chat_id = ?",
-            (score, now.strftime(FORMAT), dossier_id, channel, chat_id),
+            " AND chat_id = ?" + _of_unit(unit_id, params), params,
         )
     return False
 
@@ -63,24 +73,26 @@ async def rating_counts(
     For the leader's summary: show a satisfaction line only when `total` > 0.
     """
     sql = (
-        "SELECT r.score, COUNT(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id"
+        "SELECT r.score, COUNT(*) FROM ratings r"
         " WHERE r.rated_at >= ? AND r.rated_at <= ?"
     )
     params: list[object] = [day_start(start), day_end(end)]
     if isinstance(unit_id, int):
-        sql += " AND d.unit_id = ?"
+        sql += " AND r.unit_id = ?"
         params.append(unit_id)
     elif unit_id is not None:  # several units (a leader of several units)
-        sql += f" AND d.unit_id IN ({', '.join('?' * len(unit_id))})"
+        sql += f" AND r.unit_id IN ({', '.join('?' * len(unit_id))})"
         params.extend(int(u) for u in unit_id)
     async with db.reader.execute(sql + " GROUP BY r.score", params) as cur:
         by = {int(r[0]): int(r[1]) for r in await cur.fetchall()}
     return RatingCounts(by.get(1, 0), by.get(2, 0), by.get(3, 0))
 
 
-async def get_rating(db: Store, dossier_id: int, channel: str, chat_id: str) -> int | None:
-    """This chat's score for this dossier, or None."""
+async def get_rating(db: Store, dossier_id: int, channel: str, chat_id: str,
+                     unit_id: int | None = None) -> int | None:
+    """This chat's score for this dossier (of this unit when given), or None."""
+    params: list[object] = [dossier_id, channel, chat_id]
     sql = "SELECT score FROM ratings WHERE dossier_id = ? AND channel = ? AND chat_id = ?"
-    async with db.reader.execute(sql, (dossier_id, channel, chat_id)) as cur:
+    async with db.reader.execute(sql + _of_unit(unit_id, params), params) as cur:
         row = await cur.fetchone()
     return None if row is None else int(row[0])

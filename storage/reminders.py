@@ -1,4 +1,4 @@
-"""Queries behind the scheduled pushes: leaders' digest counts and a dossier's code."""
+"""Queries behind the scheduled pushes: leaders' digest counts and a dossier's unit and code."""
 
 from __future__ import annotations
 
@@ -50,8 +50,10 @@ async def digest_counts(
     return DigestCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-async def dossier_code(db: Store, dossier_id: int) -> str | None:
-    """The code of the dossier with this id, or None."""
-    async with db.reader.execute("SELECT code FROM dossiers WHERE id = ?", (dossier_id,)) as cur:
+async def dossier_code(db: Store, dossier_id: int) -> tuple[int, str] | None:
+    """The unit and code of the dossier with this id (ids are unique across units), or None."""
+    async with db.reader.execute(
+        "SELECT unit_id, code FROM dossiers WHERE id = ?", (dossier_id,)
+    ) as cur:
         row = await cur.fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else (int(row[0]), str(row[1]))

@@ -113,11 +113,12 @@ async def create_staff(
     name = unicodedata.normalize("NFC", " ".join(name.split()))
     code = normalise_officer_code(officer_code)
     async with db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT INTO staff (unit_id, name, role, officer_code, created_at) VALUES (?,?,?,?,?)",
+        rows = await conn.execute_fetchall(
+            "INSERT INTO staff (unit_id, name, role, officer_code, created_at) VALUES (?,?,?,?,?)"
+            " RETURNING id",
             (unit_id, name, role, code, _stamp(now)),
         )
-        staff_id = int(cur.lastrowid or 0)
+        staff_id = int(rows[0]["id"])
     return StaffMember(staff_id, unit_id, name, role, code)
 
 
@@ -164,6 +165,13 @@ async def invite(
     return member, code, expires
 
 
+_LINK = (
+    "INSERT INTO staff_links (channel, user_id, chat_id, staff_id, linked_at) VALUES (?,?,?,?,?)"
+    " ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = excluded.chat_id,"
+    " staff_id = excluded.staff_id, linked_at = excluded.linked_at"
+)
+
+
 async def redeem_invite(
     db: Store, code: str, channel: str, user_id: str, chat_id: str, now: datetime
 ) -> StaffMember | None:
@@ -175,7 +183,8 @@ async def redeem_invite(
     async with db.transaction() as conn:
         async with conn.execute(
             "SELECT i.code_hash, i.expires_at, i.used_at, s.revoked_at, s.id AS staff_id"
-            " FROM staff_invites i JOIN staff s ON s.id = i.staff_id WHERE i.code_hash = ?",
+            " FROM staff_invites i JOIN staff s ON s.id = i.staff_id WHERE i.code_hash = ?"
+            + conn.dialect.for_update,  # two chats redeeming one code at once: one wins
             (wanted,),
         ) as cur:
             row = await cur.fetchone()
@@ -189,8 +198,7 @@ async def redeem_invite(
             (_stamp(now), f"{channel}:{user_id}", wanted),
         )
         await conn.execute(
-            "INSERT OR REPLACE INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
-            " VALUES (?,?,?,?,?)",
+            _LINK,
             (channel, user_id, chat_id, int(row["staff_id"]), _stamp(now)),
         )
         async with conn.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?",
@@ -205,8 +213,7 @@ async def link(db: Store, staff_id: int, channel: str, user_id: str, chat_id: st
     """Link a chat account to a staff member directly (demo console, tests)."""
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT OR REPLACE INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
-            " VALUES (?,?,?,?,?)",
+            _LINK,
             (channel, user_id, chat_id, staff_id, _stamp(now)),
         )
 
@@ -362,7 +369,8 @@ async def officer_code_counts(db: Store, unit_id: int | None) -> dict[str, CodeC
     finals = ", ".join("?" * len(FINAL))
     sql = (
         "SELECT UPPER(TRIM(officer)) AS code,"
-        f" SUM(finished_at IS NULL AND status NOT IN ({finals})) AS open, COUNT(*) AS total"
+        f" SUM(CASE WHEN finished_at IS NULL AND status NOT IN ({finals}) THEN 1 ELSE 0 END)"
+        " AS open, COUNT(*) AS total"
         " FROM dossiers WHERE officer IS NOT NULL AND TRIM(officer) <> ''"
     )
     params: list[object] = list(FINAL)

@@ -16,9 +16,11 @@ SPAN = 5000  # status event ids looked at per transaction (the bot's writes go i
 
 _FOLLOWER_EVENTS = (
     "SELECT e.id AS event_id, e.dossier_id, e.new_status, s.channel, s.chat_id,"
-    " EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_id = e.dossier_id"
-    "         AND r.channel = s.channel AND r.chat_id = s.chat_id) AS rated"
-    " FROM status_events e JOIN subscriptions s ON s.dossier_id = e.dossier_id"
+    " EXISTS (SELECT 1 FROM ratings r WHERE r.unit_id = e.unit_id"
+    "         AND r.dossier_id = e.dossier_id AND r.channel = s.channel"
+    "         AND r.chat_id = s.chat_id) AS rated"
+    " FROM status_events e"
+    " JOIN subscriptions s ON s.unit_id = e.unit_id AND s.dossier_id = e.dossier_id"
     " WHERE e.id > ? AND e.id <= ? AND e.old_status IS NOT NULL AND e.old_status <> e.new_status"
     " ORDER BY e.id, s.id"
 )

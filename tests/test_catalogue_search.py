@@ -1,11 +1,26 @@
-"""The catalogue answers: FTS5 over folded names, busiest first, the procedure's card."""
+"""The catalogue answers: full-text over folded names (FTS5 on SQLite, the same bm25 on
+PostgreSQL), busiest first, the procedure's card — on both engines."""
 
 from __future__ import annotations
 
+import math
+import re
+from pathlib import Path
+
+import pytest
+
 from bot.context import AppContext
 from bot.core.router import Core
-from tests.citizen_helpers import demo_ctx, demo_store  # noqa: F401  (fixtures)
+from storage.engine import open_store
+from storage.normalize import fold
+from storage.procedures import _hits, search
+from tests.catalogue_helpers import copy_tables
+from tests.catalogue_helpers import demo_catalogue_ctx as demo_ctx  # noqa: F401  (fixture)
+from tests.citizen_helpers import demo_store  # noqa: F401  (fixture)
 from tests.core_helpers import ask
+from tests.pg_helpers import pg_test_database
+
+pytestmark = pytest.mark.engines
 
 
 async def test_busiest_relevant_procedure_comes_first(demo_ctx: AppContext) -> None:  # noqa: F811
@@ -46,3 +61,32 @@ async def test_fts_follows_catalogue_updates(demo_ctx: AppContext) -> None:  # n
     core = Core(demo_ctx)
     assert (await ask(core, "/thutuc nuoi rong"))[0].text.startswith("📋 Cấp phép nuôi rồng")
     assert "Đăng ký kết hôn" not in (await ask(core, "/thutuc ket hon"))[0].text
+
+
+async def test_both_engines_rank_alike(demo_store: Path) -> None:  # noqa: F811
+    """Every word of the catalogue, alone, as a prefix, in pairs and with a word no procedure
+    has: PostgreSQL finds the same procedures in the same order with the same bm25 as FTS5."""
+    url = pg_test_database()
+    lite, pg = await open_store(f"sqlite:///{demo_store}"), await open_store(url)
+    try:
+        await copy_tables(demo_store, url)
+        names = [fold(r[0]) for r in await lite.reader.execute_fetchall(
+            "SELECT name FROM procedures ORDER BY id")]
+        words = sorted({w for n in names for w in re.findall(r"[0-9a-z]+", n)})
+        queries = [[w] for w in words] + [[w[:2]] for w in words]
+        queries += [[a, b] for a, b in zip(words, words[7:], strict=False)]
+        queries += [["khai", "sinh", "zzz"], ["ket", "hon", "ket"], ["chung", "thuc", "ban"]]
+        for query in queries:
+            on_lite = await lite.read(_hits, query, True, None)
+            on_pg = await pg.read(_hits, query, True, None)
+            assert [r["id"] for r in on_lite] == [r["id"] for r in on_pg], query
+            for a, b in zip(on_lite, on_pg, strict=True):
+                assert math.isclose(float(a["score"]), float(b["score"]), rel_tol=1e-12), query
+        for query in queries[:40]:
+            found = [await search(s, query, limit=50, since="2026-01-01T00:00:00")
+                     for s in (lite, pg)]
+            assert [p.id for p in found[0][0]] == [p.id for p in found[1][0]], query
+            assert found[0][1] == found[1][1], query
+    finally:
+        await lite.close()
+        await pg.close()

@@ -172,7 +172,7 @@ async def theodoi(req: Request) -> list[Reply]:
         return text(f"Bạn đã theo dõi {count} hồ sơ, mức tối đa. Hãy /huytheodoi bớt hồ sơ đã "
                     "xong trước khi theo dõi thêm.")
     new = await subscriptions.follow(req.ctx.db, dossier.id, inc.channel, inc.user_id,
-                                     inc.chat_id, req.ctx.now())
+                                     inc.chat_id, req.ctx.now(), dossier.unit_id)
     if not new:
         return text(f"Bạn đã theo dõi hồ sơ {dossier.code} từ trước; bot vẫn sẽ báo khi có "
                     "thay đổi.")
@@ -189,14 +189,14 @@ async def huytheodoi(req: Request) -> list[Reply]:
     parsed = parse_code(req.text_args)
     if parsed is None:
         return text(NOT_A_CODE)
-    codes: list[str] = []
     followed = await subscriptions.followed_by(req.ctx.db, inc.channel, inc.user_id)
-    for row in followed:
-        if row.code == parsed.tail or row.code.endswith("." + parsed.tail) or \
-                row.code.endswith("-" + parsed.tail):
-            codes.append(row.code)
-    removed = [c for c in codes if await subscriptions.unfollow_code(
-        req.ctx.db, c, inc.channel, inc.user_id)]
+    matching = [row for row in followed if row.code == parsed.tail
+                or row.code.endswith("." + parsed.tail) or row.code.endswith("-" + parsed.tail)]
+    removed: list[str] = []
+    for row in matching:
+        if await subscriptions.unfollow(req.ctx.db, row.unit_id, row.dossier_id, inc.channel,
+                                        inc.user_id) and row.code not in removed:
+            removed.append(row.code)
     if not removed:
         return text("Bạn không theo dõi hồ sơ này. Gửi /theodoi để xem danh sách đang theo dõi.")
     return text(f"Đã thôi theo dõi hồ sơ {', '.join(removed)}.")

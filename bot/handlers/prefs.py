@@ -111,10 +111,13 @@ async def rate_button(req: Request) -> list[Reply]:
         return [Reply("Lựa chọn đánh giá không hợp lệ.")]
     dossier_id, score = number, int(raw_score)
     inc = req.incoming
-    code = await dossier_code(req.ctx.db, dossier_id)
-    if code is None or (inc.channel, inc.chat_id) not in await followers(req.ctx.db, dossier_id):
+    found = await dossier_code(req.ctx.db, dossier_id)
+    if found is None or (inc.channel, inc.chat_id) not in await followers(
+            req.ctx.db, dossier_id, found[0]):
         return [Reply("Bạn chỉ đánh giá được hồ sơ mà bạn đang theo dõi.")]
-    await ratings.rate(req.ctx.db, dossier_id, inc.channel, inc.chat_id, score, req.ctx.now())
+    unit_id, code = found
+    await ratings.rate(req.ctx.db, dossier_id, inc.channel, inc.chat_id, score, req.ctx.now(),
+                       unit_id)
     return [
         Reply(
             f"Cảm ơn bạn đã đánh giá hồ sơ {code}: {ratings.SCORES[score]}. "
