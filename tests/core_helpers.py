@@ -76,16 +76,16 @@ async def add_dossier(
     """Insert one dossier directly; returns its id."""
     digest = hashlib.sha256(code.encode()).hexdigest()
     async with ctx.db.transaction() as conn:
-        cur = await conn.execute(
+        rows = await conn.execute_fetchall(
             "INSERT INTO dossiers (unit_id, code, procedure_code, procedure_name, applicant,"
             " phone_last4, id_last4, channel, received_at, due_at, finished_at, status, status_at,"
             " officer, supplement_note, row_hash, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (unit_id, code, procedure_code, procedure_name, applicant, phone_last4, id_last4,
              channel, received, due, finished, status, finished or received, officer,
              supplement_note, digest, _stamp(ctx.now())),
         )
-        return int(cur.lastrowid or 0)
+        return int(rows[0]["id"])
 
 
 async def set_status(ctx: AppContext, dossier_id: int, status: str) -> None:

@@ -60,10 +60,11 @@ async def dossier(
         return None if t is None else (t if "T" in t else f"{t}T08:00:00")
 
     async with ctx.db.transaction() as conn:
-        cur = await conn.execute(
+        rows = await conn.execute_fetchall(
             "INSERT INTO dossiers (unit_id, code, procedure_code, procedure_name, applicant,"
             " phone_last4, channel, received_at, due_at, finished_at, status, status_at, officer,"
-            " supplement_note, row_hash, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " supplement_note, row_hash, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " RETURNING id",
             (
                 unit_id,
                 code,
@@ -83,7 +84,7 @@ async def dossier(
                 full(received),
             ),
         )
-        return int(cur.lastrowid or 0)
+        return int(rows[0]["id"])
 
 
 async def status_event(
@@ -92,17 +93,18 @@ async def status_event(
     """Record a status change (and move the dossier to it) within import run run_id."""
     async with ctx.db.transaction() as conn:
         await conn.execute(
-            "INSERT OR IGNORE INTO import_runs (id, kind, file_name, started_at, outcome)"
-            " VALUES (?, 'dossiers', 'ho-so.csv', '2026-04-15T08:00:00', 'done')",
+            "INSERT INTO import_runs (id, kind, file_name, started_at, outcome)"
+            " VALUES (?, 'dossiers', 'ho-so.csv', '2026-04-15T08:00:00', 'done')"
+            " ON CONFLICT DO NOTHING",
             (run_id,),
         )
         await conn.execute("UPDATE dossiers SET status = ? WHERE id = ?", (new, dossier_id))
-        cur = await conn.execute(
+        rows = await conn.execute_fetchall(
             "INSERT INTO status_events (dossier_id, old_status, new_status, status_at,"
-            " import_run_id, recorded_at) VALUES (?,?,?,?,?,?)",
+            " import_run_id, recorded_at) VALUES (?,?,?,?,?,?) RETURNING id",
             (dossier_id, old, new, "2026-04-15T08:00:00", run_id, "2026-04-15T08:00:00"),
         )
-        return int(cur.lastrowid or 0)
+        return int(rows[0]["id"])
 
 
 def at(ctx: AppContext, text: str) -> datetime:

@@ -19,6 +19,8 @@ from tests.core_helpers import (
     joined,
 )
 
+pytestmark = pytest.mark.engines
+
 
 @pytest.fixture(autouse=True)
 def _contact(ctx: AppContext) -> None:

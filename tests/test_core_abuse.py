@@ -16,7 +16,8 @@ from bot.core.router import ERROR, Core, scrub_exception_names
 from bot.core.types import Attachment, Incoming, Reply
 from storage import ratelimit
 from storage import staff as staff_store
-from storage.db import Database
+from storage.engine import open_store
+from storage.store import Store
 from tests.core_helpers import (
     APPLICANT,
     D_DONE,
@@ -26,6 +27,8 @@ from tests.core_helpers import (
     ask,
     joined,
 )
+
+pytestmark = pytest.mark.engines
 
 ABSENT = "000.00.12.H31-260401-0999"  # the shape of a code, in no store
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -155,12 +158,13 @@ async def test_invite_guesses_at_once_are_limited(ctx: AppContext, core: Core) -
 
 
 async def test_two_stores_on_one_file_share_the_limit(ctx: AppContext, settings) -> None:
-    """Two processes' connections taking at once: the limit holds in the store itself."""
-    other = await Database.open(settings.db_path)
+    """Two processes' connections (a second store opened on the same file or database)
+    taking at once: the limit holds in the store itself."""
+    other = await open_store(settings.store_url)
     try:
         now = ctx.now()
 
-        async def one(db: Database) -> bool:
+        async def one(db: Store) -> bool:
             """One take of a lookup."""
             limit = await ratelimit.take(db, "test", "p", "lookup", now, 10, 50)
             return limit.allowed

@@ -24,6 +24,8 @@ from storage.db import Database
 from tests.core_helpers import D_OK, PHONE4, msg, sample_world, staff_world
 from tests.fuzz_messages import fuzz
 
+pytestmark = pytest.mark.engines
+
 USERS = ["citizen", "officer", "leader", "admin"]
 ODD_ARGS = ["", "0", "-1", "99999999999999999999", "quy9", "13/2026", "31/02/2026 01/01/2026",
             "%", "_", "'; DROP TABLE dossiers; --", "\u202e\u0000", "đ" * 300, D_OK,

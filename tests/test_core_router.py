@@ -28,6 +28,8 @@ from tests.core_helpers import (
     joined,
 )
 
+pytestmark = pytest.mark.engines
+
 
 def test_fold_maps_d_and_drops_accents() -> None:
     assert fold("Đăng ký ĐẤT ĐAI đường") == "dang ky dat dai duong"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Attachment
@@ -16,6 +18,8 @@ from tests.core_helpers import (
     ask,
     joined,
 )
+
+pytestmark = pytest.mark.engines
 
 
 async def test_officer_overdue_oldest_first_not_paused(core: Core) -> None:

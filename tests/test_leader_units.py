@@ -25,6 +25,8 @@ from tests.conftest import TZ
 from tests.core_helpers import add_staff, ask
 from tests.stats_helpers import D, insert_store
 
+pytestmark = pytest.mark.engines
+
 UNITS = tuple(f"Trung tâm PVHCC xã số {i:02d}" for i in range(1, 13))
 
 

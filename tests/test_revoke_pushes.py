@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.context import AppContext
 from bot.core.types import Reply
 from bot.push import messages as pushes
@@ -15,6 +17,8 @@ from storage import staff as staff_store
 from tests import pushes_helpers as h
 from tests.test_delivery import FakeSender, delivered
 from tests.test_scheduler import officers
+
+pytestmark = pytest.mark.engines
 
 
 async def pending_keys(ctx: AppContext) -> list[str]:

@@ -15,6 +15,8 @@ from storage import staff as staff_store
 from storage.units import ensure_unit
 from tests.core_helpers import ask, joined
 
+pytestmark = pytest.mark.engines
+
 CODE = re.compile(r"/dangky ([A-Z0-9]{5}-[A-Z0-9]{5})")
 
 

@@ -12,6 +12,8 @@ from bot.core.router import Core
 from storage import staff as staff_store
 from tests.core_helpers import World, add_dossier, ask, joined
 
+pytestmark = pytest.mark.engines
+
 
 @pytest.fixture(autouse=True)
 async def _cb05_dossier(ctx: AppContext, world: World) -> None:

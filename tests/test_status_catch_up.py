@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.context import AppContext
 from bot.core.router import Core
 from bot.core.types import Attachment
@@ -22,6 +24,8 @@ from tests.core_helpers import UNIT, ask, sample_world, staff_world
 from tests.import_helpers import import_dossiers
 from tests.test_delivery import FakeSender, delivered
 from tests.test_pushes import A, B, write
+
+pytestmark = pytest.mark.engines
 
 
 async def followed_store(ctx: AppContext, tmp_path: Path, unit: str | None = None) -> None:
