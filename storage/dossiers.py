@@ -106,10 +106,16 @@ async def select_by_code(conn: Conn, code: str) -> list[Dossier]:
     return [_dossier(r) for r in rows]
 
 
-async def select_by_ids(conn: Conn, ids: Iterable[int]) -> dict[int, Dossier]:
-    """The dossiers with these ids, by id (e.g. inside the caller's write transaction)."""
+async def select_by_ids(conn: Conn, ids: Iterable[int],
+                        unit_ids: Iterable[int] | None = None) -> dict[int, Dossier]:
+    """The dossiers with these ids (of these units, when the caller knows them: the key on a
+    store spread by unit), by id (e.g. inside the caller's write transaction)."""
     sql = _SELECT + " WHERE " + conn.dialect.in_list("d.id")
-    rows = await conn.execute_fetchall(sql, (conn.dialect.list_param(sorted(set(ids))),))
+    params = [conn.dialect.list_param(sorted(set(ids)))]
+    if unit_ids is not None:
+        sql += " AND " + conn.dialect.in_list("d.unit_id")
+        params.append(conn.dialect.list_param(sorted(set(unit_ids))))
+    rows = await conn.execute_fetchall(sql, params)
     return {d.id: d for d in map(_dossier, rows)}
 
 

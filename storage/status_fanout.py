@@ -15,7 +15,7 @@ CURSOR = "status_events"
 SPAN = 5000  # status event ids looked at per transaction (the bot's writes go in between)
 
 _FOLLOWER_EVENTS = (
-    "SELECT e.id AS event_id, e.dossier_id, e.new_status, s.channel, s.chat_id,"
+    "SELECT e.id AS event_id, e.unit_id, e.dossier_id, e.new_status, s.channel, s.chat_id,"
     " EXISTS (SELECT 1 FROM ratings r WHERE r.unit_id = e.unit_id"
     "         AND r.dossier_id = e.dossier_id AND r.channel = s.channel"
     "         AND r.chat_id = s.chat_id) AS rated"
@@ -82,14 +82,16 @@ async def fan_out_step(conn: Conn, build: Build, stamp: str, span: int = SPAN) -
     if last <= start:
         return Step(start, 0, True)
     upto = min(last, start + max(span, 1))
+    rows = await conn.execute_fetchall(_FOLLOWER_EVENTS, (start, upto))
     events = [
         FollowerEvent(int(r["event_id"]), int(r["dossier_id"]), str(r["new_status"]),
                       str(r["channel"]), str(r["chat_id"]), bool(r["rated"]))
-        for r in await conn.execute_fetchall(_FOLLOWER_EVENTS, (start, upto))
+        for r in rows
     ]
     added = 0
     if events:
-        dossiers = await select_by_ids(conn, (e.dossier_id for e in events))
+        units = {int(r["unit_id"]) for r in rows}
+        dossiers = await select_by_ids(conn, (e.dossier_id for e in events), units)
         added = await outbox.enqueue_in(conn, build(events, dossiers), stamp)
     await conn.execute(
         "INSERT INTO push_cursors (name, last_id, updated_at) VALUES (?, ?, ?)"
