@@ -3,91 +3,75 @@
 FTS5 (SQLite, migration 0020) ranks a match by bm25 with the name weighing ten times the field;
 here the same figures are read from the terms PostgreSQL keeps for each procedure (the tokens of
 the folded name and field, per column; each procedure's size; the store's totals) and the same
-formula is applied in the same order, so both engines put the same procedures first.
+formula is computed in double precision in FTS5's order of operations (fts5_aux.c), so both
+engines give the same scores and put the same procedures first.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from typing import Any
 
 from storage.conn import Conn
 
-K1 = 1.2  # FTS5's bm25 constants (fts5_aux.c)
-B = 0.75
-NAME_WEIGHT = 10.0
+NAME_WEIGHT = 10.0  # the column weights given to bm25() on SQLite
 FIELD_WEIGHT = 1.0
-_AFTER_Z = "{"  # the character after 'z' (and every digit): the end of a prefix's range
+_K1 = "1.2::float8"  # FTS5's constants, as written in fts5_aux.c
+_B = "0.75::float8"
+_F = "float8"
 
-_PHRASES = "SELECT w, i FROM unnest(?::text[]) WITH ORDINALITY AS q(w, i)"
-_IN_PREFIX = (
-    't.term COLLATE "C" >= q.w AND t.term COLLATE "C" < q.w || \'' + _AFTER_Z + "'"
-)
-_TOTALS = (
-    "SELECT COALESCE(MAX(docs), 0) AS docs, COALESCE(MAX(tokens), 0) AS tokens"
-    " FROM procedure_search_totals WHERE id = 1"
-)
-_HITS_PER_PHRASE = (
-    f"WITH q AS ({_PHRASES})"
-    " SELECT q.i, (SELECT COUNT(*) FROM (SELECT DISTINCT t.unit_id, t.procedure_id"
-    f"  FROM procedure_terms t WHERE {_IN_PREFIX}) AS h) AS n FROM q ORDER BY q.i"
-)
+# A term of procedure_terms t starting with the word q.w (terms and words are [0-9a-z]: '{'
+# sorts after all of them).
+_IN_PREFIX = "t.term COLLATE \"C\" >= q.w AND t.term COLLATE \"C\" < q.w || '{'"
+
+_HITS = f"""
+WITH q AS MATERIALIZED (SELECT w, i FROM unnest(?::text[]) WITH ORDINALITY AS q(w, i)),
+tot AS MATERIALIZED (
+    SELECT docs, tokens::{_F} / docs::{_F} AS avgdl FROM procedure_search_totals
+    WHERE id = 1 AND docs > 0),
+n AS MATERIALIZED (
+    SELECT q.i, (SELECT COUNT(*) FROM (SELECT DISTINCT t.unit_id, t.procedure_id
+                 FROM procedure_terms t WHERE {_IN_PREFIX}) AS h) AS hits FROM q),
+idf AS MATERIALIZED (
+    SELECT n.i, ln(((tot.docs - n.hits)::{_F} + 0.5::{_F}) / (n.hits::{_F} + 0.5::{_F})) AS v
+    FROM n, tot),
+f AS MATERIALIZED (
+    SELECT t.unit_id, t.procedure_id, q.i,
+           {NAME_WEIGHT}::{_F} * SUM(t.in_name)::{_F}
+           + {FIELD_WEIGHT}::{_F} * SUM(t.in_field)::{_F} AS freq
+    FROM q JOIN procedure_terms t ON {_IN_PREFIX}{{unit}}
+    GROUP BY t.unit_id, t.procedure_id, q.i),
+m AS MATERIALIZED (
+    SELECT unit_id, procedure_id FROM f GROUP BY unit_id, procedure_id HAVING COUNT(*) >= ?),
+s AS (
+    SELECT f.unit_id, f.procedure_id, -1.0::{_F} * SUM(
+        CASE WHEN idf.v > 0.0::{_F} THEN idf.v ELSE 1e-6::{_F} END
+        * ((f.freq * ({_K1} + 1.0::{_F}))
+           / (f.freq + {_K1} * (1::{_F} - {_B} + {_B} * d.tokens::{_F} / tot.avgdl)))
+        ORDER BY f.i) AS score
+    FROM f JOIN m ON m.unit_id = f.unit_id AND m.procedure_id = f.procedure_id
+    JOIN idf ON idf.i = f.i
+    JOIN procedure_docs d ON d.unit_id = f.unit_id AND d.procedure_id = f.procedure_id
+    CROSS JOIN tot
+    GROUP BY f.unit_id, f.procedure_id)
+SELECT {{columns}}, s.score, COUNT(*) OVER () AS total FROM s
+JOIN procedures p ON p.unit_id = s.unit_id AND p.id = s.procedure_id
+ORDER BY s.score, p.id LIMIT ?
+"""
 
 
-def idf(rows: int, hits: int) -> float:
-    """FTS5's inverse document frequency of a phrase found in `hits` of `rows` rows."""
-    value = math.log((rows - hits + 0.5) / (hits + 0.5))
-    return value if value > 0.0 else 1e-6
-
-
-def score(idfs: Sequence[float], freqs: Sequence[float], size: int, avgdl: float) -> float:
-    """FTS5's bm25 of one row: `freqs` its weighted hits per phrase, `size` its tokens
-    (negative: the best match has the lowest score, as FTS5 returns it)."""
-    total = 0.0
-    for weight, freq in zip(idfs, freqs, strict=True):
-        total += weight * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * size / avgdl)))
-    return -1.0 * total
-
-
-async def hits(conn: Conn, words: list[str], every: bool, columns: str,
-               unit_id: int | None) -> list[dict[str, Any]]:
-    """The procedures matching the prefixes `words` (all of them when `every`, else any):
-    `columns` of procedures p and their bm25 `score`, best first (ties by id)."""
+async def hits(conn: Conn, words: list[str], every: bool, columns: str, unit_id: int | None,
+               keep: int) -> tuple[list[Any], int]:
+    """The best `keep` procedures matching the prefixes `words` (all of them when `every`,
+    else any) with `columns` of procedures p and their bm25 `score`, best first (ties by id),
+    and how many match."""
     if not words:
-        return []
-    totals = (await conn.execute_fetchall(_TOTALS))[0]
-    docs, tokens = int(totals["docs"]), int(totals["tokens"])
-    if docs == 0:
-        return []
-    found = await conn.execute_fetchall(_HITS_PER_PHRASE, (words,))
-    idfs = [idf(docs, int(r["n"])) for r in found]
-    avgdl = float(tokens) / float(docs)
+        return [], 0
     params: list[object] = [words]
     unit = ""
     if unit_id is not None:
         unit = " AND t.unit_id = ?"
         params.append(unit_id)
-    params.append(len(words) if every else 1)
-    sql = (
-        f"WITH q AS ({_PHRASES}),"
-        " f AS (SELECT t.unit_id, t.procedure_id, q.i, SUM(t.in_name) AS in_name,"
-        "  SUM(t.in_field) AS in_field FROM q JOIN procedure_terms t"
-        f"  ON {_IN_PREFIX}{unit} GROUP BY t.unit_id, t.procedure_id, q.i),"
-        " m AS (SELECT unit_id, procedure_id, array_agg(i ORDER BY i) AS phrases,"
-        "  array_agg(in_name ORDER BY i) AS in_name, array_agg(in_field ORDER BY i) AS in_field"
-        "  FROM f GROUP BY unit_id, procedure_id HAVING COUNT(*) >= ?)"
-        f" SELECT {columns}, d.tokens AS size, m.phrases, m.in_name, m.in_field FROM m"
-        " JOIN procedures p ON p.unit_id = m.unit_id AND p.id = m.procedure_id"
-        " JOIN procedure_docs d ON d.unit_id = m.unit_id AND d.procedure_id = m.procedure_id"
-    )
-    out = []
-    for r in await conn.execute_fetchall(sql, params):
-        freqs = [0.0] * len(words)
-        for i, in_name, in_field in zip(r["phrases"], r["in_name"], r["in_field"], strict=True):
-            freqs[int(i) - 1] = NAME_WEIGHT * int(in_name) + FIELD_WEIGHT * int(in_field)
-        row = {k: r[k] for k in r.keys() if k not in ("size", "phrases", "in_name", "in_field")}  # noqa: SIM118
-        row["score"] = score(idfs, freqs, int(r["size"]), avgdl)
-        out.append(row)
-    out.sort(key=lambda row: (row["score"], row["id"]))
-    return out
+    params += [len(words) if every else 1, keep]
+    sql = _HITS.replace("{unit}", unit).replace("{columns}", columns)
+    rows = await conn.execute_fetchall(sql, params)
+    return rows, int(rows[0]["total"]) if rows else 0

@@ -47,22 +47,29 @@ def _match(words: list[str], joiner: str) -> str:
     return f" {joiner} ".join(terms)
 
 
-async def _hits(conn: Conn, words: list[str], every: bool, unit_id: int | None) -> list[Any]:
-    """(procedure row…, bm25) of every match of the prefixes `words` (all of them when
-    `every`, else any), best bm25 first, ties by id: FTS5 on SQLite, storage/bm25.py on
-    PostgreSQL (the same formula over the same terms)."""
+async def _hits(conn: Conn, words: list[str], every: bool, unit_id: int | None,
+                keep: int) -> tuple[list[Any], int]:
+    """The best `keep` matches of the prefixes `words` (all of them when `every`, else any):
+    procedure rows with their bm25 `score`, best first, ties by id; and how many match. FTS5
+    on SQLite, storage/bm25.py on PostgreSQL (the same formula over the same terms)."""
     if conn.dialect.is_postgresql:
-        return await bm25.hits(conn, words, every, _COLUMNS, unit_id)
+        return await bm25.hits(conn, words, every, _COLUMNS, unit_id, keep)
     params: list[object] = [_match(words, "AND" if every else "OR")]
     unit = ""
     if unit_id is not None:
         unit = " AND p.unit_id = ?"
         params.append(unit_id)
-    return await conn.execute_fetchall(
+    # CROSS JOIN keeps the FTS index first (SQLite's join-order hint): a count by unit would
+    # otherwise walk the unit's procedures and run the full-text query for each.
+    where = f" FROM procedures_fts CROSS JOIN procedures p ON p.id = procedures_fts.rowid" \
+        f" WHERE procedures_fts MATCH ?{unit}"
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS}, bm25(procedures_fts, {bm25.NAME_WEIGHT}, {bm25.FIELD_WEIGHT})"
-        " AS score FROM procedures_fts JOIN procedures p ON p.id = procedures_fts.rowid"
-        f" WHERE procedures_fts MATCH ?{unit} ORDER BY score, p.id", params,
+        f" AS score{where} ORDER BY score, p.id LIMIT ?", [*params, keep],
     )
+    if len(rows) < keep:
+        return rows, len(rows)
+    return rows, int((await conn.execute_fetchall("SELECT COUNT(*)" + where, params))[0][0])
 
 
 async def recent_counts(db: Store, codes: list[str], since: str,
@@ -110,9 +117,10 @@ async def search(
     words = [w for w in (re.sub(r"[^0-9a-z]", "", w) for w in words) if w][:8]
     if not words:
         return [], 0
-    rows = await db.read(_hits, words, True, unit_id)
-    if not rows and len(words) > 1:
-        rows = await db.read(_hits, words, False, unit_id)
+    keep = max(RANKED, limit)
+    rows, total = await db.read(_hits, words, True, unit_id, keep)
+    if not total and len(words) > 1:
+        rows, total = await db.read(_hits, words, False, unit_id, keep)
     top = rows[:RANKED]
     counts = await recent_counts(db, [r["code"] for r in top], since, known) if since else {}
 
@@ -121,7 +129,7 @@ async def search(
         return -float(row["score"]) * (1.0 + math.log1p(counts.get(row["code"], 0)))
 
     ranked = sorted(top, key=weight, reverse=True) + rows[RANKED:]
-    return [_procedure(r) for r in ranked[:limit]], len(rows)
+    return [_procedure(r) for r in ranked[:limit]], total
 
 
 async def procedure_by_id(db: Store, procedure_id: int) -> Procedure | None:
