@@ -20,7 +20,8 @@ _B = "0.75::float8"
 _F = "float8"
 
 # A term of procedure_terms t starting with the word q.w (terms and words are [0-9a-z]: '{'
-# sorts after all of them).
+# sorts after all of them). Procedure ids are unique across units (one identity): the rows
+# holding a term are counted by id alone, from the index on (term, procedure_id).
 _IN_PREFIX = "t.term COLLATE \"C\" >= q.w AND t.term COLLATE \"C\" < q.w || '{'"
 
 _HITS = f"""
@@ -29,8 +30,8 @@ tot AS MATERIALIZED (
     SELECT docs, tokens::{_F} / docs::{_F} AS avgdl FROM procedure_search_totals
     WHERE id = 1 AND docs > 0),
 n AS MATERIALIZED (
-    SELECT q.i, (SELECT COUNT(*) FROM (SELECT DISTINCT t.unit_id, t.procedure_id
-                 FROM procedure_terms t WHERE {_IN_PREFIX}) AS h) AS hits FROM q),
+    SELECT q.i, (SELECT COUNT(DISTINCT t.procedure_id) FROM procedure_terms t
+                 WHERE {_IN_PREFIX}) AS hits FROM q),
 idf AS MATERIALIZED (
     SELECT n.i, ln(((tot.docs - n.hits)::{_F} + 0.5::{_F}) / (n.hits::{_F} + 0.5::{_F})) AS v
     FROM n, tot),
