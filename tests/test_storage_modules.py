@@ -242,3 +242,43 @@ async def test_demo_mark(ctx: AppContext, world: World) -> None:
 def test_units_of_the_sample_world() -> None:
     """The sample world's two units are distinct (the per-unit assertions above rely on it)."""
     assert UNIT != OTHER_UNIT
+
+
+async def test_catalogue_terms_follow_every_change(ctx: AppContext, world: World) -> None:
+    """Procedures added, renamed, moved to another field and deleted: the search finds what
+    the catalogue holds now, on both engines; on PostgreSQL the kept terms, sizes and totals
+    equal those made afresh from the catalogue (migration 0025's triggers)."""
+    from storage.procedures import search
+
+    async with ctx.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE procedures SET name = 'Đăng ký nuôi rồng', name_search = 'dang ky nuoi rong',"
+            " field = 'Thú cưng' WHERE code = '1.002'")
+        await conn.execute("DELETE FROM procedures WHERE code = '2.001'")
+        await conn.execute(
+            "INSERT INTO procedures (unit_id, code, name, name_search, field, level, updated_at)"
+            " VALUES (?, '9.001', 'Chứng thực chữ ký', 'chung thuc chu ky', 'Chứng thực',"
+            " 'khong', '2026-04-15T09:00:00')", (world.other_unit_id,))
+    names = [p.name for p in (await search(ctx.db, ["chung", "thuc"]))[0]]
+    assert names == ["Chứng thực chữ ký"]
+    assert [p.name for p in (await search(ctx.db, ["thu", "cung"]))[0]] == ["Đăng ký nuôi rồng"]
+    assert (await search(ctx.db, ["ket", "hon"]))[1] == 0
+    if not ctx.db.dialect.is_postgresql:
+        return
+    fresh = await ctx.db.reader.execute_fetchall(
+        "SELECT COUNT(*) AS docs, SUM((SELECT COUNT(*) FROM search_tokens(name_search))"
+        " + (SELECT COUNT(*) FROM search_tokens(field))) AS tokens FROM procedures")
+    kept = await ctx.db.reader.execute_fetchall(
+        "SELECT docs, tokens FROM procedure_search_totals")
+    assert (int(kept[0]["docs"]), int(kept[0]["tokens"])) == (
+        int(fresh[0]["docs"]), int(fresh[0]["tokens"]))
+    drift = await ctx.db.reader.execute_fetchall(
+        "SELECT COUNT(*) FROM (SELECT p.id, d.tokens FROM procedures p"
+        " LEFT JOIN procedure_docs d ON d.unit_id = p.unit_id AND d.procedure_id = p.id"
+        " WHERE d.tokens IS DISTINCT FROM (SELECT COUNT(*) FROM search_tokens(p.name_search))"
+        " + (SELECT COUNT(*) FROM search_tokens(p.field))) AS x")
+    assert int(drift[0][0]) == 0
+    orphans = await ctx.db.reader.execute_fetchall(
+        "SELECT COUNT(*) FROM procedure_terms t WHERE NOT EXISTS (SELECT 1 FROM procedures p"
+        " WHERE p.unit_id = t.unit_id AND p.id = t.procedure_id)")
+    assert int(orphans[0][0]) == 0
