@@ -56,57 +56,85 @@ CREATE TABLE procedure_search_totals (
     tokens  BIGINT NOT NULL
 );
 
-CREATE FUNCTION procedure_terms_add(p_unit BIGINT, p_id BIGINT, p_name TEXT, p_field TEXT)
-RETURNS VOID LANGUAGE plpgsql AS $$
-DECLARE
-    n INTEGER;
-BEGIN
+-- Learn the terms, sizes and totals of these procedures (as stored now), all at once.
+CREATE FUNCTION procedure_terms_learn(ids BIGINT[]) RETURNS VOID LANGUAGE sql AS $$
     INSERT INTO procedure_terms (unit_id, procedure_id, term, in_name, in_field)
-    SELECT p_unit, p_id, tok, SUM(CASE WHEN col = 0 THEN 1 ELSE 0 END),
-           SUM(CASE WHEN col = 1 THEN 1 ELSE 0 END)
-    FROM (SELECT 0 AS col, search_tokens(p_name) AS tok
-          UNION ALL SELECT 1, search_tokens(p_field)) AS t
-    GROUP BY tok;
-    n := (SELECT COUNT(*) FROM search_tokens(p_name)) + (SELECT COUNT(*) FROM search_tokens(p_field));
-    INSERT INTO procedure_docs (unit_id, procedure_id, tokens) VALUES (p_unit, p_id, n);
-    INSERT INTO procedure_search_totals (id, docs, tokens) VALUES (1, 1, n)
-    ON CONFLICT (id) DO UPDATE SET docs = procedure_search_totals.docs + 1,
+    SELECT unit_id, id, tok, COUNT(*) FILTER (WHERE col = 0), COUNT(*) FILTER (WHERE col = 1)
+    FROM (SELECT unit_id, id, 0 AS col, search_tokens(name_search) AS tok
+          FROM procedures WHERE id = ANY(ids)
+          UNION ALL
+          SELECT unit_id, id, 1, search_tokens(field) FROM procedures WHERE id = ANY(ids)) AS t
+    GROUP BY unit_id, id, tok;
+    WITH sized AS (
+        INSERT INTO procedure_docs (unit_id, procedure_id, tokens)
+        SELECT unit_id, id, (SELECT COUNT(*) FROM search_tokens(name_search))
+                            + (SELECT COUNT(*) FROM search_tokens(field))
+        FROM procedures WHERE id = ANY(ids)
+        RETURNING tokens)
+    INSERT INTO procedure_search_totals (id, docs, tokens)
+    SELECT 1, COUNT(*), COALESCE(SUM(tokens), 0) FROM sized
+    ON CONFLICT (id) DO UPDATE SET docs = procedure_search_totals.docs + excluded.docs,
         tokens = procedure_search_totals.tokens + excluded.tokens;
+$$;
+
+-- Forget the terms, sizes and totals of these procedures (units[i], ids[i]), all at once.
+CREATE FUNCTION procedure_terms_forget(units BIGINT[], ids BIGINT[]) RETURNS VOID
+LANGUAGE sql AS $$
+    DELETE FROM procedure_terms t USING unnest(units, ids) AS g(unit_id, id)
+    WHERE t.unit_id = g.unit_id AND t.procedure_id = g.id;
+    WITH gone AS (
+        DELETE FROM procedure_docs d USING unnest(units, ids) AS g(unit_id, id)
+        WHERE d.unit_id = g.unit_id AND d.procedure_id = g.id
+        RETURNING d.tokens)
+    UPDATE procedure_search_totals
+    SET docs = docs - (SELECT COUNT(*) FROM gone),
+        tokens = tokens - (SELECT COALESCE(SUM(tokens), 0) FROM gone)
+    WHERE id = 1;
+$$;
+
+-- One statement-level trigger per event, reading the statement's rows at once (an import's
+-- COPY and upsert of a whole catalogue is one set-based pass, not one call per row).
+CREATE FUNCTION procedure_terms_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM procedure_terms_learn(ARRAY(SELECT id FROM new_rows));
+    RETURN NULL;
 END $$;
 
-CREATE FUNCTION procedure_terms_drop(p_unit BIGINT, p_id BIGINT) RETURNS VOID
-LANGUAGE plpgsql AS $$
+CREATE FUNCTION procedure_terms_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM procedure_terms_forget(ARRAY(SELECT unit_id FROM old_rows ORDER BY id),
+                                   ARRAY(SELECT id FROM old_rows ORDER BY id));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION procedure_terms_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    n INTEGER;
+    old_units BIGINT[];
+    old_ids BIGINT[];
+    new_ids BIGINT[];
 BEGIN
-    DELETE FROM procedure_docs WHERE unit_id = p_unit AND procedure_id = p_id RETURNING tokens INTO n;
-    IF n IS NOT NULL THEN
-        DELETE FROM procedure_terms WHERE unit_id = p_unit AND procedure_id = p_id;
-        UPDATE procedure_search_totals SET docs = docs - 1, tokens = tokens - n WHERE id = 1;
-    END IF;
-END $$;
-
-CREATE FUNCTION procedure_terms_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM procedure_terms_drop(OLD.unit_id, OLD.id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM procedure_terms_add(NEW.unit_id, NEW.id, NEW.name_search, NEW.field);
+    SELECT array_agg(o.unit_id ORDER BY o.id), array_agg(o.id ORDER BY o.id),
+           array_agg(n.id ORDER BY o.id)
+    INTO old_units, old_ids, new_ids
+    FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE o.name_search IS DISTINCT FROM n.name_search OR o.field IS DISTINCT FROM n.field
+          OR o.unit_id <> n.unit_id;
+    IF old_ids IS NOT NULL THEN
+        PERFORM procedure_terms_forget(old_units, old_ids);
+        PERFORM procedure_terms_learn(new_ids);
     END IF;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER procedure_terms_insert AFTER INSERT ON procedures
-    FOR EACH ROW EXECUTE FUNCTION procedure_terms_sync();
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION procedure_terms_inserted();
 CREATE TRIGGER procedure_terms_update AFTER UPDATE ON procedures
-    FOR EACH ROW WHEN (OLD.name_search IS DISTINCT FROM NEW.name_search
-                       OR OLD.field IS DISTINCT FROM NEW.field
-                       OR OLD.unit_id IS DISTINCT FROM NEW.unit_id
-                       OR OLD.id IS DISTINCT FROM NEW.id)
-    EXECUTE FUNCTION procedure_terms_sync();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION procedure_terms_updated();
 CREATE TRIGGER procedure_terms_delete AFTER DELETE ON procedures
-    FOR EACH ROW EXECUTE FUNCTION procedure_terms_sync();
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION procedure_terms_deleted();
 
 -- The procedures already stored.
-SELECT procedure_terms_add(unit_id, id, name_search, field) FROM procedures ORDER BY id;
+SELECT procedure_terms_learn(ARRAY(SELECT id FROM procedures));
