@@ -80,17 +80,23 @@ async def recent_counts(db: Store, codes: list[str], since: str,
     on ctx.cache under counts_version); missing ones are counted and added to it.
     """
     known = {} if known is None else known
-    for code in dict.fromkeys(codes):
-        if code in known:
-            continue
-        async with db.reader.execute(
-            "SELECT COUNT(*) FROM dossiers WHERE procedure_code = ? AND received_at >= ?",
-            (code, since),
-        ) as cur:
-            row = await cur.fetchone()
-            assert row is not None  # COUNT(*) always returns one row
-            known[code] = int(row[0])
+    missing = [code for code in dict.fromkeys(codes) if code not in known]
+    if missing:
+        known.update(await db.read(_count_received, missing, since))
     return known
+
+
+async def _count_received(conn: Conn, codes: list[str], since: str) -> dict[str, int]:
+    """recent_counts' one statement: dossiers received since, for each of these codes (0 for
+    a code without any)."""
+    rows = await conn.execute_fetchall(
+        "SELECT procedure_code, COUNT(*) AS n FROM dossiers WHERE "
+        + conn.dialect.in_list("procedure_code") + " AND received_at >= ?"
+        " GROUP BY procedure_code",
+        (conn.dialect.list_param(codes), since),
+    )
+    found = {str(r["procedure_code"]): int(r["n"]) for r in rows}
+    return {code: found.get(code, 0) for code in codes}
 
 
 async def counts_version(db: Store) -> tuple[int, int]:
