@@ -385,6 +385,24 @@ def test_common_and_instance_env_make_valid_settings(instance: str,
     assert settings.unit == "Trung tâm Phục vụ hành chính công tỉnh Mẫu"
 
 
+def test_env_files_source_in_a_shell_as_systemd_reads_them(tmp_path: Path) -> None:
+    """docs/deploy.md runs `motcua check` after `set -a; . common.env; . a.env` in bash: the
+    examples source without error and give the values systemd's EnvironmentFile gives (quotes
+    removed, the instance's file last)."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    script = (f"set -a; . {ENV_DIR / 'common.env.example'}; . {ENV_DIR / 'b.env.example'}; "
+              "printf '%s\\n' \"$MOTCUA_UNIT\" \"$MOTCUA_TELEGRAM_WEBHOOK_PORT\" "
+              "\"$MOTCUA_DATABASE_URL\"")
+    done = subprocess.run([bash, "-c", script], capture_output=True, text=True, timeout=30,
+                          env={"PATH": os.environ.get("PATH", "")}, cwd=tmp_path)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert done.stdout.splitlines() == [
+        "Trung tâm Phục vụ hành chính công tỉnh Mẫu", "8453",
+        "postgresql://motcua:DOI_MAT_KHAU@127.0.0.1:5432/motcua"]
+
+
 # --- docs/deploy.md's commands -----------------------------------------------------------------
 
 
