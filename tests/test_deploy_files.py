@@ -277,6 +277,13 @@ def locations(conf: str) -> list[str]:
     return re.findall(r"^\s*(location\s+[^{]+?)\s*\{", https, re.M)
 
 
+def proxying(conf: str) -> list[str]:
+    """The HTTPS server's proxy, body-size and method directives, in order (the behaviour the
+    compose site must share with the host site)."""
+    https = conf[conf.index("listen 443"):]
+    return re.findall(r"^\s*((?:proxy_|client_max_body_size|limit_except)[^;{]*)", https, re.M)
+
+
 def env_file(path: Path) -> dict[str, str]:
     """KEY=value lines of an env file (comments and blank lines skipped)."""
     pairs = {}
@@ -308,46 +315,180 @@ def test_nginx_upstreams_are_the_instances_ports() -> None:
             for n in ("bot-a", "bot-b")],
     }
     assert locations(host) == locations(composed)
+    assert proxying(host) == proxying(composed)
     common = env_file(ENV_DIR / "common.env.example")
     paths = {urlsplit(common[k]).path for k in ("MOTCUA_TELEGRAM_WEBHOOK_URL",
                                                  "MOTCUA_ZALO_WEBHOOK_URL")}
     assert {f"location = {p}" for p in paths} <= set(locations(host))
 
 
-@pytest.mark.parametrize("site", (HOST_SITE, COMPOSE_SITE), ids=lambda p: p.name)
-def test_nginx_accepts_the_site(site: Path, tmp_path: Path) -> None:
-    """`nginx -t` under a test prefix accepts the site, with a throw-away certificate in place
-    of the real one (and, for compose, 127.0.0.1 in place of the containers' names)."""
+def _nginx() -> str:
+    """The nginx binary, or the test skipped with the reason printed."""
     nginx = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None)
     if nginx is None:
         pytest.skip("nginx is not installed (Debian: nginx-light; .ci/run installs it)")
+    return nginx
+
+
+def _certificate(folder: Path) -> None:
+    """A throw-away self-signed fullchain.pem and privkey.pem in folder."""
     openssl = shutil.which("openssl")
     if openssl is None:
         pytest.skip("openssl is not installed: no certificate to test the site with")
-    (tmp_path / "logs").mkdir()
     subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=bot.example.gov.vn", "-keyout", str(tmp_path / "privkey.pem"),
-                    "-out", str(tmp_path / "fullchain.pem")],
+                    "-subj", "/CN=bot.example.gov.vn", "-keyout", str(folder / "privkey.pem"),
+                    "-out", str(folder / "fullchain.pem")],
                    check=True, capture_output=True, timeout=60)
+
+
+def _site_for_test(site: Path, folder: Path) -> str:
+    """The site with the test's certificate, and 127.0.0.1 for the compose containers."""
     text = site.read_text(encoding="utf-8")
-    for folder in ("/etc/letsencrypt/live/bot.example.gov.vn", "/etc/nginx/tls"):
-        text = text.replace(folder, str(tmp_path))
+    for cert_folder in ("/etc/letsencrypt/live/bot.example.gov.vn", "/etc/nginx/tls"):
+        text = text.replace(cert_folder, str(folder))
     text = re.sub(r"\bbot-[ab]:", "127.0.0.1:", text)
     left = [line for line in text.splitlines() if "/etc/" in line.split("#", 1)[0]]
     assert not left, f"a path the test cannot provide is left in the site: {left}"
-    (tmp_path / "site.conf").write_text(text, encoding="utf-8")
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
-        f"http {{\n    access_log off;\n    include {tmp_path}/site.conf;\n}}\n",
+    return text
+
+
+def _nginx_conf(folder: Path, site: str) -> Path:
+    """A whole nginx.conf under folder (its prefix) including the site."""
+    (folder / "logs").mkdir(exist_ok=True)
+    (folder / "site.conf").write_text(site, encoding="utf-8")
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        f"pid {folder}/nginx.pid;\nerror_log {folder}/logs/error.log;\nevents {{}}\n"
+        f"http {{\n    access_log off;\n    include {folder}/site.conf;\n}}\n",
         encoding="utf-8")
-    done = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-                          capture_output=True, text=True, timeout=60)
+    return conf
+
+
+@pytest.mark.parametrize("site", (HOST_SITE, COMPOSE_SITE), ids=lambda p: p.name)
+def test_nginx_accepts_the_site(site: Path, tmp_path: Path) -> None:
+    """`nginx -t` under a test prefix accepts the site, with a throw-away certificate in place
+    of the real one (and, for compose, 127.0.0.1 in place of the containers' names)."""
+    nginx = _nginx()
+    _certificate(tmp_path)
+    conf = _nginx_conf(tmp_path, _site_for_test(site, tmp_path))
+    done = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "logs/e.log"),
+                           "-c", str(conf)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "test is successful" in done.stderr
     assert "[warn]" not in done.stderr, done.stderr
 
 
+async def _port_open(port: int, seconds: float = 20) -> None:
+    """Wait until something accepts connections on 127.0.0.1:port."""
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+async def _busy_instance(hits: list[int]) -> tuple[Any, int]:
+    """A stand-in for an instance over its queue bound: it reads each POST and answers 503, as
+    the bot's webhook server does with 500 updates waiting (bot/channels/telegram_webhook.py).
+    Returns the server and its port; hits counts the requests it got."""
+    import asyncio
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One request: headers, the body by Content-Length, then 503."""
+        head = await reader.readuntil(b"\r\n\r\n")
+        size = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        if size:
+            await reader.readexactly(int(size.group(1)))
+        hits.append(1)
+        writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                     b"Connection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def test_nginx_site_carries_webhooks_to_a_live_instance(tmp_path: Path) -> None:
+    """The host site run by a real nginx in front of a real `motcua run` (webhook mode, the
+    fake Bot API): with instance a answering 503 (busy), every update is passed on to b and
+    answered once — POSTs included (`non_idempotent`) — a replayed update is not answered
+    again, the secret header reaches the bot, and nginx itself refuses other methods and paths
+    and bodies over 1 MB."""
+    import asyncio
+
+    import httpx
+
+    from tests.fakes.fake_telegram import FakeTelegram
+    from tests.telegram_helpers import BotProcess, free_port
+
+    nginx = _nginx()
+    _certificate(tmp_path)
+    hits: list[int] = []
+    busy, busy_port = await _busy_instance(hits)
+    https, http, live = (free_port() for _ in range(3))
+    site = _site_for_test(HOST_SITE, tmp_path)
+    site = site.replace("127.0.0.1:8443 ", f"127.0.0.1:{busy_port} ")  # instance a: busy
+    site = site.replace("127.0.0.1:8453 ", f"127.0.0.1:{live} ")  # instance b: the bot
+    site = re.sub(r"^\s*listen \[::\]:.*$", "", site, flags=re.M)
+    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{https} ssl;")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
+    conf = _nginx_conf(tmp_path, site)
+    proxy = await asyncio.create_subprocess_exec(
+        nginx, "-p", str(tmp_path), "-e", str(tmp_path / "logs/e.log"), "-c", str(conf),
+        "-g", "daemon off;", stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    secret = "bi-mat_chung_cua_moi_phien_ban"
+    url = f"https://127.0.0.1:{https}/telegram"
+    try:
+        await _port_open(https)
+        async with FakeTelegram() as fake, httpx.AsyncClient(verify=False, timeout=20) as web:
+            bot = BotProcess({**fake.env(), "MOTCUA_DB_PATH": str(tmp_path / "motcua.db"),
+                              "MOTCUA_TELEGRAM_WEBHOOK_URL": url,
+                              "MOTCUA_TELEGRAM_WEBHOOK_SECRET": secret,
+                              "MOTCUA_TELEGRAM_WEBHOOK_PORT": str(live)}, tmp_path)
+            await bot.start(lambda: fake.wait_for_call("setWebhook", 1, timeout=30))
+            try:
+                await _port_open(live)
+                assert fake.webhook["url"] == url
+
+                async def post(update: dict[str, Any], key: str | None = secret) -> int:
+                    """POST an update through nginx as Telegram does."""
+                    headers = {"X-Telegram-Bot-Api-Secret-Token": key} if key else {}
+                    return (await web.post(url, json=update, headers=headers)).status_code
+
+                chats = [4101, 4102, 4103, 4104]
+                updates = [fake.text_update(chat, "/start") for chat in chats]
+                assert [await post(u) for u in updates] == [200] * 4
+                assert hits, "nginx never tried instance a: the test proves no hand-over"
+                for chat in chats:
+                    [hello] = await fake.wait_for_messages(chat, 1, timeout=20)
+                    assert "Xin chào" in hello.plain
+                assert await post(updates[0]) == 200  # Telegram's retry of a delivered update
+                assert await post(fake.text_update(4105, "/start"), "sai-ma") == 403
+                assert await fake.quiet(4101, 0.5) == [] and await fake.quiet(4105, 0.1) == []
+                assert (await web.get(url)).status_code == 403  # POST only
+                assert (await web.post(f"https://127.0.0.1:{https}/khac")).status_code == 404
+                big = await web.post(url, content=b"x" * (1024 * 1024 + 1),
+                                     headers={"Content-Type": "application/json"})
+                assert big.status_code == 413
+                plain = await web.get(f"http://127.0.0.1:{http}/telegram",
+                                      follow_redirects=False)
+                assert plain.status_code == 301
+            finally:
+                assert await bot.stop() == 0
+    finally:
+        proxy.terminate()
+        await proxy.wait()
+        busy.close()
 # --- env examples ------------------------------------------------------------------------------
 
 
