@@ -674,8 +674,9 @@ async def test_backup_script_dump_restores_and_checks(tmp_path: Path) -> None:
     finally:
         await copy.close()
     check_env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    check_env["MOTCUA_DATABASE_URL"] = url
-    checked = subprocess.run([_motcua_executable(), "check"], capture_output=True, text=True,
-                             env=check_env, timeout=120, cwd=tmp_path)
+    check_env.update(MOTCUA_DATABASE_URL=url, PYTHONPATH=str(ROOT))  # this tree's `motcua`
+    checked = subprocess.run([sys.executable, "-m", "bot.cli.main", "check"],
+                             capture_output=True, text=True, env=check_env, timeout=120,
+                             cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Kết quả: sẵn sàng" in checked.stdout
