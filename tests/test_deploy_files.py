@@ -1,10 +1,12 @@
 """The deployment files of deploy/ and docs/deploy.md (issue 16): the systemd units load, the
-compose file has its services, nginx accepts both sites, the env examples are settings and hold
-no secret, the backup script's dump restores into a scratch database that `motcua check`
-accepts, and every `motcua` command docs/deploy.md shows exists in the CLI's help."""
+compose file has its services, nginx accepts both sites and carries webhooks to a live instance,
+the env examples are settings and hold no secret, the backup script's dump restores into an
+empty database that `motcua check` accepts, and every `motcua` command docs/deploy.md shows
+exists in the CLI's help."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -15,9 +17,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from bot.config import Settings
+from tests.fakes.fake_telegram import FakeTelegram
+from tests.telegram_helpers import BotProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -381,8 +386,6 @@ def test_nginx_accepts_the_site(site: Path, tmp_path: Path) -> None:
 
 async def _port_open(port: int, seconds: float = 20) -> None:
     """Wait until something accepts connections on 127.0.0.1:port."""
-    import asyncio
-
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         try:
@@ -399,8 +402,6 @@ async def _busy_instance(hits: list[int]) -> tuple[Any, int]:
     """A stand-in for an instance over its queue bound: it reads each POST and answers 503, as
     the bot's webhook server does with 500 updates waiting (bot/channels/telegram_webhook.py).
     Returns the server and its port; hits counts the requests it got."""
-    import asyncio
-
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One request: headers, the body by Content-Length, then 503."""
         head = await reader.readuntil(b"\r\n\r\n")
@@ -423,13 +424,6 @@ async def test_nginx_site_carries_webhooks_to_a_live_instance(tmp_path: Path) ->
     answered once — POSTs included (`non_idempotent`) — a replayed update is not answered
     again, the secret header reaches the bot, and nginx itself refuses other methods and paths
     and bodies over 1 MB."""
-    import asyncio
-
-    import httpx
-
-    from tests.fakes.fake_telegram import FakeTelegram
-    from tests.telegram_helpers import BotProcess, free_port
-
     nginx = _nginx()
     _certificate(tmp_path)
     hits: list[int] = []
