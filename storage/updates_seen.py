@@ -9,10 +9,15 @@ from storage.timefmt import to_db
 
 
 async def mark_seen(db: Store, channel: str, update_id: str, now: datetime) -> bool:
-    """Record an update id; True when it is new, False when it was already taken in."""
+    """Record an update id; True when it is new, False when it was already taken in.
+
+    One INSERT … ON CONFLICT DO NOTHING on the key (channel, update_id): of processes taking in
+    the same update at once, exactly one inserts it (PostgreSQL makes the others wait for its
+    commit, then do nothing)."""
     async with db.transaction() as conn:
         cur = await conn.execute(
-            "INSERT OR IGNORE INTO updates_seen (channel, update_id, seen_at) VALUES (?, ?, ?)",
+            "INSERT INTO updates_seen (channel, update_id, seen_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (channel, update_id, to_db(now, now.tzinfo)),
         )
         return cur.rowcount == 1
