@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
 
 from bot.context import AppContext
@@ -15,8 +13,6 @@ from bot.push.status import catch_up
 from storage import prefs, ratings, subscriptions
 from tests import pushes_helpers as h
 from tests.import_helpers import import_dossiers
-
-pytestmark = pytest.mark.engines
 
 HEADER = "Mã hồ sơ,Mã thủ tục,Tên thủ tục,Chủ hồ sơ,Kênh nộp,Ngày tiếp nhận,Ngày hẹn trả,"
 HEADER += "Ngày kết thúc xử lý,Trạng thái,Nội dung yêu cầu bổ sung\n"

@@ -13,8 +13,6 @@ from bot.push.payload import from_payload
 from storage import outbox, prefs, ratelimit
 from tests import pushes_helpers as h
 
-pytestmark = pytest.mark.engines
-
 
 async def officers(ctx: AppContext) -> tuple[int, object, object]:
     """A unit with officer CB01 (one overdue and one due-soon dossier), CB02 (nothing due)."""

@@ -1,0 +1,250 @@
+"""Several `motcua run` processes on one store: each side is a store opened separately on the
+same database (its own pool or connections, as a second process has), on both engines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.context import AppContext
+from bot.push import scheduler
+from bot.push.delivery import DeliveryWorker
+from storage import job_runs, outbox, ratelimit, updates_seen
+from storage.engine import open_store
+from storage.poll_lock import PollLock
+from storage.store import Store
+from storage.timefmt import to_db
+from tests.test_delivery import FakeSender, fast, items
+
+pytestmark = pytest.mark.engines
+
+
+@pytest.fixture
+async def other(ctx: AppContext) -> AsyncIterator[Store]:
+    """The same store opened a second time: what another process sees."""
+    store = await open_store(ctx.settings.store_url)
+    yield store
+    await store.close()
+
+
+def other_ctx(ctx: AppContext, store: Store) -> AppContext:
+    """A context of the other process: same settings and clock, its own store connections."""
+    return AppContext(ctx.settings, store, ctx.calendar, clock=ctx.clock)
+
+
+def wall(ctx: AppContext, ahead: float = 0.0) -> str:
+    """Real local time (+ahead seconds) as stored text."""
+    tz = ctx.settings.tz
+    return to_db(datetime.now(tz) + timedelta(seconds=ahead), tz)
+
+
+async def test_two_workers_send_each_push_once(ctx: AppContext, other: Store) -> None:
+    """Two delivery workers on one store drain 400 pushes together: each sent exactly once,
+    and both took a share."""
+    fast(ctx)
+    await outbox.enqueue(ctx.db, items(400, 80), ctx.now())
+    a, b = FakeSender(), FakeSender()
+    one = DeliveryWorker(ctx, {"telegram": a}, backoff_base=0.02)
+    two = DeliveryWorker(other_ctx(ctx, other), {"telegram": b}, backoff_base=0.02)
+    left = await asyncio.gather(one.drain(timeout=60), two.drain(timeout=60))
+    assert left == [0, 0]
+    sent = Counter(text for _, text in a.delivered + b.delivered)
+    assert len(sent) == 400 and set(sent.values()) == {1}
+    assert a.delivered and b.delivered, (len(a.delivered), len(b.delivered))
+    counts = await outbox.counts(ctx.db)
+    assert (counts.pending, counts.sent) == (0, 400)
+    assert await outbox.claimed_count(ctx.db) == 0
+
+
+async def test_a_dead_workers_claims_return_after_the_lease(ctx: AppContext) -> None:
+    """Rows claimed by a worker that died (never sent, never released) wait for its lease to
+    end, then another worker sends them; a claim is refused while the lease runs."""
+    fast(ctx)
+    await outbox.enqueue(ctx.db, items(4, 4), ctx.now())
+    rows = await outbox.due_rows(ctx.db, "telegram", wall(ctx, 1))
+    for row in rows[:2]:
+        assert await outbox.claim(ctx.db, row.id, "dead:1", wall(ctx), wall(ctx, 2))
+    assert not await outbox.claim(ctx.db, rows[0].id, "alive:2", wall(ctx), wall(ctx, 30))
+    sender = FakeSender()
+    worker = DeliveryWorker(ctx, {"telegram": sender}, lease_seconds=5)
+    assert await worker.drain(timeout=0.5) == 2  # the dead worker's two rows are still held
+    assert sorted(t for _, t in sender.delivered) == ["m 2", "m 3"]
+    assert await worker.drain(timeout=8) == 0  # its lease ended: they are sent, once
+    assert sorted(t for _, t in sender.delivered) == ["m 0", "m 1", "m 2", "m 3"]
+
+
+async def test_a_stopping_worker_gives_its_claims_back(ctx: AppContext) -> None:
+    """Sends cut short by stop() leave no claim behind: the rows are free for the next worker."""
+    fast(ctx)
+    await outbox.enqueue(ctx.db, items(3, 3), ctx.now())
+
+    class Slow(FakeSender):
+        """Never finishes a send."""
+
+        async def send(self, chat_id: str, reply: object) -> None:
+            """Hang."""
+            await asyncio.sleep(3600)
+
+    worker = DeliveryWorker(ctx, {"telegram": Slow()}, lease_seconds=60)
+    await worker.start()
+    for _ in range(200):
+        if await outbox.claimed_count(ctx.db) == 3:
+            break
+        await asyncio.sleep(0.02)
+    assert await outbox.claimed_count(ctx.db) == 3
+    await worker.stop(grace=0.1)
+    assert await outbox.claimed_count(ctx.db) == 0
+    sender = FakeSender()
+    assert await DeliveryWorker(ctx, {"telegram": sender}).drain(timeout=10) == 0
+    assert len(sender.delivered) == 3
+
+
+async def test_renewal_keeps_a_long_send_claimed(ctx: AppContext, other: Store) -> None:
+    """A send longer than the lease keeps its claim (renewed every third of the lease): the
+    other process never sends the row too."""
+    fast(ctx)
+    await outbox.enqueue(ctx.db, items(1, 1), ctx.now())
+
+    class Long(FakeSender):
+        """Takes 3.5 s per send."""
+
+        async def send(self, chat_id: str, reply: object) -> None:
+            """Wait, then deliver."""
+            await asyncio.sleep(3.5)
+            await super().send(chat_id, reply)  # type: ignore[arg-type]
+
+    slow, quick = Long(), FakeSender()
+    one = DeliveryWorker(ctx, {"telegram": slow}, lease_seconds=1.5)
+    two = DeliveryWorker(other_ctx(ctx, other), {"telegram": quick}, lease_seconds=1.5,
+                         poll_seconds=0.1)
+    await one.start()
+    for _ in range(200):
+        if await outbox.claimed_count(ctx.db) == 1:
+            break
+        await asyncio.sleep(0.02)
+    await two.start()
+    try:
+        await asyncio.sleep(5)
+    finally:
+        await one.stop()
+        await two.stop()
+    assert [t for _, t in slow.delivered] == ["m 0"] and quick.delivered == []
+
+
+async def test_a_job_runs_once_per_occasion(ctx: AppContext, other: Store) -> None:
+    """Ten processes begin the same occasion at once: one runs it; a finished occasion is never
+    run again; an unfinished one whose lease ended is taken over."""
+    stores = [ctx.db, other] * 5
+    won = await asyncio.gather(*(
+        job_runs.begin(s, "daily", "2026-04-15", f"p{i}", wall(ctx), wall(ctx, 600))
+        for i, s in enumerate(stores)
+    ))
+    assert won.count(True) == 1
+    winner = f"p{won.index(True)}"
+    await job_runs.finish(ctx.db, "daily", "2026-04-15", winner, wall(ctx), 7)
+    assert not await job_runs.begin(other, "daily", "2026-04-15", "late", wall(ctx, 900),
+                                    wall(ctx, 1500))
+    assert await job_runs.begin(ctx.db, "daily", "2026-04-16", "dies", wall(ctx), wall(ctx, 1))
+    assert not await job_runs.begin(other, "daily", "2026-04-16", "x", wall(ctx), wall(ctx, 60))
+    await asyncio.sleep(1.1)
+    assert await job_runs.begin(other, "daily", "2026-04-16", "next", wall(ctx, 1),
+                                wall(ctx, 60))
+    assert await job_runs.runs(ctx.db) == [
+        ("daily", "2026-04-15", winner, 7), ("daily", "2026-04-16", "next", None)
+    ]
+
+
+async def test_the_scheduler_skips_an_occasion_already_run(
+    ctx: AppContext, other: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The job runner of two processes on one occasion: the job body runs once, the other
+    process logs that it skipped it."""
+    calls: list[str] = []
+
+    async def job(c: AppContext, now: datetime) -> int:
+        """Count the run."""
+        calls.append(c.db.url)
+        await asyncio.sleep(0.05)
+        return 3
+
+    caplog.set_level("INFO", logger="bot.push.scheduler")
+    runners = [scheduler._runner(c, job, "test-job")
+               for c in (ctx, other_ctx(ctx, other), ctx)]
+    await asyncio.gather(*(r() for r in runners))
+    assert len(calls) == 1
+    assert caplog.text.count("job test-job: 3 push(es) enqueued") == 1
+    assert caplog.text.count("job test-job (2026-04-15): run by another process; skipped") == 2
+    assert [r[:2] + r[3:] for r in await job_runs.runs(ctx.db)] == [
+        ("test-job", "2026-04-15", 3)
+    ]
+
+
+async def test_a_failed_job_can_run_again(ctx: AppContext) -> None:
+    """A job that raised leaves no record of its occasion: the next try runs it."""
+    tries: list[int] = []
+
+    async def job(c: AppContext, now: datetime) -> int:
+        """Fail the first time."""
+        tries.append(1)
+        if len(tries) == 1:
+            raise RuntimeError("store busy")
+        return 1
+
+    run = scheduler._runner(ctx, job, "flaky")
+    await run()
+    await run()
+    await run()
+    assert len(tries) == 2
+    assert [r[3] for r in await job_runs.runs(ctx.db)] == [1]
+
+
+async def test_webhook_update_taken_in_once(ctx: AppContext, other: Store) -> None:
+    """The same update id delivered to two processes at once (a retried webhook behind a
+    proxy): exactly one takes it in."""
+    now = ctx.now()
+    got = await asyncio.gather(*(
+        updates_seen.mark_seen(s, "telegram", "u-1", now) for s in [ctx.db, other] * 10
+    ))
+    assert got.count(True) == 1
+    assert not await updates_seen.mark_seen(other, "telegram", "u-1", now)
+    assert await updates_seen.mark_seen(other, "zalo", "u-1", now)
+
+
+async def test_rate_limit_shared_by_processes(ctx: AppContext, other: Store) -> None:
+    """Twenty lookups at once from two processes with a limit of 5 a minute: exactly 5 pass and
+    5 are counted (the refused ones spend nothing)."""
+    now = ctx.now()
+    results = await asyncio.gather(*(
+        ratelimit.take(s, "telegram", "42", "lookup", now, 5, 50) for s in [ctx.db, other] * 10
+    ))
+    assert sum(r.allowed for r in results) == 5
+    assert await ratelimit.used(ctx.db, "telegram", "42", "lookup", now) == 5
+    assert await ratelimit.used(other, "telegram", "42", "lookup", now) == 5
+
+
+async def test_polling_lock_one_process_at_a_time(ctx: AppContext, other: Store) -> None:
+    """PostgreSQL: one process holds the polling lock; when it releases it (or its connection
+    dies, as when the process is killed) the other takes it. SQLite: always granted (one
+    `motcua run` per file is kept by the store's lock file)."""
+    one, two = PollLock(ctx.db, "poll:test"), PollLock(other, "poll:test")
+    assert await one.try_acquire()
+    if ctx.db.engine != "postgresql":
+        assert await two.try_acquire()
+        return
+    assert not await two.try_acquire()
+    assert await one.still_held()
+    await one.release()
+    assert await two.try_acquire()
+    assert not await one.try_acquire()
+    two._conn.terminate()  # the holder is killed: the server drops its session and lock
+    for _ in range(50):
+        if await one.try_acquire():
+            break
+        await asyncio.sleep(0.1)
+    assert one.held
+    assert not await two.still_held()
+    await one.release()
