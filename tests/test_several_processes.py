@@ -248,3 +248,85 @@ async def test_polling_lock_one_process_at_a_time(ctx: AppContext, other: Store)
     assert one.held
     assert not await two.still_held()
     await one.release()
+
+
+async def test_polling_turn_takes_over(ctx: AppContext, other: Store) -> None:
+    """Two processes' polling turns: the first polls, the second stands by; when the first stops
+    (or dies) the second starts polling within its retry period. SQLite: both poll (one bot per
+    file is the store lock's job)."""
+    from bot.channels.polling_turn import PollingTurn
+
+    events: list[str] = []
+
+    def turn(name: str, store: Store) -> PollingTurn:
+        """A turn that records when its polling starts and stops."""
+
+        async def start() -> None:
+            """Record the start."""
+            events.append(f"{name} polls")
+
+        async def stop() -> None:
+            """Record the stop."""
+            events.append(f"{name} stops")
+
+        return PollingTurn(store, name, "poll:telegram:test", start, stop, retry_seconds=0.1)
+
+    first, second = turn("first", ctx.db), turn("second", other)
+    await first.start()
+    await second.start()
+    try:
+        if ctx.db.engine != "postgresql":
+            assert events == ["first polls", "second polls"]
+            return
+        await asyncio.sleep(0.3)
+        assert events == ["first polls"] and not second.polling
+        await first.stop()
+        for _ in range(50):
+            if second.polling:
+                break
+            await asyncio.sleep(0.05)
+        assert events == ["first polls", "first stops", "second polls"]
+    finally:
+        await first.stop()
+        await second.stop()
+    assert events[-1] == "second stops"
+
+
+async def test_summary_version_sees_an_import_committed_late(ctx: AppContext) -> None:
+    """Two imports overlap (PostgreSQL: two processes); the one that took the smaller ids commits
+    last. The summaries' data version must still change at its commit, or every process keeps
+    serving the summary cached before it. (On SQLite imports never overlap: each commit moves
+    the version.)"""
+    from storage import stats
+
+    async def start_import(conn: object) -> None:
+        """Record an import run inside the import's transaction (as the importer does)."""
+        await conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO import_runs (kind, file_name, started_at) VALUES (?, ?, ?)",
+            ("dossiers", "ho-so.csv", "2026-04-15T09:00:00"),
+        )
+
+    if ctx.db.engine != "postgresql":
+        before = await stats.data_version(ctx.db)
+        async with ctx.db.transaction() as conn:
+            await start_import(conn)
+        assert await stats.data_version(ctx.db) != before
+        return
+    import asyncpg
+
+    url = ctx.settings.store_url
+    first, second = await asyncpg.connect(url), await asyncpg.connect(url)
+    try:
+        sql = "INSERT INTO import_runs (kind, file_name, started_at) VALUES ($1, $2, $3)"
+        args = ("dossiers", "ho-so.csv", "2026-04-15T09:00:00")
+        slow = first.transaction()
+        await slow.start()
+        await first.execute(sql, *args)  # takes id 1
+        async with second.transaction():
+            await second.execute(sql, *args)  # id 2, committed first
+        cached = await stats.data_version(ctx.db)
+        await slow.commit()
+        assert await stats.data_version(ctx.db) != cached
+    finally:
+        await first.close()
+        await second.close()
