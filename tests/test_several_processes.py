@@ -330,3 +330,64 @@ async def test_summary_version_sees_an_import_committed_late(ctx: AppContext) ->
     finally:
         await first.close()
         await second.close()
+
+
+async def test_status_pushes_of_an_import_committed_late(ctx: AppContext) -> None:
+    """Two processes' imports overlap and the one holding the smaller status event id commits
+    last: its change still reaches the follower (the fan-out waits for it, never moving its
+    cursor past an id that may still be committed)."""
+    from bot.push.status import catch_up
+
+    stamp = "2026-04-15T09:00:00"
+    async with ctx.db.transaction() as conn:
+        unit = int((await conn.execute_fetchall(
+            "INSERT INTO units (name, created_at) VALUES (?, ?) RETURNING id", ("Xã A", stamp)
+        ))[0][0])
+        for n in (1, 2):
+            await conn.execute(
+                "INSERT INTO dossiers (unit_id, code, procedure_code, applicant, channel,"
+                " received_at, due_at, status, status_at, row_hash, updated_at)"
+                " VALUES (?, ?, '1.001612', 'Nguyễn Văn A', 'truc_tuyen', ?, ?, 'processing', ?,"
+                " 'h', ?)",
+                (unit, f"000.00.12.H31-260401-000{n}", stamp, "2026-04-30T17:00:00", stamp,
+                 stamp),
+            )
+            await conn.execute(
+                "INSERT INTO subscriptions (unit_id, dossier_id, channel, user_id, chat_id,"
+                " created_at) VALUES (?, ?, 'telegram', ?, ?, ?)",
+                (unit, n, f"{n}", f"{n}", stamp),
+            )
+    event = (
+        "INSERT INTO status_events (unit_id, dossier_id, old_status, new_status, status_at,"
+        " recorded_at) VALUES (?, ?, 'processing', 'result', ?, ?)"
+    )
+    if ctx.db.engine != "postgresql":
+        async with ctx.db.transaction() as conn:
+            await conn.execute(event, (unit, 1, stamp, stamp))
+        await catch_up(ctx)
+        keys = [k for _, _, k in await outbox.rows_by_state(ctx.db, "pending")]
+        assert keys == ["status:1:telegram:1"]
+        return
+    import asyncpg
+
+    pg_event = event.replace("?", "$1", 1).replace("?", "$2", 1).replace("?", "$3", 1)
+    pg_event = pg_event.replace("?", "$4", 1)
+    url = ctx.settings.store_url
+    first, second = await asyncpg.connect(url), await asyncpg.connect(url)
+    try:
+        slow = first.transaction()
+        await slow.start()
+        await first.execute(pg_event, unit, 1, stamp, stamp)  # event id 1, committed last
+        async with second.transaction():
+            await second.execute(pg_event, unit, 2, stamp, stamp)  # event id 2
+        fan_out = asyncio.create_task(catch_up(ctx))
+        await asyncio.sleep(0.5)
+        assert not fan_out.done()  # it waits for the import still writing events
+        await slow.commit()
+        await asyncio.wait_for(fan_out, 10)
+    finally:
+        await first.close()
+        await second.close()
+    await catch_up(ctx)
+    keys = sorted(k for _, _, k in await outbox.rows_by_state(ctx.db, "pending"))
+    assert keys == ["status:1:telegram:1", "status:2:telegram:2"]
