@@ -160,7 +160,9 @@ async def stop_bots(bots: list[tuple[asyncio.subprocess.Process, str]]) -> None:
 
 async def post_all(client: aiohttp.ClientSession, jobs: list[tuple[str, dict]], concurrency: int,
                    headers: dict[str, str]) -> None:
-    """POST every (url, body), `concurrency` at once; a 503 (bot busy) is retried."""
+    """POST every (url, body), `concurrency` at once; a 503 (the bot has 500 updates waiting)
+    is retried after 0.5 s, as Telegram retries later (a tight retry would only take the
+    bots' CPU)."""
     queue = list(reversed(jobs))
 
     async def one() -> None:
@@ -172,7 +174,7 @@ async def post_all(client: aiohttp.ClientSession, jobs: list[tuple[str, dict]], 
                     await res.read()
                     if res.status == 200:
                         break
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.5)
 
     await asyncio.gather(*(one() for _ in range(concurrency)))
 
