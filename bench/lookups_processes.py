@@ -12,7 +12,9 @@ distinct users and update ids) round-robin to them, `--concurrency` requests at 
 replies recorded by the fake server / seconds from the first POST to the last reply. The peer,
 measured in the same round: the fake server's own round trip (the same number of sendMessage
 calls POSTed straight to it by the same client, same concurrency) — the ceiling of the loop
-without any bot. Prints min/median/max per k and the ratio of 2 processes to 1 (goal ≥ 1.3).
+without any bot. Also prints the CPU time per reply of the bot processes, of their PostgreSQL
+backends and of this process (the client and the fake server), from /proc: whether the store is
+the bottleneck. Prints min/median/max per k and the ratio of 2 processes to 1 (goal ≥ 1.3).
 """
 
 from __future__ import annotations
@@ -100,6 +102,26 @@ async def seed(url: str, n: int, rng: random.Random) -> list[tuple[str, str]]:
     finally:
         await db.close()
     return codes
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def store_backends(url: str) -> list[int]:
+    """The pids of the bots' PostgreSQL backends (application_name motcua-bot)."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'motcua-bot'")
+    finally:
+        await conn.close()
+    return [int(r[0]) for r in rows]
 
 
 def free_port() -> int:
@@ -229,6 +251,7 @@ async def main() -> None:
     env["PYTHONPATH"] = str(ROOT)
     rates: dict[str, list[float]] = {f"{k}": [] for k in opts.processes}
     rates["echo"] = []
+    cpu: dict[str, list[tuple[float, ...]]] = {f"{k}": [] for k in opts.processes}
     user = 1_000_000
     async with FakeTelegram() as fake, aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=opts.concurrency)
@@ -248,8 +271,19 @@ async def main() -> None:
                     user += 200
                     if sample is None:
                         sample = fake.sent[-1].text
+                    pids = [proc.pid for proc, _ in bots]
+                    backends = await store_backends(opts.url)
+                    cpu0 = ([cpu_seconds(p) for p in pids], [cpu_seconds(p) for p in backends],
+                            time.process_time())
                     rate = await run_bots(fake, client, bots, texts(opts.messages, user),
                                           opts.concurrency)
+                    bot_ms = 1000 * sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0[0],
+                                                                           strict=True))
+                    pg_ms = 1000 * sum(cpu_seconds(p) - c for p, c in zip(backends, cpu0[1],
+                                                                          strict=True))
+                    here_ms = 1000 * (time.process_time() - cpu0[2])
+                    cpu[f"{k}"].append(tuple(v / opts.messages for v in (bot_ms, pg_ms,
+                                                                           here_ms)))
                     user += opts.messages
                 finally:
                     await stop_bots(bots)
@@ -268,6 +302,11 @@ async def main() -> None:
         label = "fake server round trip (peer)" if name == "echo" else f"{name} × `motcua run`"
         print(f"| {label} | {min(values):.0f} | {statistics.median(values):.0f} | "
               f"{max(values):.0f} |")
+    print("\nCPU per reply (median ms): the bot processes | their PostgreSQL backends |"
+          " this process (client + fake server)")
+    for k, values in cpu.items():
+        cols = [statistics.median(v[i] for v in values) for i in range(3)]
+        print(f"  {k} × `motcua run`: {cols[0]:.2f} | {cols[1]:.2f} | {cols[2]:.2f}")
     if "1" in rates and "2" in rates:
         ratio = statistics.median(rates["2"]) / statistics.median(rates["1"])
         print(f"\nratio 2 processes / 1 (medians): {ratio:.2f} (goal ≥ 1.3)")
