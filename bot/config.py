@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     zalo_rate_global: float = Field(30.0, gt=0)
     zalo_rate_per_chat: float = Field(1.0, gt=0)
 
+    # Several `motcua run` processes on one store (issue 16): how long a delivery worker's claim
+    # on a push lasts without renewal (a killed worker's pushes return to the queue after it)
+    outbox_lease_seconds: float = Field(30.0, ge=1.0, le=3600.0)
+
     # Scheduler
     reminder_time: time = time(7, 30)
     quarterly_time: time = time(8, 0)

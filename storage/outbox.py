@@ -62,8 +62,8 @@ def chat_ref(channel: str, chat_id: str) -> str:
 
 
 async def enqueue(db: Store, items: list[OutboxItem], now: datetime) -> int:
-    """Insert the pushes not already present (INSERT OR IGNORE on the key) nor to blocked chats
-    nor for a revoked staff member, in one transaction.
+    """Insert the pushes not already present (ON CONFLICT DO NOTHING on the key) nor to blocked
+    chats nor for a revoked staff member, in one transaction.
 
     Returns how many new rows were stored; running the same job twice stores nothing the
     second time.
@@ -158,10 +158,7 @@ async def due_rows(
     )
     async with db.reader.execute(sql, (channel, after_id, now_text, limit)) as cur:
         rows = await cur.fetchall()
-    return [
-        OutboxRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), int(r[6]), r[7])
-        for r in rows
-    ]
+    return [_row(r) for r in rows]
 
 
 async def pending_count(db: Store, channels: list[str]) -> int:
@@ -171,6 +168,74 @@ async def pending_count(db: Store, channels: list[str]) -> int:
     async with db.reader.execute(sql, channels) as cur:
         row = await cur.fetchone()
     return 0 if row is None else int(row[0])
+
+
+# --- claims: one delivery worker per row, across processes -----------------------------------
+
+_FREE = "(claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
+
+
+async def claim(db: Store, row_id: int, owner: str, now_text: str, until_text: str) -> bool:
+    """Claim a pending row for `owner` until until_text; True when it is now ours.
+
+    A row is free when nobody claimed it, its lease ended (now_text, real local time), or it is
+    already ours. One conditional UPDATE: on PostgreSQL a concurrent claim of the same row waits
+    for the other's commit and then finds the row taken (or sent), so exactly one wins.
+    """
+    return await db.write_in_one_hop(_claim, row_id, owner, now_text, until_text)
+
+
+async def _claim(conn: Conn, row_id: int, owner: str, now_text: str, until_text: str) -> bool:
+    """claim's statement."""
+    cur = await conn.execute(
+        "UPDATE outbox SET claimed_by = ?, claimed_until = ?"
+        f" WHERE id = ? AND state = 'pending' AND {_FREE}",
+        (owner, until_text, row_id, now_text, owner),
+    )
+    return cur.rowcount == 1
+
+
+async def renew_claims(db: Store, owner: str, row_ids: list[int], until_text: str) -> int:
+    """Extend owner's lease on these rows (sends still in flight); returns rows renewed."""
+    if not row_ids:
+        return 0
+    return await db.write_in_one_hop(_renew, owner, row_ids, until_text)
+
+
+async def _renew(conn: Conn, owner: str, row_ids: list[int], until_text: str) -> int:
+    """renew_claims' statement."""
+    cur = await conn.execute(
+        "UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND state = 'pending' AND "
+        + conn.dialect.in_list("id"),
+        (until_text, owner, conn.dialect.list_param(row_ids)),
+    )
+    return max(cur.rowcount, 0)
+
+
+async def release_claims(db: Store, owner: str) -> int:
+    """Give back every pending row owner still claims (a worker stopping); returns how many."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL"
+            " WHERE claimed_by = ? AND state = 'pending'",
+            (owner,),
+        )
+        return max(cur.rowcount, 0)
+
+
+async def claimed_count(db: Store) -> int:
+    """Pending rows under a claim (for tests and `motcua outbox`)."""
+    sql = "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND claimed_by IS NOT NULL"
+    async with db.reader.execute(sql) as cur:
+        row = await cur.fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def _row(r: object) -> OutboxRow:
+    """An OutboxRow from (id, channel, chat_id, kind, idem_key, payload, attempts, next_at)."""
+    v = list(r)  # type: ignore[call-overload]
+    return OutboxRow(int(v[0]), str(v[1]), str(v[2]), str(v[3]), str(v[4]), str(v[5]),
+                     int(v[6]), v[7])
 
 
 async def mark_sent(db: Store, row_id: int, now_text: str) -> None:
@@ -197,8 +262,8 @@ async def mark_retry(db: Store, row_id: int, next_at: str | None, error: str) ->
     """Keep the row pending, counting the attempt, not to be tried before next_at."""
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-            " WHERE id = ? AND state = 'pending'",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
+            " claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'pending'",
             (next_at, error[:500], row_id),
         )
 
@@ -207,8 +272,8 @@ async def mark_deferred(db: Store, row_id: int, next_at: str | None, error: str)
     """Keep the row pending without counting an attempt (the platform asked us to wait)."""
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
-            " WHERE id = ? AND state = 'pending'",
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ?, claimed_by = NULL,"
+            " claimed_until = NULL WHERE id = ? AND state = 'pending'",
             (next_at, error[:500], row_id),
         )
 
@@ -227,8 +292,9 @@ async def block_chat(db: Store, channel: str, chat_id: str, now_text: str, reaso
     """Record a chat as blocked and kill its pending rows; returns how many rows were killed."""
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT OR REPLACE INTO blocked_chats (channel, chat_id, blocked_at, reason)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO blocked_chats (channel, chat_id, blocked_at, reason) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, chat_id) DO UPDATE SET blocked_at = excluded.blocked_at,"
+            " reason = excluded.reason",
             (channel, chat_id, now_text, reason[:500]),
         )
         cur = await conn.execute(

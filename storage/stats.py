@@ -389,10 +389,13 @@ async def late_counts_by_officer(
 
 async def data_version(db: Store) -> tuple[int, ...]:
     """What a summary depends on, cheaply: the last import run, dossier and status event
-    (primary-key maxima: only imports write them), and the ratings' count and score sum (a
-    re-rating updates a row in place)."""
+    (primary-key maxima: only imports write them), the number of import runs (on PostgreSQL
+    two processes' imports overlap, and the one holding the smaller ids may commit last: no
+    maximum moves then, the count does), and the ratings' count and score sum (a re-rating
+    updates a row in place)."""
     sql = (
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_runs),"
+        " (SELECT COUNT(*) FROM import_runs),"
         " (SELECT COALESCE(MAX(id), 0) FROM dossiers),"
         " (SELECT COALESCE(MAX(id), 0) FROM status_events),"
         " (SELECT COUNT(*) FROM ratings), (SELECT COALESCE(SUM(score), 0) FROM ratings)"

@@ -77,7 +77,15 @@ async def behind(db: Store) -> bool:
 
 async def fan_out_step(conn: Conn, build: Build, stamp: str, span: int = SPAN) -> Step:
     """Inside the caller's write transaction: queue the pushes of the next `span` event ids
-    beyond the cursor and move the cursor past them (both or neither are committed)."""
+    beyond the cursor and move the cursor past them (both or neither are committed).
+
+    On PostgreSQL two processes' imports may overlap, and the one holding the smaller event ids
+    may commit last: a cursor moved past the larger ids would skip them for ever. A SHARE lock on
+    status_events waits for every transaction writing events to commit (and holds new ones off
+    until this step commits), so every id up to the newest visible one is committed.
+    """
+    if conn.dialect.is_postgresql:
+        await conn.execute("LOCK TABLE status_events IN SHARE MODE")
     start, last = await _cursor(conn), await _last_event(conn)
     if last <= start:
         return Step(start, 0, True)

@@ -19,6 +19,8 @@ from bot.push.pacing import TokenBucket, WindowCap
 from bot.push.payload import from_payload, push_item, to_payload
 from storage import outbox
 
+pytestmark = pytest.mark.engines
+
 
 class FakeSender:
     """A Sender that records deliveries and raises scripted errors."""

@@ -14,6 +14,8 @@ from bot.core.types import Reply
 from bot.push.payload import from_payload, push_item
 from storage import outbox
 
+pytestmark = pytest.mark.engines
+
 
 def item(key: str, chat: str = "1") -> outbox.OutboxItem:
     """One text push."""
@@ -48,6 +50,7 @@ async def test_cli(ctx: AppContext, monkeypatch: pytest.MonkeyPatch, capsys) -> 
     """`motcua outbox` prints the counts of the store named by MOTCUA_DB_PATH."""
     await outbox.enqueue(ctx.db, [item("a")], ctx.now())
     monkeypatch.setenv("MOTCUA_DB_PATH", str(Path(ctx.settings.db_path)))
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", ctx.settings.store_url)
     import asyncio
 
     code = await asyncio.to_thread(main, ["outbox"])

@@ -2,7 +2,8 @@
 
 It holds no business rules: every message and button press goes to the core, every Reply the core
 returns is rendered here (HTML-escaped text, photos, documents, inline keyboards). Long polling by
-default; webhook mode with a secret token when MOTCUA_TELEGRAM_WEBHOOK_URL is set.
+default (one process at a time: bot/channels/polling_turn.py); webhook mode with a secret token
+when MOTCUA_TELEGRAM_WEBHOOK_URL is set.
 
 Facts this module relies on (python-telegram-bot 22.8):
 - `Application.builder().job_queue(None)`: no PTB JobQueue; our own APScheduler runs the pushes.
@@ -64,6 +65,7 @@ from bot.channels.base import (
     RetryLater,
     TransientError,
 )
+from bot.channels.polling_turn import PollingTurn, lock_name
 from bot.channels.telegram_webhook import CountingProcessor, TelegramWebhook
 from bot.context import AppContext
 from bot.core.text import split_text
@@ -295,6 +297,8 @@ class TelegramChannel:
         self.stop_timeout = STOP_TIMEOUT
         self.webhook_url = settings.telegram_webhook_url or None
         self.processor = CountingProcessor(concurrency)
+        self.poll_lock_name = lock_name("telegram", token.strip())
+        self.turn: PollingTurn | None = None  # long polling, one process at a time
         self.secret = webhook_secret(settings) if self.webhook_url else None
         self.application: Application = (
             Application.builder()
@@ -359,14 +363,32 @@ class TelegramChannel:
                 settings.telegram_webhook_port, path,
             )
         else:
-            await app.updater.start_polling(
-                timeout=self.poll_timeout,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=-1,
-                error_callback=self._poll_error,
-            )
-            log.info("Telegram: long polling, @%s", self.username)
+            self.turn = PollingTurn(self.ctx.db, "Telegram", self.poll_lock_name,
+                                    self._start_polling, self._stop_polling)
+            await self.turn.start()
         await app.start()
+
+    async def _start_polling(self) -> None:
+        """Long-poll getUpdates (this process holds the polling lock)."""
+        updater = self.application.updater
+        assert updater is not None
+        await updater.start_polling(
+            timeout=self.poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=-1,
+            error_callback=self._poll_error,
+        )
+        log.info("Telegram: long polling, @%s", self.username)
+
+    async def _stop_polling(self) -> None:
+        """Stop long polling (the lock was lost, or the channel stops)."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            try:  # PTB sleeps up to 30 s between failed polls, deaf to stop(): bound it
+                await asyncio.wait_for(updater.stop(), self.stop_timeout)
+            except TimeoutError:
+                log.warning("Telegram: the updater did not stop in %.0f s; going on",
+                            self.stop_timeout)
 
     async def _set_webhook(self, tries: int = 3) -> None:
         """setWebhook with the secret token, retried a few times on network errors."""
@@ -388,6 +410,9 @@ class TelegramChannel:
         if not self._initialized:
             return
         try:
+            if self.turn is not None:
+                await self.turn.stop()
+                self.turn = None
             if app.updater is not None and app.updater.running:
                 try:  # PTB sleeps up to 30 s between failed polls, deaf to stop(): bound it
                     await asyncio.wait_for(app.updater.stop(), self.stop_timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sqlite3
 import sys
@@ -59,11 +60,14 @@ def _run(args: argparse.Namespace) -> int:
         await run_bot(ctx)
 
     try:
-        with holding_store(  # for its lifetime: no restore under it
+        # A SQLite file is held for the bot's lifetime (no restore, no second bot under it);
+        # several bots may share a PostgreSQL store (issue 16).
+        holding: contextlib.AbstractContextManager[None] = holding_store(
             settings.db_path, "motcua run",
             busy="Không chạy được bot: kho {store} đang được {holder} dùng.",
             failed="Không chạy được bot",
-        ):
+        ) if settings.store_is_file else contextlib.nullcontext()
+        with holding:
             run(with_context(body, settings))
     except RunError as exc:
         raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None

@@ -17,6 +17,11 @@ that must wait, so every message is paced once. Outcomes:
   is recorded as blocked, so no further push is enqueued for it;
 - PermanentError → the row is dead.
 
+Several processes may drain one store (PostgreSQL): before a row is sent the worker claims it in
+the store (outbox.claim: a lease of settings.outbox_lease_seconds, renewed while the send is in
+flight), so no two workers send one push; a killed worker's claimed rows (at most its sends in
+flight) return to the queue when their lease ends. A stopping worker gives its claims back.
+
 Everything pending is in the store, so it survives a restart. Retry times are real wall-clock
 time (not ctx.now(), which tests and the demo may fix), stored as local text for restarts and
 kept precisely in memory while running.
@@ -27,6 +32,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +63,11 @@ def wake_worker(ctx: AppContext) -> None:
     """Tell a running delivery worker (if any in this process) that rows were enqueued."""
     if ctx.outbox_wake is not None:
         ctx.outbox_wake()
+
+
+def worker_owner() -> str:
+    """A name for this worker's claims, unique across processes and machines: host:pid:random."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def _log_failure(task: asyncio.Task) -> None:
@@ -86,6 +99,7 @@ class _Channel:
     busy_chats: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)
     inflight: set[int] = field(default_factory=set)
+    elsewhere: set[str] = field(default_factory=set)  # chats another worker sends to (a round)
     not_before: dict[int, float] = field(default_factory=dict)
     # Rows finished (sent/dead) recently: a due-rows query that started before their commit
     # may still return them as pending; kept RECENT_SECONDS, then forgotten.
@@ -107,6 +121,7 @@ class DeliveryWorker:
         max_attempts: int = 100,
         batch: int = 500,
         wall_clock: Callable[[], datetime] | None = None,
+        lease_seconds: float | None = None,
     ) -> None:
         self.ctx = ctx
         self.senders = dict(senders)
@@ -116,6 +131,11 @@ class DeliveryWorker:
         self.max_attempts = max_attempts
         self.batch = batch
         self.stats = DeliveryStats()
+        self.owner = worker_owner()
+        self.lease_seconds = float(
+            lease_seconds if lease_seconds is not None else ctx.settings.outbox_lease_seconds
+        )
+        self._renewer: asyncio.Task | None = None
         self._wall = wall_clock or (lambda: datetime.now(ctx.settings.tz))
         self._sem = asyncio.Semaphore(concurrency)
         self._wakes = {name: asyncio.Event() for name in self.senders}
@@ -147,6 +167,7 @@ class DeliveryWorker:
         self._stopping = False
         for name in self._channels:
             self._tasks.append(asyncio.create_task(self._run(name), name=f"delivery-{name}"))
+        self._renewer = asyncio.create_task(self._renew_loop(), name="delivery-leases")
 
     def wake(self) -> None:
         """Wake the dispatchers now (rows were enqueued)."""
@@ -169,6 +190,35 @@ class DeliveryWorker:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending)
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewer
+            self._renewer = None
+        try:  # rows claimed but not sent (a cancelled send) go back to the queue at once
+            await outbox.release_claims(self.ctx.db, self.owner)
+        except Exception as exc:  # the store is closing: their leases end by themselves
+            log.warning("giving back the outbox claims failed: %s", exc)
+
+    async def _renew_loop(self) -> None:
+        """Every third of the lease, extend the claims of the sends in flight."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            ids = sorted({i for ch in self._channels.values() for i in ch.inflight})
+            try:
+                await outbox.renew_claims(self.ctx.db, self.owner, ids, self._lease_text())
+            except Exception as exc:  # busy store: the next renewal comes before the lease ends
+                log.warning("renewing %d outbox claim(s) failed: %s", len(ids), exc)
+
+    def _lease_text(self) -> str:
+        """The end of a claim made or renewed now, as stored text."""
+        return self._wall_text(self.lease_seconds)
+
+    async def _claim(self, row: outbox.OutboxRow) -> bool:
+        """Claim a row for this worker (False: another worker holds it, or it left pending)."""
+        return await outbox.claim(
+            self.ctx.db, row.id, self.owner, self._wall_text(), self._lease_text()
+        )
 
     async def drain(self, timeout: float = 60.0) -> int:
         """Send until nothing is due or waiting for a retry, or timeout; returns rows pending."""
@@ -215,6 +265,7 @@ class DeliveryWorker:
         """Dispatch every due row of a channel once; returns seconds until the next look."""
         ch = self._channels[name]
         ch.blocked.clear()  # blocked chats' rows are dead in the store; this only covers a round
+        ch.elsewhere.clear()
         old = time.monotonic() - RECENT_SECONDS
         for row_id in [i for i, t in ch.finished.items() if t < old]:
             del ch.finished[row_id]
@@ -253,6 +304,18 @@ class DeliveryWorker:
         if wait != 0.0:
             self._sem.release()
             return wait
+        ch.busy_chats.add(row.chat_id)  # while claiming: no other round takes the chat
+        try:
+            mine = await self._claim(row)
+        except BaseException:
+            ch.busy_chats.discard(row.chat_id)
+            self._sem.release()
+            raise
+        if not mine:  # another worker sends it (or it was sent since it was read)
+            ch.busy_chats.discard(row.chat_id)
+            ch.elsewhere.add(row.chat_id)
+            self._sem.release()
+            return None
         if not ch.paces_itself:
             ch.pacer.take(row.chat_id)
         ch.inflight.add(row.id)
@@ -266,6 +329,8 @@ class DeliveryWorker:
     def _wait_for(self, ch: _Channel, row: outbox.OutboxRow) -> float | None:
         """0.0 when the row may be sent now, else seconds to wait (None: skip it)."""
         if row.id in ch.inflight or row.id in ch.finished or row.chat_id in ch.blocked:
+            return None
+        if row.chat_id in ch.elsewhere:  # keep a chat's later rows behind the one sent elsewhere
             return None
         if row.chat_id in ch.busy_chats:
             return 0.05

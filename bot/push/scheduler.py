@@ -8,6 +8,10 @@ A job missed while the bot was down is not in a memory store, so `catch_up` runs
 start: the daily one when today's run time passed within the hour, the quarterly one up to
 messages.QUARTERLY_CATCH_UP_DAYS after its day. The outbox keys make a run that already happened
 store nothing. A nightly housekeeping job deletes the lookup rate-limit windows of earlier days.
+
+Several `motcua run` processes on one store each run this scheduler; a job runs once per
+occasion (its name and the local date of ctx.now()) across them: the process that records the
+occasion first in job_runs runs it, the others log that it was taken and skip it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from apscheduler.triggers.date import DateTrigger
 from bot.context import AppContext
 from bot.push import index as index_pushes
 from bot.push import messages as pushes
-from storage import ratelimit
+from bot.push.delivery import worker_owner
+from storage import job_runs, ratelimit
+from storage.timefmt import to_db
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ QUARTERLY_JOB = "quarterly"
 INDEX_JOB = "index766"
 PRUNE_JOB = "prune"
 PRUNE_TIME = (0, 20)  # hour, minute: the housekeeping job, after the day's rate-limit windows close
+JOB_LEASE_SECONDS = 600.0  # a run not finished by then (its process died) may be taken over
+OWNER = worker_owner()  # this process, in job_runs
 
 
 async def daily_job(ctx: AppContext, now: datetime) -> int:
@@ -66,14 +74,46 @@ def _runner(
     """A no-argument coroutine function that runs `job` at ctx.now() and logs failures."""
 
     async def run() -> None:
-        """Run the job now."""
+        """Run the job now, unless another process has run (or is running) this occasion."""
+        now = ctx.now()
+        occasion = now.date().isoformat()
         try:
-            added = await job(ctx, ctx.now())
-            log.info("job %s: %d %s", name, added, counted)
+            if not await _begin(ctx, name, occasion):
+                log.info("job %s (%s): run by another process; skipped", name, occasion)
+                return
+        except Exception:
+            log.exception("job %s (%s): could not record the run; skipped", name, occasion)
+            return
+        try:
+            added = await job(ctx, now)
         except Exception:
             log.exception("job %s failed", name)
+            await _quiet(job_runs.abandon(ctx.db, name, occasion, OWNER))
+            return
+        log.info("job %s: %d %s", name, added, counted)
+        await _quiet(job_runs.finish(ctx.db, name, occasion, OWNER, _wall(ctx), added))
 
     return run
+
+
+def _wall(ctx: AppContext, ahead: float = 0.0) -> str:
+    """Real local time (+ahead seconds) as stored text: leases are kept in real time."""
+    return to_db(datetime.now(ctx.settings.tz) + timedelta(seconds=ahead), ctx.settings.tz)
+
+
+async def _begin(ctx: AppContext, name: str, occasion: str) -> bool:
+    """Record this process's run of (name, occasion); False when another process has it."""
+    return await job_runs.begin(
+        ctx.db, name, occasion, OWNER, _wall(ctx), _wall(ctx, JOB_LEASE_SECONDS)
+    )
+
+
+async def _quiet(step: Awaitable[None]) -> None:
+    """Await a bookkeeping step, logging (never raising) its failure."""
+    try:
+        await step
+    except Exception:
+        log.exception("recording a job run failed")
 
 
 def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:

@@ -22,6 +22,7 @@ from bot.channels.base import (
     RetryLater,
 )
 from bot.channels.intake import MAX_BODY, checked_body, refuse
+from bot.channels.polling_turn import PollingTurn, lock_name
 from bot.channels.zalo.client import (
     SECRET_HEADER,
     ZaloApiError,
@@ -114,6 +115,9 @@ class ZaloChannel:
             else ""
         )
         self._poller: asyncio.Task[None] | None = None
+        self.poll_lock_name = lock_name("zalo", settings.zalo_token.get_secret_value())
+        self.turn: PollingTurn | None = None  # long polling, one process at a time
+        self._me = ""
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._chat_locks: dict[str, asyncio.Lock] = {}
@@ -142,11 +146,33 @@ class ZaloChannel:
         except BaseException:
             await self.stop()
             raise
+        self._me = me
+        self.turn = PollingTurn(self.ctx.db, "Zalo", self.poll_lock_name,
+                                self._start_polling, self._stop_polling)
+        try:
+            await self.turn.start()
+        except BaseException:
+            self.turn = None
+            await self.stop()
+            raise
+
+    async def _start_polling(self) -> None:
+        """Start the long-polling task (this process holds the polling lock)."""
         self._poller = asyncio.create_task(self._poll_loop(), name="zalo-poll")
-        log.info("Zalo: long polling, bot %s", me)
+        log.info("Zalo: long polling, bot %s", self._me)
+
+    async def _stop_polling(self) -> None:
+        """Stop the long-polling task (the lock was lost, or the channel stops)."""
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
 
     async def stop(self) -> None:
         """Stop polling or the web server, let answers in progress finish, close the client."""
+        if self.turn is not None:
+            await self.turn.stop()
+            self.turn = None
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
