@@ -134,7 +134,8 @@ class PgDatabase:
             try:
                 await raw.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version ("
-                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                    " version INTEGER PRIMARY KEY, name TEXT COLLATE \"C\" NOT NULL,"
+                    " applied_at TEXT COLLATE \"C\" NOT NULL)"
                 )
                 done = {int(r[0]) for r in await raw.fetch("SELECT version FROM schema_version")}
                 for version, name, sql in migrations("postgresql"):

@@ -34,7 +34,7 @@ $$;
 CREATE TABLE procedure_terms (
     unit_id       BIGINT NOT NULL,
     procedure_id  BIGINT NOT NULL,
-    term          TEXT NOT NULL,
+    term          TEXT COLLATE "C" NOT NULL,
     in_name       INTEGER NOT NULL,
     in_field      INTEGER NOT NULL,
     PRIMARY KEY (unit_id, procedure_id, term)
