@@ -100,10 +100,45 @@ class Found:
     followed: frozenset[str]
 
 
+def code_prefix(code: str) -> str:
+    """The unit part of a dossier code: what comes before its first '-' ('000.00.12.H31')."""
+    return code.split("-", 1)[0]
+
+
+async def units_of_codes(conn: Conn, codes: Iterable[str]) -> list[int] | None:
+    """The units holding codes of these codes' prefixes (table code_units, migration 0026);
+    None when a code has no '-' or its prefix is unknown: the caller then asks every unit."""
+    codes = list(codes)
+    if any("-" not in c for c in codes):
+        return None
+    prefixes = sorted({code_prefix(c) for c in codes})
+    rows = await conn.execute_fetchall(
+        "SELECT prefix, unit_id FROM code_units WHERE " + conn.dialect.in_list("prefix"),
+        (conn.dialect.list_param(prefixes),),
+    )
+    if {str(r["prefix"]) for r in rows} != set(prefixes):
+        return None
+    return sorted({int(r["unit_id"]) for r in rows})
+
+
+async def select_by_codes(conn: Conn, codes: list[str]) -> list[Dossier]:
+    """The dossiers with exactly these codes (one per unit at most for each), read from the
+    units their prefixes name — a store spread by unit asks those units' machines only."""
+    if not codes:
+        return []
+    units = await units_of_codes(conn, codes)
+    sql = _SELECT + " WHERE " + conn.dialect.in_list("d.code")
+    params = [conn.dialect.list_param(codes)]
+    if units is not None:
+        sql += " AND " + conn.dialect.in_list("d.unit_id")
+        params.append(conn.dialect.list_param(units))
+    rows = await conn.execute_fetchall(sql + " ORDER BY d.id", params)
+    return [_dossier(r) for r in rows]
+
+
 async def select_by_code(conn: Conn, code: str) -> list[Dossier]:
     """The dossiers with exactly this code (one per unit at most)."""
-    rows = await conn.execute_fetchall(_SELECT + " WHERE d.code = ? ORDER BY d.id", (code,))
-    return [_dossier(r) for r in rows]
+    return await select_by_codes(conn, [code])
 
 
 async def select_by_ids(conn: Conn, ids: Iterable[int],
@@ -128,11 +163,14 @@ async def select_for_chat(conn: Conn, code: str | None, tail: str, channel: str,
     codes = sorted({d.code for d in found})
     if not codes:
         return Found(found, frozenset())
+    dialect = conn.dialect
     rows = await conn.execute_fetchall(
         "SELECT d.code FROM subscriptions s"
         " JOIN dossiers d ON d.unit_id = s.unit_id AND d.id = s.dossier_id"
-        " WHERE s.channel = ? AND s.user_id = ? AND " + conn.dialect.in_list("d.code"),
-        (channel, user_id, conn.dialect.list_param(codes)),
+        " WHERE s.channel = ? AND s.user_id = ? AND " + dialect.in_list("s.unit_id")
+        + " AND " + dialect.in_list("d.code"),
+        (channel, user_id, dialect.list_param(sorted({d.unit_id for d in found})),
+         dialect.list_param(codes)),
     )
     return Found(found, frozenset(str(r["code"]) for r in rows))
 
@@ -148,24 +186,12 @@ async def code_prefixes(db: Store, limit: int = 1000) -> list[str]:
 
 
 async def select_code_prefixes(conn: Conn, limit: int = 1000) -> list[str]:
-    """The distinct parts before the first '-' of stored codes ('000.00.12.H31'), found by
-    skipping through the code index (cheap on millions of rows with few units)."""
-    sql = (
-        "WITH RECURSIVE p(code) AS ("
-        " SELECT MIN(code) FROM dossiers"
-        " UNION ALL"
-        " SELECT (SELECT MIN(code) FROM dossiers WHERE code > CASE WHEN {at} > 0"
-        "   THEN substr(p.code, 1, {at} - 1) || '-~' ELSE p.code END)"
-        " FROM p WHERE p.code IS NOT NULL)"
-        " SELECT code FROM p WHERE code IS NOT NULL LIMIT ?"
+    """The distinct parts before the first '-' of stored codes ('000.00.12.H31'), from the
+    small table code_units (migration 0026)."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT prefix FROM code_units ORDER BY prefix LIMIT ?", (limit,)
     )
-    sql = sql.replace("{at}", conn.dialect.position("'-'", "p.code"))
-    out = []
-    for r in await conn.execute_fetchall(sql, (limit,)):
-        code = str(r["code"])
-        if "-" in code:
-            out.append(code.split("-", 1)[0])
-    return sorted(set(out))
+    return [str(r["prefix"]) for r in rows]
 
 
 async def find_by_tail(db: Store, tail: str) -> list[Dossier]:
@@ -184,12 +210,7 @@ async def select_by_tail(conn: Conn, tail: str) -> list[Dossier]:
                 candidates.append(f"{prefix}-{rest}")
         else:  # only date and ordinal were typed
             candidates.append(f"{prefix}-{tail}")
-    if not candidates:
-        return []
-    marks = ",".join("?" * len(candidates))
-    rows = await conn.execute_fetchall(
-        _SELECT + f" WHERE d.code IN ({marks}) ORDER BY d.id", candidates)
-    return [_dossier(r) for r in rows]
+    return await select_by_codes(conn, candidates)
 
 
 def _unit_filter(unit_id: int | Sequence[int] | None, params: list[object]) -> str:

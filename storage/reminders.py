@@ -50,10 +50,14 @@ async def digest_counts(
     return DigestCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-async def dossier_code(db: Store, dossier_id: int) -> tuple[int, str] | None:
-    """The unit and code of the dossier with this id (ids are unique across units), or None."""
-    async with db.reader.execute(
-        "SELECT unit_id, code FROM dossiers WHERE id = ?", (dossier_id,)
-    ) as cur:
+async def dossier_code(
+    db: Store, dossier_id: int, unit_id: int | None = None
+) -> tuple[int, str] | None:
+    """The unit and code of the dossier with this id (ids are unique across units), or None;
+    of that unit only when given (the key on a store spread by unit)."""
+    sql, params = "SELECT unit_id, code FROM dossiers WHERE id = ?", [dossier_id]
+    if unit_id is not None:
+        sql, params = sql + " AND unit_id = ?", [dossier_id, unit_id]
+    async with db.reader.execute(sql, params) as cur:
         row = await cur.fetchone()
     return None if row is None else (int(row[0]), str(row[1]))

@@ -76,7 +76,8 @@ async def test_status_change_from_a_file_reaches_followers_only(
     assert "Đã có kết quả" in reply.text and "hài lòng" in reply.text
     labels = [b.label for b in reply.buttons[0]]
     assert labels == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
-    assert reply.buttons[0][0].data == f"rate:{ids[A]}:1"
+    unit_id = await h.unit(ctx)
+    assert reply.buttons[0][0].data == f"rate:{unit_id}:{ids[A]}:1"
 
 
 async def test_rating_button_through_the_core(ctx: AppContext) -> None:
@@ -99,12 +100,14 @@ async def test_rating_button_through_the_core(ctx: AppContext) -> None:
         replies = await core.handle(Incoming("telegram", user, user, data, is_button=True))
         return replies[0].text
 
-    assert "Cảm ơn" in await press("11", f"rate:{d}:2")
+    assert "Cảm ơn" in await press("11", f"rate:{unit_id}:{d}:2")
     assert await ratings.get_rating(ctx.db, d, "telegram", "11") == 2
-    assert "Cảm ơn" in await press("11", f"rate:{d}:1")
+    assert "Cảm ơn" in await press("11", f"rate:{d}:1")  # a button sent before issue 16
     assert await ratings.get_rating(ctx.db, d, "telegram", "11") == 1
-    assert "đang theo dõi" in await press("99", f"rate:{d}:3")
-    assert "không hợp lệ" in await press("11", f"rate:{d}:7")
+    assert "đang theo dõi" in await press("99", f"rate:{unit_id}:{d}:3")
+    assert "đang theo dõi" in await press("11", f"rate:{unit_id + 1}:{d}:3")  # not that unit's
+    for bad in (f"rate:{unit_id}:{d}:7", f"rate:x:{d}:1", f"rate:{unit_id}:{d}:1:1", "rate:"):
+        assert "không hợp lệ" in await press("11", bad), bad
     counts = await ratings.rating_counts(ctx.db, ctx.now().date(), ctx.now().date())
     assert (counts.total, counts.very_satisfied, counts.satisfied_rate) == (1, 1, 1.0)
 

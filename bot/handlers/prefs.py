@@ -104,14 +104,19 @@ async def caidat_button(req: Request) -> list[Reply]:
 
 @router.button_prefix("rate")
 async def rate_button(req: Request) -> list[Reply]:
-    """A rating button under a finished dossier's push: 'rate:<dossier id>:<1|2|3>'."""
-    raw_id, _, raw_score = (req.args[0] if req.args else "").partition(":")
+    """A rating button under a finished dossier's push: 'rate:<unit id>:<dossier id>:<1|2|3>'
+    (buttons sent before issue 16 carry no unit: 'rate:<dossier id>:<1|2|3>')."""
+    parts = (req.args[0] if req.args else "").split(":")
+    if len(parts) == 2:
+        parts.insert(0, "")
+    raw_unit, raw_id, raw_score = parts if len(parts) == 3 else ("?", "", "")
     number = number_arg(raw_id, 12)
-    if number is None or raw_score not in ("1", "2", "3"):
+    unit = number_arg(raw_unit, 12) if raw_unit else None
+    if number is None or raw_score not in ("1", "2", "3") or (raw_unit and unit is None):
         return [Reply("Lựa chọn đánh giá không hợp lệ.")]
     dossier_id, score = number, int(raw_score)
     inc = req.incoming
-    found = await dossier_code(req.ctx.db, dossier_id)
+    found = await dossier_code(req.ctx.db, dossier_id, unit)
     if found is None or (inc.channel, inc.chat_id) not in await followers(
             req.ctx.db, dossier_id, found[0]):
         return [Reply("Bạn chỉ đánh giá được hồ sơ mà bạn đang theo dõi.")]

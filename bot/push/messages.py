@@ -319,9 +319,11 @@ async def quarterly_summaries(ctx: AppContext, now: datetime, catch_up: bool = F
 # --- citizens' status changes --------------------------------------------------------------------
 
 
-def rate_buttons(dossier_id: int) -> tuple[tuple[Button, ...], ...]:
-    """The three rating buttons (data 'rate:<dossier id>:<1|2|3>'), on one row."""
-    return (tuple(Button(label, f"{RATE_PREFIX}:{dossier_id}:{n}") for n, label in RATE_BUTTONS),)
+def rate_buttons(dossier_id: int, unit_id: int) -> tuple[tuple[Button, ...], ...]:
+    """The three rating buttons (data 'rate:<unit id>:<dossier id>:<1|2|3>': the unit keys the
+    dossier on a store spread by unit), on one row."""
+    return (tuple(Button(label, f"{RATE_PREFIX}:{unit_id}:{dossier_id}:{n}")
+                  for n, label in RATE_BUTTONS),)
 
 
 def status_change_text(d: Dossier, new_status: str, today: date | None = None,

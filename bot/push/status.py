@@ -52,7 +52,7 @@ def build_pushes(
         if ev.new_status in ("result", "returned") and not ev.rated:
             reply = Reply(
                 text[: limit - len(RATING_QUESTION)] + RATING_QUESTION,
-                buttons=rate_buttons(d.id),
+                buttons=rate_buttons(d.id, d.unit_id),
             )
         key = f"status:{ev.event_id}:{outbox.chat_ref(ev.channel, ev.chat_id)}"
         items.append(push_item(ev.channel, ev.chat_id, key, reply, "status"))
