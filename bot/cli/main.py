@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import backup, demo, importing, outbox, run, staff, stats
+from bot.cli import backup, demo, importing, outbox, run, staff, stats, store
 from bot.cli.argparse_vi import scrub, vietnamese_argparse
 from bot.cli.common import CommandError
 from bot.config import SettingsError
@@ -28,7 +28,7 @@ _OS_ERRORS = {
 
 
 # Every sub-command module, in the order `motcua --help` lists them.
-SUBCOMMANDS = (backup, demo, importing, outbox, run, staff, stats)
+SUBCOMMANDS = (backup, demo, importing, outbox, run, staff, stats, store)
 
 
 def build_parser() -> argparse.ArgumentParser:
