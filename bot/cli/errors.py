@@ -36,7 +36,7 @@ def pg_error_text(exc: BaseException, url: str) -> str:
         return (f"PostgreSQL tại {where} chưa có cơ sở dữ liệu «{database}»: tạo bằng "
                 f"«createdb {database}» (xem docs/deploy.md) hoặc sửa MOTCUA_DATABASE_URL.")
     if isinstance(exc, asyncpg.InsufficientPrivilegeError):
-        return f"«{user}» không đủ quyền trên cơ sở dữ liệu {where}: {exc}."
+        return f"«{user}» không đủ quyền trên cơ sở dữ liệu {where}."
     if isinstance(exc, socket.gaierror):
         host = urlsplit(url).hostname
         return f"Không tìm thấy máy chủ PostgreSQL «{host}»: sửa MOTCUA_DATABASE_URL."
@@ -45,6 +45,7 @@ def pg_error_text(exc: BaseException, url: str) -> str:
                 "địa chỉ/cổng trong MOTCUA_DATABASE_URL.")
     if isinstance(exc, TimeoutError):
         return f"PostgreSQL tại {where} không trả lời (hết thời gian chờ)."
+    first = (str(exc).splitlines() or [""])[0].rstrip(".")  # one line, never a HINT block
     if isinstance(exc, asyncpg.PostgresError):
-        return f"PostgreSQL tại {where} báo lỗi: {exc}."
-    return f"Mất kết nối tới PostgreSQL tại {where}: {exc}."
+        return f"PostgreSQL tại {where} báo lỗi: {first}."
+    return f"Mất kết nối tới PostgreSQL tại {where}: {first}."

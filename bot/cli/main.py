@@ -14,6 +14,7 @@ from bot import __version__
 from bot.cli import backup, demo, importing, outbox, run, staff, stats, store
 from bot.cli.argparse_vi import scrub, vietnamese_argparse
 from bot.cli.common import CommandError
+from bot.cli.errors import PG_ERRORS, pg_error_text
 from bot.config import SettingsError
 
 _OS_ERRORS = {
@@ -92,11 +93,31 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         raise  # the reader went away (`| head`): not a failure to report here
+    except PG_ERRORS as exc:  # after BrokenPipeError (a ConnectionError too)
+        url = _pg_url()
+        if url is not None:
+            print(scrub(pg_error_text(exc, url)), file=sys.stderr)
+            return 1
+        if isinstance(exc, OSError):
+            print(os_error_text(exc), file=sys.stderr)
+            return 1
+        return unexpected_error()
     except OSError as exc:
         print(os_error_text(exc), file=sys.stderr)
         return 1
     except Exception:
         return unexpected_error()
+
+
+def _pg_url() -> str | None:
+    """The PostgreSQL store's URL of the settings, or None when the store is an SQLite file."""
+    try:
+        from bot.config import load_settings
+
+        settings = load_settings()
+        return None if settings.store_is_file else settings.store_url
+    except Exception:
+        return None
 
 
 def os_error_text(exc: OSError) -> str:
