@@ -139,7 +139,11 @@ def _copy(args: argparse.Namespace) -> int:
                            "kho đích giữ nguyên.") from None
     except PG_ERRORS as exc:
         url = target if target.engine == "postgresql" else source
-        raise CommandError(pg_error_text(exc, url.dsn or "")) from None
+        raise CommandError(f"Không chép được, kho đích giữ nguyên: "
+                           f"{pg_error_text(exc, url.dsn or '')}") from None
+    except sqlite3.DatabaseError as exc:
+        raise CommandError(f"Không chép được, kho đích giữ nguyên: SQLite báo «{exc}» (kho "
+                           "nguồn có dòng hỏng hoặc không khớp khóa ngoại?).") from None
     for sid, tid, name in result.units:
         moved = "" if sid == tid else f" (số {sid} → số {tid})"
         replaced = " — thay dữ liệu cũ ở kho đích" if name in result.replaced else ""
