@@ -20,7 +20,7 @@ async def demo_store(folder: Path, name: str = "demo.db") -> Path:
     if "demo" not in _built:
         home = Path(folder).parent / "demo-built"
         home.mkdir(exist_ok=True)
-        code, out, err = await run_motcua(
+        code, _, err = await run_motcua(
             ["demo", "--no-chat"], {"MOTCUA_DB_PATH": str(home / "demo.db")}, home, 120)
         assert code == 0, err
         _built["demo"] = home / "demo.db"

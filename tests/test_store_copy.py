@@ -182,7 +182,7 @@ async def test_a_difference_read_back_rolls_everything_back(tmp_path: Path) -> N
     async def altered(table: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
         async for batch in real_rows(table, *args, **kw):  # type: ignore[arg-type]
             if table == "dossiers":
-                batch = [batch[0][:-1] + ("changed",), *batch[1:]]
+                batch = [(*batch[0][:-1], "changed"), *batch[1:]]
             yield batch
 
     tgt.rows = altered  # type: ignore[method-assign]
