@@ -328,7 +328,7 @@ def test_run_where_no_lock_file_can_be_made_says_so(
 async def test_backup_and_restore_on_postgresql_point_to_pg_dump(tmp_path: Path) -> None:
     url = "postgresql://motcua:khongdung@127.0.0.1:5432/motcua"
     for command, tool in (("backup", "pg_dump"), ("restore", "pg_restore")):
-        code, out, err = await run_motcua(
+        code, _, err = await run_motcua(
             [command, str(tmp_path / "x.db")], {"MOTCUA_DATABASE_URL": url}, tmp_path)
         assert code == 2
         assert tool in err and "docs/deploy.md" in err and "khongdung" not in err
