@@ -70,12 +70,19 @@ class CopyMismatch(Exception):
 def _coerce(kind: str) -> Callable[[Any], Any]:
     """A value made the target column's type (asyncpg wants exact types)."""
     def to_int(v: Any) -> Any:
-        return int(v) if isinstance(v, str | float) and v != "" else v
+        if v is None or v.__class__ is int:
+            return v
+        try:
+            return int(v)
+        except (TypeError, ValueError):
+            return v  # the target refuses it with its own message
 
     def to_text(v: Any) -> Any:
+        if v is None or v.__class__ is str:
+            return v
         if isinstance(v, bytes | bytearray | memoryview):
             return bytes(v).decode("utf-8")
-        return str(v) if isinstance(v, int | float) else v
+        return str(v)
 
     def to_bytes(v: Any) -> Any:
         if isinstance(v, str):
