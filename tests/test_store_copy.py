@@ -233,3 +233,52 @@ async def test_second_commune_into_the_same_pg_and_pg_to_pg(tmp_path: Path) -> N
     assert await stats_json(other, tmp_path, "--unit", "An Lão") == await stats_json(
         str(an_lao), tmp_path)
     assert isinstance(await PgEnd.connect(other), PgEnd)
+
+
+async def _shared_rows(url: str, unit: str, link_staff: str, push_key: str, cursor: int) -> None:
+    """A small store: one unit, a leader scoped to every unit, a linked chat, a pending push,
+    the status-push cursor at `cursor` after that many events."""
+    from storage.engine import open_store
+
+    store = await open_store(url)
+    try:
+        async with store.transaction() as conn:
+            stamp = "2026-06-01T08:00:00"
+            await conn.execute("INSERT INTO units (id, name, created_at) VALUES (1, ?, ?)",
+                               (unit, stamp))
+            await conn.execute(
+                "INSERT INTO staff (id, unit_id, name, role, created_at) VALUES"
+                " (1, 1, ?, 'leader', ?)", (link_staff, stamp))
+            await conn.execute("INSERT INTO staff_scopes (staff_id, unit_id) VALUES (1, NULL)")
+            await conn.execute(
+                "INSERT INTO staff_links (channel, user_id, chat_id, staff_id, linked_at)"
+                " VALUES ('telegram', '42', '42', 1, ?)", (stamp,))
+            await conn.execute(
+                "INSERT INTO outbox (id, channel, chat_id, kind, payload, idem_key, created_at,"
+                " staff_id) VALUES (1, 'telegram', '42', 'other', '{}', ?, ?, 1)",
+                (push_key, stamp))
+            await conn.execute(
+                "INSERT INTO push_cursors (name, last_id, updated_at) VALUES ('status_events', ?,"
+                " ?) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id", (cursor, stamp))
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("target_engine", ["sqlite", "postgresql"])
+async def test_shared_tables_merge_on_their_keys(tmp_path: Path, target_engine: str) -> None:
+    """Staff links and pushes merge on their keys (the target's kept), an «every unit» scope
+    becomes the source's own units, the push cursor moves past the copied events."""
+    target = pg_test_database() if target_engine == "postgresql" else str(tmp_path / "t.db")
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    await _shared_rows(str(first), DEMO_UNIT, "Lãnh đạo A", "quarter:1", 0)
+    await _shared_rows(str(second), SECOND_UNIT, "Lãnh đạo B", "quarter:1", 0)
+    await api_copy(str(first), target)
+    await api_copy(str(second), target)
+    snap = (await pg_snapshot(target) if target_engine == "postgresql"
+            else sqlite_snapshot(Path(target)))
+    staff = {row[0]: row for row in snap["staff"]}
+    assert len(staff) == 2 and sorted(staff) == [1, 2]
+    assert [r[3] for r in snap["staff_links"]] == [1]  # the target's link kept
+    assert len(snap["outbox"]) == 1 and snap["outbox"][0][0] == 1  # same key: not added again
+    scopes = sorted((r[0], r[1]) for r in snap["staff_scopes"])
+    assert scopes == [(1, 1), (2, 2)]  # «every unit» of each file: its own unit only
