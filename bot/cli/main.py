@@ -105,6 +105,11 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as exc:
         print(os_error_text(exc), file=sys.stderr)
         return 1
+    except NotImplementedError:  # a part of the store not yet written for its engine
+        logging.getLogger("motcua.cli").debug("not implemented", exc_info=True)
+        print("Lệnh này chưa làm được trên kho dữ liệu đang dùng (MOTCUA_DATABASE_URL) trong bản "
+              "motcua-bot này.", file=sys.stderr)
+        return 1
     except Exception:
         return unexpected_error()
 
