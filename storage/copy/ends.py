@@ -193,14 +193,9 @@ class PgEnd:
         names = ", ".join(quoted(c) for c in cols)
         t = translate(
             f"SELECT {names} FROM {quoted(table)}" + (f" WHERE {where}" if where else ""))
-        batch: list[Row] = []
-        async for r in self.conn.cursor(t.sql, *t.args(params), prefetch=BATCH):
-            batch.append(tuple(r))
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        cursor = await self.conn.cursor(t.sql, *t.args(params))
+        while batch := await cursor.fetch(BATCH):
+            yield [tuple(r) for r in batch]
 
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """Every row of one statement."""

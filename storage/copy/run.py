@@ -179,28 +179,37 @@ class _Copy:
                 await self.target.execute(
                     f"DELETE FROM {table} WHERE {where.format(ids=marks)}", unit_ids)
 
-    def _mapper(self, table: Table, cols: Sequence[str],
-                kinds: Sequence[str]) -> Callable[[Row], list[Row]]:
-        """A source row → the rows written to the target (ids shifted, units mapped)."""
-        fixes: list[Callable[[Any], Any]] = []
-        for col, kind in zip(cols, kinds, strict=True):
+    def _mapper(self, table: Table, cols: Sequence[str], kinds: Sequence[str],
+                source_kinds: dict[str, str]) -> Callable[[Row], list[Row]]:
+        """A source row → the rows written to the target (ids shifted, units mapped, values
+        made the target column's type); only the columns that need it are touched."""
+        work: list[tuple[int, Callable[[Any], Any]]] = []
+        identity = all(k == v for k, v in self.unit_map.items())
+        for at, (col, kind) in enumerate(zip(cols, kinds, strict=True)):
             coerce = _coerce(kind)
+            same_type = source_kinds.get(col) == kind
             if col == table.id_col or table.maps.get(col) not in (None, "units"):
                 shift = self.offsets[table.name if col == table.id_col else table.maps[col]]
-                fixes.append(_shifted(coerce, shift))
+                if shift or not same_type:
+                    work.append((at, _shifted(coerce, shift)))
             elif table.maps.get(col) == "units":
-                fixes.append(_looked_up(coerce, self.unit_map))
-            else:
-                fixes.append(coerce)
+                if not identity or not same_type:
+                    work.append((at, _looked_up(coerce, self.unit_map)))
+            elif not same_type:
+                work.append((at, coerce))
         all_units = sorted(set(self.unit_map.values()))
         expand = table.name == "staff_scopes"
         unit_at = cols.index("unit_id") if expand else -1
 
         def mapped(row: Row) -> list[Row]:
-            out = tuple(f(v) for f, v in zip(fixes, row, strict=True))
-            if expand and out[unit_at] is None:  # «every unit» of the source: its own units
-                return [(*out[:unit_at], u, *out[unit_at + 1:]) for u in all_units]
-            return [out]
+            if work:
+                values = list(row)
+                for at, fix in work:
+                    values[at] = fix(values[at])
+                row = tuple(values)
+            if expand and row[unit_at] is None:  # «every unit» of the source: its own units
+                return [(*row[:unit_at], u, *row[unit_at + 1:]) for u in all_units]
+            return [row]
 
         return mapped
 
@@ -217,14 +226,14 @@ class _Copy:
             await self._cursor(res)
             return
         target_cols = await self.target.columns(table.name)
-        source_cols = {c for c, _ in await self.source.columns(table.name)}
+        source_cols = dict(await self.source.columns(table.name))
         missing = [c for c, _ in target_cols if c not in source_cols]
         if missing:
             raise CopyRefused(f"Bảng {table.name} của kho nguồn thiếu cột {', '.join(missing)}: "
                               "hai kho khác phiên bản lược đồ.")
         target_cols.sort()  # by name: the checksum is the same whichever engine holds the rows
         cols = [c for c, _ in target_cols]
-        mapper = self._mapper(table, cols, [k for _, k in target_cols])
+        mapper = self._mapper(table, cols, [k for _, k in target_cols], source_cols)
         key_at = [cols.index(k) for k in table.key]
         added_keys: set[Row] = set()
         async for batch in self.source.rows(table.name, cols):
