@@ -24,7 +24,7 @@ async def test_check_good_token_and_store(tmp_path: Path) -> None:
     assert code == 0, out + err
     assert "✓ Telegram: token hợp lệ, bot @motcua_test_bot" in out
     assert "7 hồ sơ, 3 thủ tục" in out
-    assert "lược đồ phiên bản" in out
+    assert f"✓ Kho SQLite {db}: lược đồ phiên bản" in out  # the engine named
     assert "Kết quả: sẵn sàng" in out
     assert fake.token not in out + err
 

@@ -274,7 +274,7 @@ async def _check_sqlite(settings: Settings, report: Report) -> None:
         return
     finally:
         await db.close()
-    _store_lines(report, f"Kho {path}", version, latest, counts)
+    _store_lines(report, f"Kho SQLite {path}", version, latest, counts)
 
 
 def _n(value: int) -> str:
