@@ -282,3 +282,18 @@ async def test_shared_tables_merge_on_their_keys(tmp_path: Path, target_engine: 
     assert len(snap["outbox"]) == 1 and snap["outbox"][0][0] == 1  # same key: not added again
     scopes = sorted((r[0], r[1]) for r in snap["staff_scopes"])
     assert scopes == [(1, 1), (2, 2)]  # «every unit» of each file: its own unit only
+
+
+async def test_pg_to_pg_and_back_to_sqlite_keeps_every_row(tmp_path: Path) -> None:
+    """Through storage.copy: SQLite → PostgreSQL → another PostgreSQL → SQLite, same rows."""
+    pg, other = pg_test_database(), empty_pg(PG_URL2)
+    demo = await demo_store(tmp_path)
+    back = tmp_path / "back.db"
+    await api_copy(str(demo), pg)
+    await api_copy(pg, other)
+    await api_copy(other, str(back))
+    assert await pg_snapshot(other) == await pg_snapshot(pg)
+    kept = [t for t in sqlite_snapshot(demo) if not t.startswith("stats_")
+            and t not in ("schema_version", "push_cursors")]
+    before, after = sqlite_snapshot(demo), sqlite_snapshot(back)
+    assert {t: after[t] for t in kept} == {t: before[t] for t in kept}
