@@ -292,7 +292,10 @@ async def test_pg_to_pg_and_back_to_sqlite_keeps_every_row(tmp_path: Path) -> No
     await api_copy(str(demo), pg)
     await api_copy(pg, other)
     await api_copy(other, str(back))
-    assert await pg_snapshot(other) == await pg_snapshot(pg)
+    first, second = await pg_snapshot(pg), await pg_snapshot(other)
+    for snap in (first, second):
+        del snap["schema_version"]  # when each database was migrated
+    assert second == first
     kept = [t for t in sqlite_snapshot(demo) if not t.startswith("stats_")
             and t not in ("schema_version", "push_cursors")]
     before, after = sqlite_snapshot(demo), sqlite_snapshot(back)
