@@ -167,6 +167,10 @@ def _compare_figures(source: StoreURL, target: StoreURL, names: list[str],
     except NotImplementedError:
         raise CommandError("Đã chép, nhưng bản motcua-bot này chưa tính được số liệu trên "
                            "PostgreSQL để đối chiếu.") from None
+    except PG_ERRORS as exc:
+        url = target if target.engine == "postgresql" else source
+        raise CommandError("Đã chép, nhưng không tính được số liệu để đối chiếu: "
+                           f"{pg_error_text(exc, url.dsn or '')}") from None
     print("Số liệu từng quý (như báo cáo /quy của lãnh đạo):")
     differ = 0
     for key in sorted(set(before) | set(after)):
