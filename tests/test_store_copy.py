@@ -134,6 +134,16 @@ async def test_two_communes_ids_shifted_and_refusal_changes_nothing(
     after = (await pg_snapshot(target) if target_engine == "postgresql"
              else sqlite_snapshot(Path(target)))
     assert after == snap
+    drop_dossiers(demo, 3)  # a later export of the first commune replaces its data
+    await api_copy(str(demo), target, replace=True)
+    final = (await pg_snapshot(target) if target_engine == "postgresql"
+             else sqlite_snapshot(Path(target)))
+    at = 1 if target_engine == "postgresql" else _col(demo, "dossiers", "unit_id")
+    assert {name: uid for uid, name, _ in final["units"]} == units  # same unit ids
+    assert sum(1 for r in final["dossiers"] if r[at] == units[DEMO_UNIT]) == counts(demo)[
+        "dossiers"]
+    untouched = [r for r in final["dossiers"] if r[at] == units[SECOND_UNIT]]
+    assert untouched == [r for r in snap["dossiers"] if r[at] == units[SECOND_UNIT]]
 
 
 def _col(path: Path, table: str, column: str) -> int:
