@@ -1,6 +1,6 @@
 """`motcua store copy`: the real CLI as a child process between SQLite files and PostgreSQL
-databases; stores built by the real `motcua demo`. Tests marked `figures_pg` need the figures
-on PostgreSQL (stats engineer's branch of issue 16)."""
+databases; stores built by the real `motcua demo`. The tests after «Needing the figures on
+PostgreSQL» pass once the figures run on PostgreSQL (the stats part of issue 16)."""
 
 from __future__ import annotations
 
