@@ -112,6 +112,34 @@ class Settings(BaseSettings):
             return value or None
         return value
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _store_url(cls, value: object) -> object:
+        """An empty MOTCUA_DATABASE_URL is none; else an address an engine reads."""
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        from urllib.parse import urlsplit
+
+        from storage.engine import StoreURLError, parse_url
+
+        try:
+            parsed = parse_url(text)
+            if parsed.engine == "postgresql":
+                parts = urlsplit(parsed.dsn or "")
+                parts.port  # noqa: B018 — raises ValueError on a port that is not a number
+                if not parts.path.strip("/"):
+                    raise StoreURLError("thiếu tên cơ sở dữ liệu sau dấu / cuối, ví dụ "
+                                        "postgresql://motcua:matkhau@127.0.0.1:5432/motcua")
+        except StoreURLError as exc:
+            reason = str(exc).rstrip(".")
+            raise ValueError(reason[:1].lower() + reason[1:]) from None
+        except ValueError:
+            raise ValueError("cổng (port) trong địa chỉ PostgreSQL phải là một số") from None
+        return text
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -233,6 +261,14 @@ def load_settings(**overrides: Any) -> Settings:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err.get("loc") else "?"
         msg = _vietnamese(err)
+        shown = err.get("input")
+        if field == "database_url" and isinstance(shown, str):
+            from storage.pg.db import masked
+
+            try:
+                shown = masked(shown)  # never print the password
+            except ValueError:
+                shown = "…"
         raise SettingsError(
-            f"Cấu hình sai: MOTCUA_{field.upper()} — {msg} (giá trị: {err.get('input')!r})."
+            f"Cấu hình sai: MOTCUA_{field.upper()} — {msg} (giá trị: {shown!r})."
         ) from None

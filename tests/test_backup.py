@@ -323,3 +323,13 @@ def test_run_where_no_lock_file_can_be_made_says_so(
     code, _, err = _cli(capsys, tmp_path / "tep" / "m.db", "run")
     assert code == 1
     assert err.startswith("Không chạy được bot: không mở được tệp khóa ") and "Traceback" not in err
+
+
+async def test_backup_and_restore_on_postgresql_point_to_pg_dump(tmp_path: Path) -> None:
+    url = "postgresql://motcua:khongdung@127.0.0.1:5432/motcua"
+    for command, tool in (("backup", "pg_dump"), ("restore", "pg_restore")):
+        code, _, err = await run_motcua(
+            [command, str(tmp_path / "x.db")], {"MOTCUA_DATABASE_URL": url}, tmp_path)
+        assert code == 2
+        assert tool in err and "docs/deploy.md" in err and "khongdung" not in err
+    assert not (tmp_path / "x.db").exists()

@@ -24,7 +24,7 @@ async def test_check_good_token_and_store(tmp_path: Path) -> None:
     assert code == 0, out + err
     assert "✓ Telegram: token hợp lệ, bot @motcua_test_bot" in out
     assert "7 hồ sơ, 3 thủ tục" in out
-    assert "lược đồ phiên bản" in out
+    assert f"✓ Kho SQLite {db}: lược đồ phiên bản" in out  # the engine named
     assert "Kết quả: sẵn sàng" in out
     assert fake.token not in out + err
 
@@ -132,3 +132,53 @@ def test_secrets_of_and_setup(ctx: AppContext) -> None:
     setup_logging("INFO", secrets_of(ctx.settings))
     assert logging.getLogger("httpx").level == logging.WARNING
     setup_logging("WARNING")
+
+
+# ---- The store on PostgreSQL (MOTCUA_DATABASE_URL) ---------------------------------------------
+
+
+async def test_check_reports_a_postgresql_store(tmp_path: Path) -> None:
+    from storage.engine import open_store
+    from tests.pg_helpers import pg_test_database
+
+    url = pg_test_database()
+    store = await open_store(url)
+    await store.close()
+    code, out, err = await run_motcua(["check"], {"MOTCUA_DATABASE_URL": url}, tmp_path)
+    assert "✓ Kho PostgreSQL postgresql://motcua:***@" in out, out + err
+    assert "lược đồ phiên bản 23" in out and "0 hồ sơ" in out
+    assert ":motcua@" not in out  # the password never shown
+    assert code == 0
+
+
+async def test_check_and_run_refuse_a_bad_postgresql_url(tmp_path: Path) -> None:
+    from tests.pg_helpers import PG_URL, pg_test_database
+
+    pg_test_database()  # the server is there: only the URL is wrong
+    wrong_password = PG_URL.replace("://motcua:motcua@", "://motcua:khongdung@")
+    no_database = PG_URL.rsplit("/", 1)[0] + "/khong_co_csdl"
+    no_server = "postgresql://motcua:khongdung@127.0.0.1:1/motcua"
+    cases = [
+        (wrong_password, "sai mật khẩu"),
+        (no_database, "chưa có cơ sở dữ liệu «khong_co_csdl»"),
+        (no_server, "Không kết nối được tới PostgreSQL tại 127.0.0.1:1/motcua"),
+        ("postgresql://motcua:khongdung@127.0.0.1:5432", "thiếu tên cơ sở dữ liệu"),
+        ("oracle://x/y", "Không hỗ trợ loại kho dữ liệu «oracle»".lower()),
+    ]
+    for url, said in cases:
+        code, out, err = await run_motcua(["check"], {"MOTCUA_DATABASE_URL": url}, tmp_path)
+        assert code == 1, (url, out)
+        assert said in out.lower() if said.islower() else said in out, (url, out)
+        assert "khongdung" not in out + err and "Traceback" not in out + err
+        code, out, err = await run_motcua(["run"], {"MOTCUA_DATABASE_URL": url}, tmp_path, 30)
+        assert code in (1, 2), (url, err)
+        assert (said in err.lower() if said.islower() else said in err), (url, err)
+        assert "khongdung" not in out + err and "Traceback" not in out + err
+    assert not list(tmp_path.glob("*.lock"))  # no SQLite lock taken for a PostgreSQL store
+
+
+async def test_run_with_sqlite_url_uses_that_file(tmp_path: Path) -> None:
+    store = tmp_path / "khac.db"
+    code, out, _ = await run_motcua(
+        ["check"], {"MOTCUA_DATABASE_URL": f"sqlite:///{store}"}, tmp_path)
+    assert code == 0 and f"Chưa có kho dữ liệu tại {store}" in out

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.cli.common import CommandError, SubCommands, holding_store
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from storage.backup import (
     SameFile,
     backup,
@@ -51,10 +51,22 @@ def _reason(exc: Exception) -> str:
     return f"SQLite báo: {exc}"
 
 
+def file_store(settings: Settings, command: str) -> Path:
+    """The SQLite file of the store; on PostgreSQL a CommandError pointing to its own tools."""
+    if settings.store_is_file:
+        return settings.store_path
+    tool = "pg_dump" if command == "backup" else "pg_restore"
+    raise CommandError(
+        f"«motcua {command}» chỉ dùng cho kho SQLite; kho đang dùng là PostgreSQL "
+        f"(MOTCUA_DATABASE_URL): hãy dùng {tool} của PostgreSQL, ví dụ «pg_dump -Fc -f "
+        "motcua.dump TÊN_CSDL» để sao lưu và «pg_restore --clean -d TÊN_CSDL motcua.dump» để "
+        "khôi phục (xem docs/deploy.md).", 2)
+
+
 def _backup(args: argparse.Namespace) -> int:
-    """Back up the store named by MOTCUA_DB_PATH into args.file (a new file unless --force)."""
+    """Back up the SQLite store into args.file (a new file unless --force)."""
     settings = load_settings()
-    source, target = settings.db_path, args.file
+    source, target = file_store(settings, "backup"), args.file
     if not is_store(source):
         raise CommandError(f"Không tìm thấy kho dữ liệu tại {source}.")
     if target.is_dir():
@@ -82,7 +94,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     """Restore args.file into the store, unless a bot holds it; data is kept without --force."""
     settings = load_settings()
-    source, target = args.file, settings.db_path
+    source, target = args.file, file_store(settings, "restore")
     if not is_store(source):
         raise CommandError(f"{source} không phải tệp sao lưu của motcua-bot.")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bot.cli.common import CommandError, SubCommands, holding_store, run
@@ -76,9 +77,15 @@ def _check_units(units: int) -> None:
 
 def demo_settings() -> Settings:
     """The settings, with the store at ./data/demo.db unless MOTCUA_DB_PATH says otherwise, and
-    the demo's own commune as the unit."""
+    the demo's own commune as the unit. The demo keeps its own SQLite file whatever
+    MOTCUA_DATABASE_URL says (it resets and reloads its store: never a shared database)."""
     settings = load_settings()
-    update: dict[str, object] = {"unit": UNIT}
+    update: dict[str, object] = {"unit": UNIT, "database_url": None}
+    if settings.database_url:
+        print("«motcua demo» dùng kho SQLite riêng của nó, không dùng MOTCUA_DATABASE_URL. "
+              "Để thử trên PostgreSQL: chạy demo, rồi «motcua store copy "
+              f"{settings.db_path if 'db_path' in settings.model_fields_set else DEMO_DB} "
+              "postgresql://…».", file=sys.stderr)
     if "db_path" not in settings.model_fields_set:
         update["db_path"] = DEMO_DB
     return settings.model_copy(update=update)

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import backup, demo, importing, outbox, run, staff, stats
+from bot.cli import backup, demo, importing, outbox, run, staff, stats, store
 from bot.cli.argparse_vi import scrub, vietnamese_argparse
 from bot.cli.common import CommandError
+from bot.cli.errors import PG_ERRORS, pg_error_text
 from bot.config import SettingsError
 
 _OS_ERRORS = {
@@ -28,7 +29,7 @@ _OS_ERRORS = {
 
 
 # Every sub-command module, in the order `motcua --help` lists them.
-SUBCOMMANDS = (backup, demo, importing, outbox, run, staff, stats)
+SUBCOMMANDS = (backup, demo, importing, outbox, run, staff, stats, store)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,11 +93,36 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         raise  # the reader went away (`| head`): not a failure to report here
+    except PG_ERRORS as exc:  # after BrokenPipeError (a ConnectionError too)
+        url = _pg_url()
+        if url is not None:
+            print(scrub(pg_error_text(exc, url)), file=sys.stderr)
+            return 1
+        if isinstance(exc, OSError):
+            print(os_error_text(exc), file=sys.stderr)
+            return 1
+        return unexpected_error()
     except OSError as exc:
         print(os_error_text(exc), file=sys.stderr)
         return 1
+    except NotImplementedError:  # a part of the store not yet written for its engine
+        logging.getLogger("motcua.cli").debug("not implemented", exc_info=True)
+        print("Lệnh này chưa làm được trên kho dữ liệu đang dùng (MOTCUA_DATABASE_URL) trong bản "
+              "motcua-bot này.", file=sys.stderr)
+        return 1
     except Exception:
         return unexpected_error()
+
+
+def _pg_url() -> str | None:
+    """The PostgreSQL store's URL of the settings, or None when the store is an SQLite file."""
+    try:
+        from bot.config import load_settings
+
+        settings = load_settings()
+        return None if settings.store_is_file else settings.store_url
+    except Exception:
+        return None
 
 
 def os_error_text(exc: OSError) -> str:

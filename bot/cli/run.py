@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import sqlite3
 import sys
@@ -60,14 +59,14 @@ def _run(args: argparse.Namespace) -> int:
         await run_bot(ctx)
 
     try:
-        # A SQLite file is held for the bot's lifetime (no restore, no second bot under it);
-        # several bots may share a PostgreSQL store (issue 16).
-        holding: contextlib.AbstractContextManager[None] = holding_store(
-            settings.db_path, "motcua run",
-            busy="Không chạy được bot: kho {store} đang được {holder} dùng.",
-            failed="Không chạy được bot",
-        ) if settings.store_is_file else contextlib.nullcontext()
-        with holding:
+        if settings.store_is_file:
+            with holding_store(  # for its lifetime: no restore under it
+                settings.store_path, "motcua run",
+                busy="Không chạy được bot: kho {store} đang được {holder} dùng.",
+                failed="Không chạy được bot",
+            ):
+                run(with_context(body, settings))
+        else:  # PostgreSQL: several processes may serve one database
             run(with_context(body, settings))
     except RunError as exc:
         raise CommandError(f"Không chạy được bot: {exc}", exit_code=1) from None
@@ -183,11 +182,74 @@ def _check_contact(settings: Settings, report: Report) -> None:
 
 
 async def _check_store(settings: Settings, report: Report) -> None:
-    """The store: present, an SQLite motcua store, its schema version and its counts."""
+    """The store on its engine: reachable, a motcua store, its schema version and counts."""
+    if settings.store_is_file:
+        await _check_sqlite(settings, report)
+    else:
+        await _check_pg(settings, report)
+
+
+async def _check_pg(settings: Settings, report: Report) -> None:
+    """The PostgreSQL store: reachable, its schema version and its counts (nothing changed)."""
+    from bot.cli.errors import PG_ERRORS, pg_error_text
+    from storage.db import migrations
+    from storage.engine import open_store, parse_url
+
+    url = settings.store_url
+    shown = parse_url(url).text
+    latest = max((v for v, _, _ in migrations("postgresql")), default=0)
+    try:
+        db = await open_store(url, migrate=False, min_size=1, max_size=1)
+    except PG_ERRORS as exc:
+        report.line(BAD, f"Kho PostgreSQL {shown}: {pg_error_text(exc, url)}")
+        return
+    try:
+        version = await db.schema_version()
+        counts = await db.table_counts() if version else {}
+    except PG_ERRORS as exc:
+        report.line(BAD, f"Kho PostgreSQL {shown}: {pg_error_text(exc, url)}")
+        return
+    finally:
+        await db.close()
+    if version == 0:
+        report.line(WARN, f"Kho PostgreSQL {shown}: cơ sở dữ liệu còn trống (lược đồ sẽ được "
+                          "tạo khi chạy; nạp dữ liệu bằng «motcua import» hoặc «motcua store "
+                          "copy»).")
+        return
+    _store_lines(report, f"Kho PostgreSQL {shown}", version, latest, counts)
+
+
+def _store_lines(report: Report, name: str, version: int, latest: int,
+                 counts: dict[str, int]) -> None:
+    """The store's schema version against the software's, and its counts."""
+    if version > latest:
+        report.line(
+            BAD,
+            f"{name} có phiên bản lược đồ {version}, mới hơn phần mềm ({latest}): "
+            "hãy cập nhật motcua-bot.",
+        )
+        return
+    what = (
+        f"{_n(counts.get('dossiers', 0))} hồ sơ, {_n(counts.get('procedures', 0))} thủ tục, "
+        f"{_n(counts.get('units', 0))} đơn vị, {_n(counts.get('staff', 0))} cán bộ"
+    )
+    if version < latest:
+        report.line(
+            WARN,
+            f"{name}: lược đồ phiên bản {version} (sẽ nâng lên {latest} khi chạy); {what}.",
+        )
+    else:
+        report.line(OK, f"{name}: lược đồ phiên bản {version}; {what}.")
+    if counts.get("dossiers", 0) == 0:
+        report.line(WARN, "Kho chưa có hồ sơ nào: nạp tệp bằng «motcua import TỆP».")
+
+
+async def _check_sqlite(settings: Settings, report: Report) -> None:
+    """The SQLite store: present, an SQLite motcua store, its schema version and counts."""
     from storage.backup import is_store
     from storage.db import Database, migrations
 
-    path = Path(settings.db_path)
+    path = Path(settings.store_path)
     latest = max((v for v, _, _ in migrations()), default=0)
     if not path.exists():
         report.line(
@@ -212,26 +274,7 @@ async def _check_store(settings: Settings, report: Report) -> None:
         return
     finally:
         await db.close()
-    if version > latest:
-        report.line(
-            BAD,
-            f"Kho {path} có phiên bản lược đồ {version}, mới hơn phần mềm ({latest}): "
-            "hãy cập nhật motcua-bot.",
-        )
-        return
-    what = (
-        f"{_n(counts.get('dossiers', 0))} hồ sơ, {_n(counts.get('procedures', 0))} thủ tục, "
-        f"{_n(counts.get('units', 0))} đơn vị, {_n(counts.get('staff', 0))} cán bộ"
-    )
-    if version < latest:
-        report.line(
-            WARN,
-            f"Kho {path}: lược đồ phiên bản {version} (sẽ nâng lên {latest} khi chạy); {what}.",
-        )
-    else:
-        report.line(OK, f"Kho {path}: lược đồ phiên bản {version}; {what}.")
-    if counts.get("dossiers", 0) == 0:
-        report.line(WARN, "Kho chưa có hồ sơ nào: nạp tệp bằng «motcua import TỆP».")
+    _store_lines(report, f"Kho SQLite {path}", version, latest, counts)
 
 
 def _n(value: int) -> str:

@@ -110,25 +110,47 @@ async def resolve_unit(ctx: AppContext, text: str | None) -> int | None:
 DEMO_STORE = Path("data/demo.db")
 
 
+DEMO_NOTE = " (kho mẫu của «motcua demo»: hôm nay là ngày 30/06/2026)"
+
+
 def _clock(settings: Settings) -> Callable[[], datetime] | None:
-    """The demo's clock (30/06/2026 17:00) on the demo's own store, else the wall clock."""
+    """The demo's clock (30/06/2026 17:00) on the demo's own SQLite store, else the wall clock
+    (a PostgreSQL store is asked once open: _demo_on_pg)."""
     from bot.demo.load import demo_clock
     from storage.dossiers_demo import store_state
 
-    return demo_clock() if store_state(Path(settings.db_path)) == "demo" else None
+    if not settings.store_is_file:
+        return None
+    return demo_clock() if store_state(settings.store_path) == "demo" else None
+
+
+async def _demo_on_pg(ctx: AppContext) -> None:
+    """On PostgreSQL, a store copied from the demo's keeps its mark: the demo's clock then too;
+    says which store is used."""
+    from bot.demo.load import demo_clock
+    from storage.dossiers_demo import is_demo
+
+    if ctx.db.engine != "postgresql":
+        return
+    demo = await is_demo(ctx.db)
+    if demo:
+        ctx.clock = demo_clock()
+    print(f"Kho dữ liệu: {ctx.db.url}{DEMO_NOTE if demo else ''}", file=sys.stderr)
 
 
 def _settings() -> Settings:
-    """The settings, refusing when the store does not exist yet; says which store is used."""
+    """The settings, refusing when the SQLite store does not exist yet; says which is used."""
     settings = load_settings()
-    path = Path(settings.db_path)
+    if not settings.store_is_file:
+        return settings
+    path = settings.store_path
     if not path.exists():
         hint = "hãy nhập dữ liệu trước: motcua import TỆP"
         if DEMO_STORE.exists() and path.resolve() != DEMO_STORE.resolve():
             hint = (f"kho dữ liệu mẫu của «motcua demo» là {DEMO_STORE}: chạy "
                     f"MOTCUA_DB_PATH={DEMO_STORE} motcua …, hoặc {hint}")
         raise CommandError(f"Không tìm thấy kho dữ liệu tại {path} ({hint}).")
-    demo = " (kho mẫu của «motcua demo»: hôm nay là ngày 30/06/2026)" if _clock(settings) else ""
+    demo = DEMO_NOTE if _clock(settings) else ""
     print(f"Kho dữ liệu: {path}{demo}", file=sys.stderr)
     return settings
 
@@ -139,6 +161,7 @@ def _stats(args: argparse.Namespace) -> int:
     from bot.stats.service import compute_figures, figures_to_json, leader_summary, no_data_note
 
     async def body(ctx: AppContext) -> str:
+        await _demo_on_pg(ctx)
         try:
             if args.index and _no_period(args):
                 args.month, args.year = ctx.now().month, ctx.now().year
@@ -187,6 +210,7 @@ def _report(args: argparse.Namespace) -> int:
     from bot.stats.service import compute_figures, no_data_note, report_files
 
     async def body(ctx: AppContext) -> tuple[bytes, bytes, str]:
+        await _demo_on_pg(ctx)
         try:
             period = period_from_args(args, ctx.now().date(), ctx.settings.period_rule)
         except PeriodError as exc:
