@@ -75,6 +75,8 @@ TABLES: tuple[Table, ...] = (
     Table("stats_units", SKIP, "không chép: bộ đếm số liệu, tính lại từ hồ sơ"),
     Table("shared_files", SKIP, "không chép: tệp tạm (biểu đồ, báo cáo) hết hạn sau ít giờ"),
     Table("schema_version", SKIP, "không chép: kho đích tự nâng lược đồ trước khi chép"),
+    Table("job_runs", SKIP, "không chép: các lần chạy việc định kỳ của kho nguồn"),
+    Table("code_units", SKIP, "không chép: kho đích tự ghi theo hồ sơ được chép (trigger)"),
 )
 
 # Tables whose rows belong to one unit and are deleted by --replace-unit (children first);
@@ -98,7 +100,12 @@ UNIT_ROWS: tuple[tuple[str, str], ...] = (
     ("stats_proc_days", "unit_id IN ({ids})"),
     ("stats_proc_years", "unit_id IN ({ids})"),
     ("stats_units", "unit_id IN ({ids})"),
+    ("code_units", "unit_id IN ({ids})"),
 )
+
+# Tables kept by the store's own triggers from others (never copied, never refused): SQLite's
+# catalogue search index, PostgreSQL's catalogue terms (migration 0025).
+DERIVED = ("procedures_fts", "procedure_terms", "procedure_docs", "procedure_search_totals")
 
 # A unit "holds data" in the target when one of these has a row of it.
 DATA_TABLES = ("dossiers", "procedures", "staff", "import_runs")
