@@ -329,25 +329,24 @@ BEGIN
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
+-- Status events carry their unit (filled before insert when a writer left it out): the marks
+-- read it from the statement's own rows, with no lookup in dossiers.
 CREATE FUNCTION stats_dirty_event_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stats_dirty (unit_id)
-    SELECT DISTINCT d.unit_id FROM new_rows e JOIN dossiers d ON d.id = e.dossier_id
+    INSERT INTO stats_dirty (unit_id) SELECT DISTINCT unit_id FROM new_rows
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE FUNCTION stats_dirty_event_old() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stats_dirty (unit_id)
-    SELECT DISTINCT d.unit_id FROM old_rows e JOIN dossiers d ON d.id = e.dossier_id
+    INSERT INTO stats_dirty (unit_id) SELECT DISTINCT unit_id FROM old_rows
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE FUNCTION stats_dirty_event_both() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO stats_dirty (unit_id)
-    SELECT d.unit_id FROM old_rows e JOIN dossiers d ON d.id = e.dossier_id
-    UNION SELECT d.unit_id FROM new_rows e JOIN dossiers d ON d.id = e.dossier_id
+    SELECT unit_id FROM old_rows UNION SELECT unit_id FROM new_rows
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
