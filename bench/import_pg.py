@@ -4,7 +4,10 @@ plain `psql \\copy` of the same CSV into a bare table of text columns, in one ru
 
 Each import runs in a process of its own (as `motcua import` would); the PostgreSQL store is a
 database of its own, emptied (schema dropped, migrations applied again) before each fresh import.
-Prints min/median/max rows/s of each case, the re-import of the unchanged file, and the ratios.
+A second peer shows the schema's own ceiling: `psql \\copy` of the rows the import stored
+(exported as CSV) straight into the dossiers table of an empty store, with its indexes, foreign
+key and triggers (no status events, no comparison). Prints min/median/max rows/s of each case,
+the re-import of the unchanged file, and the ratios.
 Usage: python bench/import_pg.py [--rows 200000] [--dir /tmp/motcua-bench] [--repeat 3]
        [--url postgresql://motcua:motcua@127.0.0.1:5432/bench_imports]
 """
@@ -92,6 +95,42 @@ def psql_copy(path: Path, url: str, columns: int) -> float:
     return seconds
 
 
+_STORED = ("unit_id, code, procedure_code, procedure_name, applicant, phone_last4, id_last4,"
+           " channel, received_at, due_at, finished_at, returned_at, status, status_at, officer,"
+           " fully_online, digitized_input, digitized_output, stored, reused, fee, paid_online,"
+           " supplement_note, row_hash, raw_digest, updated_at")
+
+
+async def migrated_empty(url: str) -> None:
+    """An empty, migrated store in the bench database."""
+    from storage.pg.db import PgDatabase
+
+    await empty_database(url)
+    await (await PgDatabase.open(url)).close()
+
+
+def psql_copy_into_dossiers(url: str, rows_file: Path) -> float:
+    """Seconds of `psql \\copy` of the parsed rows (exported after an import) straight into the
+    dossiers table of an empty store: the schema's own ceiling (its indexes, foreign key and
+    triggers), with no status event and no comparison."""
+    env = psql_env(url)
+    asyncio.run(migrated_empty(url))
+    subprocess.run(["psql", "-q", "-c", "INSERT INTO units (id, name, created_at)"
+                    " VALUES (1, 'Xã Bench', '2026')"], check=True, env=env)
+    t = time.perf_counter()
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                    f"\\copy dossiers ({_STORED}) FROM '{rows_file}' WITH (FORMAT csv)"],
+                   check=True, env=env)
+    return time.perf_counter() - t
+
+
+def export_rows(url: str, rows_file: Path) -> None:
+    """The stored dossiers' columns as CSV (for psql_copy_into_dossiers)."""
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                    f"\\copy (SELECT {_STORED} FROM dossiers ORDER BY id) TO '{rows_file}'"
+                    " WITH (FORMAT csv)"], check=True, env=psql_env(url))
+
+
 def spread(rates: list[float]) -> str:
     """min / median / max rows/s."""
     return (f"{min(rates):>9,.0f} / {statistics.median(rates):>9,.0f} / "
@@ -111,7 +150,8 @@ def main() -> None:
           f"{args.repeat} runs of each case, interleaved")
     cases = ("PostgreSQL import, fresh store", "PostgreSQL import, again unchanged",
              "SQLite import, fresh store", "SQLite import, again unchanged",
-             "psql \\copy into a bare table (peer)")
+             "psql \\copy into a bare table (peer)",
+             "psql \\copy of parsed rows into dossiers")
     rates: dict[str, list[float]] = {c: [] for c in cases}
     for _ in range(args.repeat):
         asyncio.run(empty_database(args.url))
@@ -121,6 +161,9 @@ def main() -> None:
         r = run_child(path, args.url)
         assert (r["unchanged"], r["status_changes"]) == (args.rows, 0), r
         rates[cases[1]].append(r["rows"] / r["seconds"])
+        rows_file = args.dir / "dossiers-rows.csv"
+        export_rows(args.url, rows_file)
+        rates[cases[5]].append(args.rows / psql_copy_into_dossiers(args.url, rows_file))
         db = args.dir / "bench-import-pg.db"
         for p in db.parent.glob(db.name + "*"):
             p.unlink()
@@ -134,9 +177,12 @@ def main() -> None:
     print(f"{'case':40s} {'min / median / max':>40s}")
     for case in cases:
         print(f"{case:40s} {spread(rates[case])}")
-    pg, sqlite, peer = (statistics.median(rates[c]) for c in (cases[0], cases[2], cases[4]))
-    print(f"PostgreSQL import / psql \\copy: {pg / peer:.2f}; "
-          f"PostgreSQL import / SQLite import: {pg / sqlite:.2f}")
+    pg, sqlite, peer, schema = (
+        statistics.median(rates[c]) for c in (cases[0], cases[2], cases[4], cases[5])
+    )
+    print(f"PostgreSQL import / psql \\copy (bare table): {pg / peer:.2f}; "
+          f"/ psql \\copy into dossiers: {pg / schema:.2f}; "
+          f"/ SQLite import: {pg / sqlite:.2f}")
 
 
 if __name__ == "__main__":
