@@ -11,7 +11,7 @@ import pytest
 
 from bot.context import AppContext
 from storage.conn import Conn
-from storage.imports import pipeline, write_pg
+from storage.imports import ImportLimits, parallel, pipeline, write_pg
 from tests.import_helpers import import_dossiers
 from tests.test_importer import HEADER, count, row, write_csv
 
@@ -151,3 +151,27 @@ async def test_lookups_answer_during_an_import_and_see_the_old_rows_until_its_co
     assert (s.updated, s.inserted, s.status_changes) == (n, 2000, n)
     assert await status_of(ctx, unit, 1) == "returned"
     assert await status_of(ctx, unit, n + 2000) == "returned"
+
+
+def test_the_store_url_reaches_the_parser_process_in_its_environment_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PostgreSQL URL holds a password: never on the helper's command line (any user of the
+    machine may read it), only in its environment, from which the helper takes it back."""
+    seen: list[tuple[list[str], dict[str, str] | None]] = []
+
+    def capture(command: list[str], env: dict[str, str] | None = None) -> object:
+        """Note what the helper would be started with."""
+        seen.append((command, env))
+        return None
+
+    monkeypatch.setattr(parallel, "helper_items", capture)
+    url = "postgresql://motcua:bi-mat@127.0.0.1:5432/kho"
+    parallel.parse_in_helper(tmp_path / "a.csv", "dossiers", "Asia/Ho_Chi_Minh", "", url,
+                             ImportLimits(), None)
+    command, env = seen[0]
+    assert not any("bi-mat" in word for word in command)
+    assert env is not None and env[parallel._STORE_ENV] == url
+    parallel.parse_in_helper(tmp_path / "a.csv", "dossiers", "Asia/Ho_Chi_Minh", "", "x.db",
+                             ImportLimits(), None)
+    assert seen[1][1] is None and "x.db" in seen[1][0]  # a store file: as before
