@@ -41,6 +41,7 @@ async def store_file(
         strict=strict,
         progress=progress_bar(Path(path).name) if progress else None,
         limits=limits or import_limits(ctx.settings),
+        data_folder=Path(ctx.settings.db_path).resolve().parent,
     )
     return await load_file(ctx.db, Path(path), kind, options)
 

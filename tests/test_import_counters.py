@@ -13,6 +13,8 @@ from tests.import_helpers import import_dossiers
 from tests.test_import_bulk import indexes
 from tests.test_importer import HEADER, count, row, write_csv
 
+pytestmark = pytest.mark.engines
+
 WITH_UNIT = [*HEADER, "Đơn vị"]
 
 

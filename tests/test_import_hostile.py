@@ -26,6 +26,8 @@ from storage.imports.parse import BATCH, CHUNK_CELLS, Chunk, parse_file
 from tests.import_helpers import import_dossiers
 from tests.test_importer import HEADER, count, fetched, row, write_csv
 
+pytestmark = pytest.mark.engines
+
 TODAY = "2026-04-15T09:00:00"  # the ctx fixture's fixed now
 EXCEPTION_NAME = re.compile(r"\w*(Error|Exception)\b|Traceback")
 
@@ -150,6 +152,8 @@ async def test_stored_digests_are_wiped_by_migration_0010(
     settings: Settings, tmp_path: Path
 ) -> None:
     """Digests stored before PARSE_VERSION 2 are forgotten when the store is opened."""
+    if settings.database_url:
+        pytest.skip("migration 0010 is SQLite history: PostgreSQL's schema starts at 0023")
     db = await Database.open(settings.db_path)
     ctx = AppContext(settings, db, WorkCalendar.from_settings(settings))
     await import_dossiers(ctx, write_csv(tmp_path / "a.csv", [row(1), row(2)]))
@@ -193,6 +197,11 @@ async def test_the_rejects_file_masks_numbers_and_neutralises_formulas(
 
 # --- item 9: a folder that cannot take the rejects file --------------------------------------
 
+def data_folder(ctx: AppContext) -> Path:
+    """Where a rejects file goes when the input's folder refuses it: the SQLite store's folder,
+    or (PostgreSQL) the data folder of the settings."""
+    return Path(ctx.db.path if ctx.db.engine == "sqlite" else ctx.settings.db_path).parent
+
 async def test_rejects_go_to_the_data_folder_when_beside_the_input_is_impossible(
     ctx: AppContext, tmp_path: Path
 ) -> None:
@@ -203,7 +212,7 @@ async def test_rejects_go_to_the_data_folder_when_beside_the_input_is_impossible
     (inbox / "ho-so.csv.rejects.csv").mkdir()
     s = await import_dossiers(ctx, path)
     assert (s.inserted, s.rejected) == (2, 1) and await count(ctx, "dossiers") == 2
-    assert s.rejects_path == ctx.db.path.parent / "rejects" / "ho-so.csv.rejects.csv"
+    assert s.rejects_path == data_folder(ctx) / "rejects" / "ho-so.csv.rejects.csv"
     assert s.rejects_path.is_file() and str(s.rejects_path) in summary_text(s)
     assert "không cho ghi" in summary_text(s)
     clean = await import_dossiers(ctx, write_csv(inbox / "ho-so.csv", [row(1)]))
@@ -227,7 +236,7 @@ async def test_a_read_only_input_folder_keeps_the_good_rows(
     finally:
         inbox.chmod(0o755)
     assert (s.inserted, s.rejected) == (1, 1) and s.rejects_path is not None
-    assert s.rejects_path.parent == ctx.db.path.parent / "rejects"
+    assert s.rejects_path.parent == data_folder(ctx) / "rejects"
 
 
 # --- item 12: a header of very many columns ---------------------------------------------------
@@ -376,6 +385,8 @@ async def test_an_admin_in_chat_gets_plain_answers_and_a_masked_rejects_file(
     from bot.core.types import Attachment
     from tests.core_helpers import ask, sample_world, staff_world
 
+    if ctx.db.engine == "postgresql":  # the import's part runs on both engines above
+        pytest.skip("staff and their chat links on PostgreSQL: another part of issue 16")
     await staff_world(ctx, await sample_world(ctx))
     core = Core(ctx)
     _docx(tmp_path / "d.xlsx")

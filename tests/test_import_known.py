@@ -15,6 +15,8 @@ from storage.imports.rows import BadRow, DossierRow
 from tests.import_helpers import import_dossiers
 from tests.test_importer import HEADER, count, row, write_csv
 
+pytestmark = pytest.mark.engines
+
 
 async def digests(ctx: AppContext) -> dict[str, int | None]:
     """code → stored raw digest."""

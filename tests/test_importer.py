@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.cli.main import main
+from bot.config import Settings
 from bot.context import AppContext
 from bot.import_text import summary_text
 from storage.connection import Cursor
@@ -28,6 +29,8 @@ from storage.imports.values import (
 )
 from tests.conftest import TZ
 from tests.import_helpers import import_dossiers, import_file
+
+pytestmark = pytest.mark.engines
 
 HEADER = [
     "STT", "Mã hồ sơ", "Mã TTHC", "Tên thủ tục", "Chủ hồ sơ", "SĐT", "CCCD", "Hình thức nộp",
@@ -71,6 +74,23 @@ async def count(ctx: AppContext, table: str) -> int:
     """Rows in a table."""
     async with ctx.db.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
         return int((await fetched(cur))[0])
+
+
+async def stored_bytes(ctx: AppContext) -> bytes:
+    """Everything the store holds: the SQLite files' bytes, or every row of every PostgreSQL
+    table as text (the store closed either way)."""
+    if ctx.db.engine == "sqlite":
+        await ctx.db.close()
+        return b"".join(p.read_bytes() for p in ctx.settings.db_path.parent.glob("motcua.db*"))
+    sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    async with ctx.db.reader.execute(sql) as cur:
+        tables = [str(r[0]) for r in await cur.fetchall()]
+    texts = []
+    for table in tables:
+        async with ctx.db.reader.execute(f'SELECT t::text FROM "{table}" t') as cur:
+            texts += [str(r[0]) for r in await cur.fetchall()]
+    await ctx.db.close()
+    return "\n".join(texts).encode()
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -209,8 +229,7 @@ async def test_semicolons_bom_title_rows_and_nfd(ctx: AppContext, tmp_path: Path
 async def test_only_the_last_four_digits_are_stored(ctx: AppContext, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", [row(1)])
     await import_dossiers(ctx, path)
-    await ctx.db.close()
-    data = b"".join(p.read_bytes() for p in ctx.settings.db_path.parent.glob("motcua.db*"))
+    data = await stored_bytes(ctx)
     assert b"5678" in data
     assert b"0912345678" not in data and b"030201001234" not in data
 
@@ -306,8 +325,11 @@ async def test_kind_detection(ctx: AppContext, tmp_path: Path) -> None:
 
 
 def test_cli_import_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "cli.db"))
+                               monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    if settings.database_url:  # the PostgreSQL test database
+        monkeypatch.setenv("MOTCUA_DATABASE_URL", settings.database_url)
+    else:
+        monkeypatch.setenv("MOTCUA_DB_PATH", str(tmp_path / "cli.db"))
     good = write_csv(tmp_path / "a.csv", [row(1), row(2, **{"Trạng thái": "?"})])
     assert main(["import", "dossiers", str(good), "--quiet"]) == 0
     assert "Thêm mới 1" in capsys.readouterr().out

@@ -11,7 +11,9 @@ How the pieces fit, in the order a file goes through them:
                        skipping rows already stored unchanged (known)
         → read         stream the file's rows: CSV, or XLSX through xlsx_reader (the one module
                        that knows the XLSX library) with the formula scan beside it (formulas)
-    → write            upsert each chunk on the store's writer thread
+    → write            upsert each chunk on the store's writer thread (SQLite)
+    → write_pg         or COPY it into a staging table merged by one upsert (PostgreSQL;
+                       known_pg reads the stored digests there)
     → rejects          bad rows, with their reasons, into `<file>.rejects.csv`
   errors: every read failure as one Vietnamese refusal; limits: the caps and thresholds.
 """

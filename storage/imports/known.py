@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 from storage.imports.columns import ColumnMap
 from storage.imports.values import BadValue, last4
@@ -29,6 +29,20 @@ from storage.units import normalise_unit_name
 # 2: personal fields digested as stored (last 4 digits), dates ASCII only and checked.
 PARSE_VERSION = 2
 _PRIVATE = ("phone", "id_number")  # digested only as their last 4 digits, as stored
+PG_SCHEMES = ("postgresql://", "postgres://")  # a store URL, not a file: PgKnownRows
+
+
+class Known(Protocol):
+    """What the parser asks of the store's dossiers (KnownRows on SQLite, PgKnownRows)."""
+
+    def digests(self, unit: str) -> set[int]:
+        """The raw digests stored for the unit's dossiers."""
+
+    def row_hash(self, unit: str, code: str) -> str | None:
+        """The stored row_hash of one dossier, or None."""
+
+    def close(self) -> None:
+        """Let go of the store."""
 
 
 def _as_stored(value: object) -> str:
@@ -96,8 +110,13 @@ class KnownRows:
         self._digests: dict[str, set[int]] = {}
 
     @classmethod
-    def open(cls, db_path: str | Path | None) -> KnownRows | None:
-        """KnownRows for a store file, or None when there is no store file to read."""
+    def open(cls, db_path: str | Path | None) -> Known | None:
+        """KnownRows for a store file (or a PostgreSQL store's URL), or None when there is no
+        store to read."""
+        if db_path and str(db_path).startswith(PG_SCHEMES):
+            from storage.imports.known_pg import PgKnownRows
+
+            return PgKnownRows(str(db_path))
         if not db_path or str(db_path) == ":memory:" or not Path(db_path).exists():
             return None
         return cls(Path(db_path))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import pickle
 import struct
 import sys
@@ -20,12 +21,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storage.imports.errors import refusal
-from storage.imports.known import KnownRows
+from storage.imports.known import PG_SCHEMES, KnownRows
 from storage.imports.limits import ImportLimits
 from storage.imports.parse import Chunk, Header, parse_file
 from storage.imports.read import FileRefused
 
 _LENGTH = struct.Struct("!I")
+_STORE_ENV = "MOTCUA_IMPORT_KNOWN_STORE"  # the helper's store URL (PostgreSQL), not in argv
+_FROM_ENV = "env:" + _STORE_ENV
 
 
 def _parse(
@@ -55,15 +58,24 @@ def parse_in_helper(
     path: Path, kind: str, tz_name: str, unit: str, db_path: str | None, limits: ImportLimits,
     today: str | None,
 ) -> AsyncGenerator[Header | Chunk, None]:
-    """parse_file in a helper process; its items arrive while we write the previous ones."""
+    """parse_file in a helper process; its items arrive while we write the previous ones.
+
+    A PostgreSQL store's URL (which may hold a password) goes to the helper in its environment,
+    never on its command line (which every user of the machine may read)."""
+    env = None
+    if db_path and db_path.startswith(PG_SCHEMES):
+        env = {**os.environ, _STORE_ENV: db_path}
+        db_path = _FROM_ENV
     return helper_items([sys.executable, "-m", "storage.imports.parallel", str(path), kind,
-                         tz_name, unit, db_path or "", today or "", *limits.args()])
+                         tz_name, unit, db_path or "", today or "", *limits.args()], env)
 
 
-async def helper_items(command: list[str]) -> AsyncGenerator[Header | Chunk, None]:
+async def helper_items(
+    command: list[str], env: dict[str, str] | None = None
+) -> AsyncGenerator[Header | Chunk, None]:
     """The items a helper process (`main` below, or a stand-in) streams on its stdout."""
     proc = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, limit=1 << 24
+        *command, stdout=asyncio.subprocess.PIPE, limit=1 << 24, env=env
     )
     assert proc.stdout is not None
     try:
@@ -122,6 +134,8 @@ def send_pickled(out: BinaryIO, data: bytes) -> None:
 def main(argv: list[str]) -> int:
     """The helper process: parse FILE KIND TZ UNIT STORE TODAY LIMITS…, items on stdout."""
     path, kind, tz_name, unit, db_path, today, *limit_args = argv
+    if db_path == _FROM_ENV:
+        db_path = os.environ.get(_STORE_ENV, "")
     limits = ImportLimits.from_args(limit_args)
     # A short-lived process that allocates millions of small objects and frees none until the
     # end: the cyclic collector would only re-scan them again and again.

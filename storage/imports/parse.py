@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from storage.imports.columns import ColumnMap, display_name, guess_kind, match_header
-from storage.imports.known import KnownRows, raw_digester
+from storage.imports.known import Known, raw_digester
 from storage.imports.limits import ImportLimits
 from storage.imports.read import FileRefused, RawRows, is_blank, open_rows
 from storage.imports.rows import BadRow, DossierRow, ProcedureRow, normalise_code, row_hash
@@ -98,7 +98,7 @@ def parse_file(
     tz_name: str,
     default_unit: str,
     batch: int = BATCH,
-    known: KnownRows | None = None,
+    known: Known | None = None,
     limits: ImportLimits | None = None,
     today: str | None = None,
 ) -> Iterator[Header | Chunk]:
@@ -143,7 +143,7 @@ def _dossier_chunks(
     tz_name: str,
     default_unit: str,
     batch: int,
-    known: KnownRows | None,
+    known: Known | None,
 ) -> Iterator[Chunk]:
     """The dossier rows in chunks: skipped when known, else parsed, deduplicated, digested."""
     parse, unit_of = dossier.parse, dossier.unit
@@ -221,7 +221,7 @@ def _chunked(
 def _keep(
     chunk: Chunk,
     seen: Seen,
-    known: KnownRows | None,
+    known: Known | None,
     line: int,
     values: list[object],
     unit_name: str,
@@ -251,7 +251,7 @@ def _keep(
 
 
 def _first_digest(
-    earlier: tuple[int, str | None, int | None], key: tuple[str, str], known: KnownRows | None
+    earlier: tuple[int, str | None, int | None], key: tuple[str, str], known: Known | None
 ) -> str | None:
     """The record digest of a code's first row in the file (the stored one if it was known)."""
     if earlier[1] is not None or known is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from storage.connection import Connection
+from storage.conn import Conn
 from storage.db import Database
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
@@ -30,7 +30,7 @@ from storage.imports.write import Batch, WriteState, finish_writes, stamp, write
 from storage.store import Store
 
 if TYPE_CHECKING:
-    pass
+    from storage.imports.write_pg import PgWriter
 
 
 class ImportRefused(Exception):
@@ -65,6 +65,9 @@ class ImportOptions:
     strict: bool = False  # store nothing if any row is bad
     progress: ProgressFactory | None = None  # told how far the import has read, if given
     limits: ImportLimits = field(default_factory=ImportLimits)
+    # Where a rejects file goes when the input's folder refuses it and the store has no folder
+    # of its own (PostgreSQL): the bot's data folder.
+    data_folder: Path | None = None
 
 
 @dataclass
@@ -114,9 +117,8 @@ def detect_kind(path: Path) -> str:
 async def load_file(
     db: Store, path: Path, kind: str, options: ImportOptions
 ) -> ImportSummary:
-    """Import a file of the given kind ('dossiers' or 'procedures') into the store."""
-    if not isinstance(db, Database):
-        raise NotImplementedError("imports into PostgreSQL: issue 16, in progress")
+    """Import a file of the given kind ('dossiers' or 'procedures') into the store (SQLite or
+    PostgreSQL: the writing differs, storage/imports/write.py and write_pg.py)."""
     return await _import(db, Path(path), kind, options)
 
 
@@ -139,7 +141,7 @@ def _first_rows(raw: RawRows) -> list[tuple[int, list[object]]]:
     return out
 
 
-async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -> ImportSummary:
+async def _import(db: Store, path: Path, kind: str, options: ImportOptions) -> ImportSummary:
     """Run one import: header, parsed chunks, batched upserts, rejects, summary."""
     started = _time.perf_counter()
     strict = options.strict
@@ -149,19 +151,19 @@ async def _import(db: Database, path: Path, kind: str, options: ImportOptions) -
     bar: Progress | None = None
     try:
         try:
-            async with db.transaction() as conn, _Writer(db, kind, summary) as writer:
+            async with db.transaction() as conn, _writer(db, conn, kind, summary) as writer:
                 # The parser reads the store's raw digests (storage/imports/known.py) only once
                 # this transaction holds the write lock: it sees the state the import starts from.
                 rows = _vietnamese_errors(path, source(
-                    path, kind, options.tz_name, options.unit, db.path, options.limits,
-                    options.today,
+                    path, kind, options.tz_name, options.unit, _known_source(db),
+                    options.limits, options.today,
                 ))
                 header = await anext(rows)
                 assert isinstance(header, Header)
                 summary.header_line = header.line
                 summary.unknown_columns = header.unknown
                 summary.unknown_count = header.unknown_count
-                rejects = Rejects(path, header.cells, _data_folder(db), header.private,
+                rejects = Rejects(path, header.cells, _data_folder(db, options), header.private,
                                   header.keys, header.parsed)
                 if options.progress is not None:
                     bar = options.progress(header.total, header.file_kind)
@@ -220,22 +222,45 @@ async def _vietnamese_errors(
         await rows.aclose()
 
 
-def _data_folder(db: Database) -> Path | None:
-    """The store's folder, where a rejects file goes when the input's folder refuses it."""
-    db_path = str(db.path)
+def _writer(db: Store, conn: Conn, kind: str, summary: ImportSummary) -> _Writer | PgWriter:
+    """The engine's writer of the import's chunks, on the import's transaction."""
+    if db.engine == "postgresql":
+        from storage.imports.write_pg import PgWriter
+        from storage.pg.conn import PgConn
+
+        assert isinstance(conn, PgConn)
+        return PgWriter(conn.raw, kind, summary)
+    assert isinstance(db, Database)
+    return _Writer(db, kind, summary)
+
+
+def _known_source(db: Store) -> str | Path | None:
+    """Where the parser reads the stored raw digests: the SQLite file, or the PostgreSQL DSN."""
+    if db.engine == "postgresql":
+        return str(getattr(db, "dsn", "")) or None
+    return getattr(db, "path", None)
+
+
+def _data_folder(db: Store, options: ImportOptions) -> Path | None:
+    """The store's folder, where a rejects file goes when the input's folder refuses it (the
+    data folder given in the options for a PostgreSQL store: it has no folder here)."""
+    if db.engine != "sqlite":
+        return options.data_folder
+    db_path = str(getattr(db, "path", ":memory:"))
     return None if db_path == ":memory:" else Path(db_path).resolve().parent
 
 
-async def _start_run(conn: Connection, kind: str, path: Path, strict: bool) -> int:
+async def _start_run(conn: Conn, kind: str, path: Path, strict: bool) -> int:
     """Record the import run (inside the import's transaction)."""
-    cur = await conn.execute(
-        "INSERT INTO import_runs (kind, file_name, started_at, strict) VALUES (?, ?, ?, ?)",
+    rows = await conn.execute_fetchall(
+        "INSERT INTO import_runs (kind, file_name, started_at, strict) VALUES (?, ?, ?, ?)"
+        " RETURNING id",
         (kind, path.name, stamp(), int(strict)),
     )
-    return int(cur.lastrowid or 0)
+    return int(rows[0][0])
 
 
-async def _finish_run(conn: Connection, s: ImportSummary) -> None:
+async def _finish_run(conn: Conn, s: ImportSummary) -> None:
     """Store the run's counts and outcome."""
     await conn.execute(
         "UPDATE import_runs SET finished_at = ?, rows_read = ?, inserted = ?, updated = ?,"
