@@ -34,10 +34,6 @@ HOST_SITE = DEPLOY / "nginx" / "motcua-bot.conf"
 COMPOSE_SITE = DEPLOY / "nginx" / "compose.conf"
 COMPOSE = DEPLOY / "compose.yaml"
 ENV_DIR = DEPLOY / "env"
-# Sub-commands docs/deploy.md names that another part of issue 16 builds (`motcua store copy`,
-# docs/store-copy.md): skipped, with the reason printed, only while the CLI has no such
-# top-level command at all; once it exists its sub-commands are checked like every other.
-BUILT_ELSEWHERE = {"store": "«motcua store copy» comes with the store-copy part of issue 16"}
 
 
 # --- systemd -----------------------------------------------------------------------------------
@@ -585,8 +581,6 @@ def test_deploy_doc_command_exists(command: tuple[str, ...]) -> None:
     """Each `motcua` sub-command docs/deploy.md shows is listed by `motcua --help` (and a second
     word, where the sub-command has its own sub-commands, by `motcua SUB --help`)."""
     top = cli_help()
-    if command[0] not in top and command[0] in BUILT_ELSEWHERE:
-        pytest.skip(f"motcua {' '.join(command)}: {BUILT_ELSEWHERE[command[0]]}, not merged")
     assert command[0] in top, f"motcua {command[0]} is not a sub-command: {sorted(top)}"
     if len(command) > 1:
         nested = cli_help(command[0])

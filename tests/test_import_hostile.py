@@ -385,8 +385,6 @@ async def test_an_admin_in_chat_gets_plain_answers_and_a_masked_rejects_file(
     from bot.core.types import Attachment
     from tests.core_helpers import ask, sample_world, staff_world
 
-    if ctx.db.engine == "postgresql":  # the import's part runs on both engines above
-        pytest.skip("staff and their chat links on PostgreSQL: another part of issue 16")
     await staff_world(ctx, await sample_world(ctx))
     core = Core(ctx)
     _docx(tmp_path / "d.xlsx")
