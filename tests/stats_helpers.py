@@ -6,10 +6,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from bot.context import AppContext
 from bot.stats.figures import COUNT_KEYS, Figures, figures_from_counts
 from bot.stats.periods import Period, quarter
 from storage.db import Database
+from storage.store import Store
 from tests.store_helpers import bulk_insert
 
 FINAL = {"result", "returned", "rejected", "stopped", "withdrawn"}
@@ -239,3 +242,52 @@ async def bulk_insert_rows(db: Database, sql: str, rows: list[tuple]) -> None:
     """executemany in one write transaction."""
     async with db.transaction() as conn:
         await conn.executemany(sql, rows)
+
+
+# The tables a store's figures and its demo mark live in, parents first.
+COPIED = ("units", "procedures", "import_runs", "dossiers", "status_events", "staff",
+          "push_cursors", "store_meta", "ratings")  # fmt: skip
+
+
+async def copy_rows(src: Database, dst: Store, tables: tuple[str, ...] = COPIED) -> int:
+    """Copy these tables' rows, ids included, from a SQLite store into an empty store of the
+    other engine (the columns both have); returns the rows copied."""
+    copied = 0
+    async with dst.transaction() as conn:
+        for table in tables:
+            present = {
+                str(r[0]) for r in await conn.execute_fetchall(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                    (table,),
+                )
+            } if dst.engine == "postgresql" else None
+            async with src.reader.execute(f"SELECT * FROM {table}") as cur:
+                rows = await cur.fetchall()
+                names = [c[0] for c in cur.description or ()]
+            keep = [i for i, n in enumerate(names) if present is None or n in present]
+            if not rows or not keep:
+                continue
+            cols = ", ".join(names[i] for i in keep)
+            await conn.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(keep))})",
+                [tuple(r[i] for i in keep) for r in rows],
+            )
+            copied += len(rows)
+    return copied
+
+
+async def load_demo_rows(ctx: AppContext, side: Path) -> None:
+    """The demo in ctx's store: loaded by load_demo on SQLite; on PostgreSQL loaded into a
+    SQLite store at side (a path) and its rows copied, so both engines hold the same rows."""
+    from bot.demo.load import load_demo
+
+    if ctx.db.engine == "sqlite":
+        await load_demo(ctx)
+        return
+    src_settings = ctx.settings.model_copy(update={"db_path": side, "database_url": None})
+    src = await Database.open(side)
+    try:
+        await load_demo(AppContext(src_settings, src, ctx.calendar, clock=ctx.clock))
+        await copy_rows(src, ctx.db)
+    finally:
+        await src.close()

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,8 @@ from tests.import_helpers import import_dossiers
 from tests.stats_helpers import D, insert_ratings, insert_store
 from tests.test_importer import row, write_csv
 from tests.test_stats_property import dossiers
+
+pytestmark = pytest.mark.engines
 
 LATER = datetime(2027, 1, 10, 9, 0, tzinfo=TZ)
 FIRST_DAY = date(2025, 11, 1)
