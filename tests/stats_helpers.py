@@ -4,15 +4,20 @@ of figures.md, and the reference figures of the seed report (Q1 2026, Kẻ Sắt
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.config import Settings
 from bot.context import AppContext
 from bot.stats.figures import COUNT_KEYS, Figures, figures_from_counts
 from bot.stats.periods import Period, quarter
 from storage.db import Database
+from storage.engine import open_store
 from storage.store import Store
+from tests.pg_helpers import pg_test_database
 from tests.store_helpers import bulk_insert
 
 FINAL = {"result", "returned", "rejected", "stopped", "withdrawn"}
@@ -84,6 +89,33 @@ async def insert_store(
             events.append((next(eid), i, None, status, at, None, STAMP))
     await bulk_insert(db, "dossiers", rows)
     await bulk_insert(db, "status_events", events)
+    await sync_identities(db, ("units", "procedures", "dossiers", "status_events"))
+
+
+async def sync_identities(db: Store, tables: tuple[str, ...]) -> None:
+    """After rows inserted with their ids: PostgreSQL's identities continue after the largest
+    (SQLite's do by themselves), so rows added later without an id get new ones."""
+    if db.engine != "postgresql":
+        return
+    async with db.transaction() as conn:
+        for table in tables:
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+@asynccontextmanager
+async def scratch_store(engine: str, folder: Path) -> AsyncIterator[tuple[Settings, Store]]:
+    """Settings and a migrated empty store on this engine: a SQLite file in folder, or the
+    emptied PostgreSQL test database (for tests that build many stores, as hypothesis does)."""
+    url = pg_test_database() if engine == "postgresql" else None
+    conf = Settings(db_path=folder / "s.db", database_url=url, _env_file=None)  # type: ignore[call-arg]
+    db = await open_store(conf.store_url)
+    try:
+        yield conf, db
+    finally:
+        await db.close()
 
 
 def _status_at_end(d: D, end: str) -> str | None:
@@ -273,6 +305,7 @@ async def copy_rows(src: Database, dst: Store, tables: tuple[str, ...] = COPIED)
                 [tuple(r[i] for i in keep) for r in rows],
             )
             copied += len(rows)
+    await sync_identities(dst, tuple(t for t in tables if t not in ("push_cursors", "store_meta")))
     return copied
 
 
