@@ -1,5 +1,8 @@
-"""Per-day counters of the figures (issue 17 "Speed"): rebuilt per dirty unit under the write
-lock, read as sums over a few thousand rows for any period made of whole days.
+"""Per-day counters of the figures (issue 17 "Speed"): rebuilt per dirty unit in a write
+transaction of its own, read as sums over a few thousand rows for any period made of whole days.
+One implementation for both engines (issue 16): on SQLite a unit's rebuild runs in one hop on
+the writer's thread (Database.write_in_one_hop); on PostgreSQL several processes may rebuild at
+once, and the stats_dirty row each deletes keeps them from rebuilding a unit twice.
 
 Migration 0022 holds the tables and the triggers that mark a unit dirty. A period [S, D] of
 whole days reads: the received and finished counts summed over S..D (stats_days r_*, f_*), the
