@@ -41,6 +41,17 @@ class Dialect:
         can be locked (SQLite's single writer needs no lock)."""
         return " FOR UPDATE" if self.is_postgresql else ""
 
+    def indexed_by(self, index: str) -> str:
+        """` INDEXED BY index` after a table name on SQLite (its planner's hint); nothing on
+        PostgreSQL, whose planner has no hints."""
+        return "" if self.is_postgresql else f" INDEXED BY {index}"
+
+    @property
+    def no_index(self) -> str:
+        """Put before a column to keep SQLite's planner from using its index (unary +);
+        nothing on PostgreSQL (no + on text)."""
+        return "" if self.is_postgresql else "+"
+
     @property
     def skip_locked(self) -> str:
         """Appended to a SELECT claiming rows: FOR UPDATE SKIP LOCKED where rows can be locked

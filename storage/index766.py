@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from storage import stats_counters as counters
+from storage.dialect import Dialect
 from storage.stats import (
-    _CARRIED_DONE,
-    _CARRIED_OPEN,
-    _RECEIVED,
     _ST_END,
     Bounds,
     Counted,
     _in_list,
     counted,
     only_ids,
+    row_sets,
 )
 from storage.store import Store
 
@@ -60,10 +59,9 @@ _VERDICT = """CASE
   WHEN substr(due_at, 1, 10) < :mday THEN 'soon' END"""
 
 
-def _sets(unit_sql: str) -> tuple[str, str, str]:
+def _sets(dialect: Dialect, unit_sql: str) -> tuple[str, str, str]:
     """The period's three disjoint row sets as `FROM … WHERE …` for these units."""
-    return (_RECEIVED.format(join="", units=unit_sql), _CARRIED_OPEN.format(units=unit_sql),
-            _CARRIED_DONE.format(units=unit_sql))
+    return row_sets(dialect, unit_sql)
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,8 @@ async def late_dossiers(
     ('YYYY-MM-DD'), fewest days late first (only: among these dossiers)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
     unit_sql += only_ids(only)
-    parts = [f"{_ROW}, {_PROC_NAME} AS pname {rows} AND {_MAYBE}" for rows in _sets(unit_sql)]
+    parts = [f"{_ROW}, {_PROC_NAME} AS pname {rows} AND {_MAYBE}"
+             for rows in _sets(db.dialect, unit_sql)]
     # MATERIALIZED: each row's subqueries run once (flattened, every use of st_end, sup_n and
     # sup_at in the verdict would run them again).
     sql = f"""WITH r AS MATERIALIZED ({" UNION ALL ".join(parts)}),
@@ -159,9 +158,10 @@ async def fee_procedures_rows(
     """fee_procedures from the dossiers' rows (any bounds)."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
     sql = f"""SELECT unit_id, COALESCE(SUM(paid), 0), COUNT(*) FROM (
-SELECT d.unit_id, d.procedure_code, MAX(d.paid_online <> 0) AS paid
-{_RECEIVED.format(join="", units=unit_sql)} AND d.fee > 0
-GROUP BY d.unit_id, d.procedure_code) GROUP BY unit_id"""
+SELECT d.unit_id, d.procedure_code,
+  MAX(CASE WHEN d.paid_online <> 0 THEN 1 ELSE 0 END) AS paid
+{_sets(db.dialect, unit_sql)[0]} AND d.fee > 0
+GROUP BY d.unit_id, d.procedure_code) AS fees GROUP BY unit_id"""
     async with db.reader.execute(sql, {**params, **bounds.params()}) as cur:
         return {int(r[0]): (int(r[1]), int(r[2])) for r in await cur.fetchall()}
 
@@ -193,7 +193,7 @@ async def unpaid_fees(
     """The dossiers received in P with a fee that were not paid online (3.6), by code."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
     sql = (f"SELECT d.id, d.unit_id, d.code, {_PROC_NAME}, d.officer "
-           f"{_RECEIVED.format(join='', units=unit_sql)} AND d.fee > 0 AND d.paid_online = 0"
+           f"{_sets(db.dialect, unit_sql)[0]} AND d.fee > 0 AND d.paid_online = 0"
            " ORDER BY d.code")
     return await _refs(db, sql, {**params, **bounds.params()})
 
@@ -207,6 +207,6 @@ async def unsatisfied(
     rated = ("d.id IN (SELECT r.dossier_id FROM ratings r WHERE r.score = 3"
              " AND r.rated_at <= :e)")
     parts = [f"SELECT d.id, d.unit_id, d.code, {_PROC_NAME}, d.officer {rows} AND {rated}"
-             for rows in _sets(unit_sql)]
+             for rows in _sets(db.dialect, unit_sql)]
     return await _refs(db, " UNION ALL ".join(parts) + " ORDER BY 3", {**params,
                                                                        **bounds.params()})

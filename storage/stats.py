@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from storage.dialect import Dialect
 from storage.store import Store
 
 FINAL_NOT_RESULT = "('rejected', 'stopped', 'withdrawn')"
@@ -33,7 +34,7 @@ FINAL_NOT_RESULT = "('rejected', 'stopped', 'withdrawn')"
 def _in_list(name: str, values: Sequence[int]) -> tuple[str, dict[str, object]]:
     """`col IN (:u0, :u1, …)` and its parameters (an empty list matches nothing)."""
     if not values:
-        return "0", {}
+        return "1 = 0", {}
     keys: dict[str, object] = {f"u{i}": int(v) for i, v in enumerate(values)}
     return f"{name} IN ({', '.join(':' + k for k in keys)})", keys
 
@@ -50,22 +51,42 @@ _ST_END = """COALESCE(
 
 # The three disjoint row sets of a period's figures, as `FROM … WHERE` (units: {units}). Each is
 # one range of an index whose first column is unit_id, so its rows come in unit order and
-# `GROUP BY d.unit_id` needs no sorting.
+# `GROUP BY d.unit_id` needs no sorting. ({level_index}, {plus}: SQLite's index hints, empty on
+# PostgreSQL, see Dialect.indexed_by and Dialect.no_index.)
 _RECEIVED = "FROM dossiers d{join} WHERE {units} AND d.received_at >= :s AND d.received_at <= :e"
 _LEVEL_JOIN = (
-    " LEFT JOIN procedures p INDEXED BY procedures_level"
+    " LEFT JOIN procedures p{level_index}"
     " ON p.unit_id = d.unit_id AND p.code = d.procedure_code"
 )
-_CARRIED_OPEN = "FROM dossiers d WHERE {units} AND d.finished_at IS NULL AND +d.received_at < :s"
+_CARRIED_OPEN = (
+    "FROM dossiers d WHERE {units} AND d.finished_at IS NULL AND {plus}d.received_at < :s"
+)
 _CARRIED_DONE = "FROM dossiers d WHERE {units} AND d.finished_at >= :s AND d.received_at < :s"
+
+
+def row_sets(dialect: Dialect, unit_sql: str, level: bool = False) -> tuple[str, str, str]:
+    """The period's three disjoint row sets as `FROM … WHERE …` for these units, in the
+    engine's spelling (level: the received rows joined to their procedure, alias p)."""
+    join = _LEVEL_JOIN.format(level_index=dialect.indexed_by("procedures_level")) if level else ""
+    return (_RECEIVED.format(join=join, units=unit_sql),
+            _CARRIED_OPEN.format(units=unit_sql, plus=dialect.no_index),
+            _CARRIED_DONE.format(units=unit_sql))
 
 # Counting is the hot path (a city's quarter is ~270 000 rows): each row evaluates one CASE per
 # packed column instead of one expression per count. A packed column adds, per row, up to three
 # 0/1 counts in 20-bit fields (F0, F1, F2); Python splits the sum. That is exact while a unit's
 # row set has fewer than 2**20 rows; beyond (or on SQLite's integer overflow) the same
-# expressions are summed one field at a time (`_plain`).
+# expressions are summed one field at a time (`_plain`). On PostgreSQL SUM(bigint) is numeric
+# (never overflows), so only the row count decides. A condition is counted as
+# `CASE WHEN cond THEN k ELSE 0 END` (PostgreSQL neither multiplies nor sums booleans).
 FIELD_BITS = 20
 F0, F1, F2 = 1, 1 << FIELD_BITS, 1 << (2 * FIELD_BITS)
+
+
+def _if(cond: str, value: object = 1) -> str:
+    """`value` when cond holds, else 0 (a boolean counted on both engines)."""
+    return f"CASE WHEN {cond} THEN {value} ELSE 0 END"
+
 _OK_THEN = (
     f"CASE WHEN {_RES} THEN CASE d.status WHEN 'rejected' THEN NULL WHEN 'stopped' THEN NULL"
     " WHEN 'withdrawn' THEN NULL ELSE {then} END END"
@@ -81,16 +102,16 @@ _OUTCOME_PACKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         _OK_THEN.format(
             then=f"CASE WHEN d.finished_at < {_DDAY} THEN {F0} WHEN {_FDAY} > {_DDAY} THEN {F1}"
-            f" ELSE 0 END + (d.digitized_output <> 0) * {F2}"
+            f" ELSE 0 END + {_if('d.digitized_output <> 0', F2)}"
         ),
         ("resolved_early", "resolved_late", "digitized_output"),
     ),
-    (_OK_THEN.format(then="d.digitized_input <> 0 AND d.digitized_output <> 0"),
+    (_OK_THEN.format(then=_if("d.digitized_input <> 0 AND d.digitized_output <> 0")),
      ("digitized_both",)),
     (
         f"CASE WHEN {_RES} THEN NULL ELSE CASE COALESCE({_ST_END}, '')"
         f" WHEN 'supplement' THEN {F0} WHEN 'payment' THEN {F1}"
-        f" ELSE ({_DDAY} < :eday) * {F2} END END",
+        f" ELSE {_if(f'{_DDAY} < :eday', F2)} END END",
         ("pending_supplement", "pending_payment", "pending_late"),
     ),
 )  # fmt: skip
@@ -99,29 +120,30 @@ _ONLINE = "(d.channel = 'truc_tuyen')"
 _RECEIVED_PACKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         f"CASE d.channel WHEN 'truc_tiep' THEN {F0} WHEN 'truc_tuyen' THEN {F1} ELSE 0 END"
-        f" + (d.fee > 0) * {F2}",
+        f" + {_if('d.fee > 0', F2)}",
         ("received_direct", "received_online", "fees_charged"),
     ),
     (
-        f"(d.fee > 0 AND d.paid_online <> 0) * {F0}"
-        f" + CASE WHEN d.status <> 'rejected' THEN {F1} + (d.digitized_input <> 0) * {F2}"
+        f"{_if('d.fee > 0 AND d.paid_online <> 0', F0)}"
+        f" + CASE WHEN d.status <> 'rejected' THEN {F1} + {_if('d.digitized_input <> 0', F2)}"
         " ELSE 0 END",
         ("fees_paid_online", "in_scope", "digitized_input"),
     ),
     (
-        f"CASE WHEN d.status <> 'rejected' THEN (d.stored <> 0) * {F0} + (d.reused <> 0) * {F1}"
+        f"CASE WHEN d.status <> 'rejected' THEN {_if('d.stored <> 0', F0)}"
+        f" + {_if('d.reused <> 0', F1)}"
         f" ELSE 0 END + CASE WHEN p.level = 'toan_trinh' AND {_ONLINE} AND d.fully_online <> 0"
         f" THEN {F2} ELSE 0 END",
         ("stored", "reused", "full_fully_online"),
     ),
     (
-        f"CASE p.level WHEN 'khong' THEN {F0} + {_ONLINE} * {F1} WHEN 'mot_phan' THEN {F2}"
+        f"CASE p.level WHEN 'khong' THEN {F0} + {_if(_ONLINE, F1)} WHEN 'mot_phan' THEN {F2}"
         " ELSE 0 END",
         ("none_dossiers", "none_online", "partial_dossiers"),
     ),
     (
-        f"CASE p.level WHEN 'mot_phan' THEN {_ONLINE} * {F0}"
-        f" WHEN 'toan_trinh' THEN {F1} + {_ONLINE} * {F2} ELSE 0 END",
+        f"CASE p.level WHEN 'mot_phan' THEN {_if(_ONLINE, F0)}"
+        f" WHEN 'toan_trinh' THEN {F1} + {_if(_ONLINE, F2)} ELSE 0 END",
         ("partial_online", "full_dossiers", "full_online"),
     ),
 )  # fmt: skip
@@ -196,8 +218,9 @@ async def _sums_by_unit(
         sql = f"SELECT d.unit_id, COUNT(*) AS n{select},\n  {columns}\n{rest} GROUP BY d.unit_id"
         try:
             async with db.reader.execute(sql, params) as cur:
-                names = [c[0] for c in cur.description][1:]
                 rows = await cur.fetchall()
+                # (PostgreSQL describes the columns of rows only: none, no names needed.)
+                names = [c[0] for c in cur.description][1:] if rows else []
         except sqlite3.OperationalError as exc:  # integer overflow of a packed sum
             if "overflow" not in str(exc):
                 raise
@@ -237,7 +260,7 @@ def only_ids(ids: Sequence[int] | None) -> str:
     """` AND d.id IN (…)` restricting a row set to these dossiers (None: no restriction)."""
     if ids is None:
         return ""
-    return f" AND d.id IN ({', '.join(str(int(i)) for i in ids)})" if ids else " AND 0"
+    return f" AND d.id IN ({', '.join(str(int(i)) for i in ids)})" if ids else " AND 1 = 0"
 
 
 async def unit_counts(
@@ -302,7 +325,7 @@ async def inconsistent_ids(db: Store, unit_ids: Sequence[int]) -> list[int]:
     if not unit_ids:
         return []
     unit_sql, params = _in_list("unit_id", unit_ids)
-    sql = ("SELECT id FROM dossiers INDEXED BY dossiers_inconsistent"
+    sql = (f"SELECT id FROM dossiers{db.dialect.indexed_by('dossiers_inconsistent')}"
            f" WHERE finished_at < received_at AND {unit_sql}")
     async with db.reader.execute(sql, params) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
@@ -319,13 +342,13 @@ async def unit_counts_rows(
     unit_sql, units = _in_list("d.unit_id", unit_ids)
     unit_sql += only_ids(only)
     params: dict[str, object] = {**units, **bounds.params()}
+    received_rows = row_sets(db.dialect, unit_sql, level=True)[0]
     received = await _sums_by_unit(
-        db, "," + _ACTIVE, _RECEIVED.format(join=_LEVEL_JOIN, units=unit_sql),
-        _OUTCOME_PACKS + _RECEIVED_PACKS, params,
+        db, "," + _ACTIVE, received_rows, _OUTCOME_PACKS + _RECEIVED_PACKS, params,
     )  # fmt: skip
     carried: dict[int, Counter[str]] = {}
-    for rows in (_CARRIED_OPEN, _CARRIED_DONE):
-        part = await _sums_by_unit(db, "", rows.format(units=unit_sql), _OUTCOME_PACKS, params)
+    for rows in row_sets(db.dialect, unit_sql)[1:]:
+        part = await _sums_by_unit(db, "", rows, _OUTCOME_PACKS, params)
         for unit, sums in part.items():
             carried.setdefault(unit, Counter()).update(sums)
     out: dict[int, dict[str, int]] = {}
@@ -348,7 +371,7 @@ async def top_procedures(
     sql = f"""
 SELECT g.code, COALESCE(MAX(p.name), MAX(g.name), g.code) AS name, SUM(g.n) AS n
 FROM (SELECT d.unit_id, d.procedure_code AS code, MAX(d.procedure_name) AS name, COUNT(*) AS n
-      {_RECEIVED.format(join="", units=unit_sql)} GROUP BY d.unit_id, d.procedure_code) g
+      {row_sets(db.dialect, unit_sql)[0]} GROUP BY d.unit_id, d.procedure_code) g
 LEFT JOIN procedures p ON p.unit_id = g.unit_id AND p.code = g.code
 GROUP BY g.code ORDER BY n DESC, g.code LIMIT :lim"""
     async with db.reader.execute(sql, {**params, **bounds.params(), "lim": limit}) as cur:
@@ -362,22 +385,19 @@ async def late_counts_by_officer(
     most late first; officer None for dossiers without an officer."""
     unit_sql, params = _in_list("d.unit_id", unit_ids)
     sums = f"""SELECT d.officer AS officer,
-  COALESCE(SUM(CASE WHEN {_OK} THEN {_FDAY} > {_DDAY} END), 0) AS rl,
+  COALESCE(SUM(CASE WHEN {_OK} THEN {_if(f"{_FDAY} > {_DDAY}")} END), 0) AS rl,
   COALESCE(SUM(CASE WHEN {_RES} THEN NULL WHEN {_DDAY} < :eday
-      THEN COALESCE({_ST_END}, '') NOT IN ('supplement', 'payment') END), 0) AS pl"""
+      THEN {_if(f"COALESCE({_ST_END}, '') NOT IN ('supplement', 'payment')")} END), 0) AS pl"""
     maybe_late = f"(CASE WHEN {_RES} THEN {_OK} AND {_FDAY} > {_DDAY} ELSE {_DDAY} < :eday END)"
     parts = [
         f"{sums} {rows} AND {maybe_late} GROUP BY d.officer"
-        for rows in (
-            _RECEIVED.format(join="", units=unit_sql),
-            _CARRIED_OPEN.format(units=unit_sql),
-            _CARRIED_DONE.format(units=unit_sql),
-        )
+        for rows in row_sets(db.dialect, unit_sql)
     ]
     sql = (
         "SELECT officer, SUM(rl) AS rl, SUM(pl) AS pl FROM ("
         + " UNION ALL ".join(parts)
-        + ") GROUP BY officer HAVING SUM(rl) + SUM(pl) > 0 ORDER BY SUM(rl) + SUM(pl) DESC, officer"
+        + ") AS late GROUP BY officer HAVING SUM(rl) + SUM(pl) > 0"
+        " ORDER BY SUM(rl) + SUM(pl) DESC, officer"
     )
     async with db.reader.execute(sql, {**params, **bounds.params()}) as cur:
         return [

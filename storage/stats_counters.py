@@ -1,5 +1,8 @@
-"""Per-day counters of the figures (issue 17 "Speed"): rebuilt per dirty unit under the write
-lock, read as sums over a few thousand rows for any period made of whole days.
+"""Per-day counters of the figures (issue 17 "Speed"): rebuilt per dirty unit in a write
+transaction of its own, read as sums over a few thousand rows for any period made of whole days.
+One implementation for both engines (issue 16): on SQLite a unit's rebuild runs in one hop on
+the writer's thread (Database.write_in_one_hop); on PostgreSQL several processes may rebuild at
+once, and the stats_dirty row each deletes keeps them from rebuilding a unit twice.
 
 Migration 0022 holds the tables and the triggers that mark a unit dirty. A period [S, D] of
 whole days reads: the received and finished counts summed over S..D (stats_days r_*, f_*), the
@@ -12,11 +15,10 @@ and counted by the exact row path (storage/stats.py), so every figure equals the
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from storage.db import Database
+from storage.conn import Conn
 from storage.stats import Bounds
 from storage.store import Store
 
@@ -167,12 +169,13 @@ def _procs(grain: dict[tuple[str, str], list], key: str, bit: int, row: tuple) -
     cur[3] |= bit if fee > 0 and paid != 0 else 0
 
 
-def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
+async def rebuild_unit(conn: Conn, unit_id: int) -> None:
     """Recompute one unit's counters from its dossiers, events and catalogue (in the caller's
-    write transaction)."""
+    write transaction; one implementation for both engines)."""
     events: dict[int, list[tuple[str, str]]] = {}
-    for did, at, status in conn.execute(_EVENTS, (unit_id,)):
-        events.setdefault(did, []).append((at, status))
+    async with conn.execute(_EVENTS, (unit_id,)) as cur:
+        async for did, at, status in cur:
+            events.setdefault(did, []).append((at, status))
     days: dict[str, list[int]] = {}
     by_day: dict[tuple[str, str], list] = {}
     by_year: dict[tuple[str, str], list] = {}
@@ -185,23 +188,24 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
         return row
 
     latest = max((at for evs in events.values() for at, _ in evs), default="")
-    for row in conn.execute(_ROWS, (unit_id,)):
-        rec, due, fin = row[2], row[3], row[4]
-        latest = max(latest, rec, fin or "", row[6])
-        r_day = rec[:10]
-        _received(row, acc(r_day))
-        _procs(by_day, r_day, 1, row)
-        _procs(by_year, r_day[:4], 1 << (int(r_day[5:7]) - 1), row)
-        if fin is not None and fin < rec:
-            continue  # inconsistent: the row path counts it
-        acc(r_day)[_IDX["c_received"]] += 1
-        if fin is not None:
-            _finished(row, acc(fin[:10]))
-        for day, delta in _pending_levels(r_day, None if fin is None else fin[:10], due[:10],
-                                          row[5], row[6], events.get(row[0], [])):
-            target = acc(day)
-            for col, v in zip(P_COLS, delta, strict=True):
-                target[_IDX[col]] += v
+    async with conn.execute(_ROWS, (unit_id,)) as cur:
+        async for row in cur:
+            rec, due, fin = row[2], row[3], row[4]
+            latest = max(latest, rec, fin or "", row[6])
+            r_day = rec[:10]
+            _received(row, acc(r_day))
+            _procs(by_day, r_day, 1, row)
+            _procs(by_year, r_day[:4], 1 << (int(r_day[5:7]) - 1), row)
+            if fin is not None and fin < rec:
+                continue  # inconsistent: the row path counts it
+            acc(r_day)[_IDX["c_received"]] += 1
+            if fin is not None:
+                _finished(row, acc(fin[:10]))
+            for day, delta in _pending_levels(r_day, None if fin is None else fin[:10],
+                                              due[:10], row[5], row[6], events.get(row[0], [])):
+                target = acc(day)
+                for col, v in zip(P_COLS, delta, strict=True):
+                    target[_IDX[col]] += v
     running = dict.fromkeys((*C_COLS, *P_COLS), 0)
     out = []
     for day in sorted(days):
@@ -218,51 +222,69 @@ def rebuild_unit(conn: sqlite3.Connection, unit_id: int) -> None:
             month[i] += v
     for table in ("stats_days", "stats_months", "stats_proc_days", "stats_proc_years",
                   "stats_catalogue", "stats_units"):
-        conn.execute(f"DELETE FROM {table} WHERE unit_id = ?", (unit_id,))
-    conn.executemany(
+        await conn.execute(f"DELETE FROM {table} WHERE unit_id = ?", (unit_id,))
+    await conn.executemany(
         f"INSERT INTO stats_days (unit_id, day, {', '.join(COLS)})"
         f" VALUES (?, ?{', ?' * len(COLS)})", out)
-    conn.executemany(f"INSERT INTO stats_months VALUES (?, ?{', ?' * n_sums})",
-                     [(unit_id, m, *v) for m, v in months.items()])
-    conn.execute("INSERT INTO stats_units VALUES (?, ?)", (unit_id, latest))
-    conn.execute("INSERT INTO stats_catalogue SELECT unit_id, level, COUNT(*) FROM procedures"
-                 " WHERE unit_id = ? GROUP BY level", (unit_id,))
-    conn.executemany("INSERT INTO stats_proc_days VALUES (?, ?, ?, ?, ?, ?)",
-                     [(unit_id, k, code, v[0], v[2], v[3]) for (k, code), v in by_day.items()])
-    conn.executemany("INSERT INTO stats_proc_years VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(unit_id, k, code, *v) for (k, code), v in by_year.items()])
+    await conn.executemany(f"INSERT INTO stats_months VALUES (?, ?{', ?' * n_sums})",
+                           [(unit_id, m, *v) for m, v in months.items()])
+    await conn.execute("INSERT INTO stats_units VALUES (?, ?)", (unit_id, latest))
+    await conn.execute("INSERT INTO stats_catalogue SELECT unit_id, level, COUNT(*)"
+                       " FROM procedures WHERE unit_id = ? GROUP BY unit_id, level", (unit_id,))
+    await conn.executemany(
+        "INSERT INTO stats_proc_days VALUES (?, ?, ?, ?, ?, ?)",
+        [(unit_id, k, code, v[0], v[2], v[3]) for (k, code), v in by_day.items()])
+    await conn.executemany(
+        "INSERT INTO stats_proc_years VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(unit_id, k, code, *v) for (k, code), v in by_year.items()])
 
 
-def _rebuild_if_dirty(conn: sqlite3.Connection, unit_id: int) -> None:
-    """Rebuild one unit in its own write transaction, if it is still marked dirty."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if conn.execute("DELETE FROM stats_dirty WHERE unit_id = ?", (unit_id,)).rowcount:
-            rebuild_unit(conn, unit_id)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+# Taking a dirty unit: deleting its stats_dirty row locks it (PostgreSQL) until the rebuild
+# commits, so a second process rebuilding at the same time waits for it and then finds the row
+# gone (nothing is rebuilt twice); the SKIP LOCKED form passes over a unit another process is
+# rebuilding, to come back to it after the others (SQLite: one writer, both forms are one).
+_TAKE = "DELETE FROM stats_dirty WHERE unit_id = ?"
+_TAKE_FREE = ("DELETE FROM stats_dirty WHERE unit_id IN"
+              " (SELECT unit_id FROM stats_dirty WHERE unit_id = ?{skip_locked})")
+
+
+async def _rebuild_if_dirty(conn: Conn, unit_id: int, wait: bool) -> bool:
+    """Rebuild one unit (in the caller's write transaction) if it is still marked dirty and,
+    unless wait, not being rebuilt by another process; True when rebuilt here."""
+    sql = _TAKE if wait else _TAKE_FREE.format(skip_locked=conn.dialect.skip_locked)
+    async with conn.execute(sql, (unit_id,)) as cur:
+        taken = cur.rowcount > 0
+    if taken:
+        await rebuild_unit(conn, unit_id)
+    return taken
 
 
 async def ensure_fresh(db: Store) -> int:
     """Rebuild the counters of the units changed since the last build (none: nothing to do);
-    returns how many were marked. Called before every read of the counters and after each
-    import. One write transaction per unit, so other writers (each message's rate-limit
-    counter) wait at most one unit's rebuild."""
-    async with db.reader.execute("SELECT unit_id FROM stats_dirty") as cur:
+    returns how many this call rebuilt. Called before every read of the counters and after each
+    import. One write transaction per unit (SQLite: in one hop on the writer's thread), so other
+    writers wait at most one unit's rebuild. On PostgreSQL several processes may call it at
+    once: each takes the units no other is rebuilding, then waits for the others' (a unit is
+    rebuilt once, and every unit is fresh when it returns)."""
+    async with db.reader.execute("SELECT unit_id FROM stats_dirty ORDER BY unit_id") as cur:
         units = [int(r[0]) for r in await cur.fetchall()]
-    if not isinstance(db, Database):
-        raise NotImplementedError("counters on PostgreSQL: issue 16, in progress")
+    rebuilt = 0
+    passed: list[int] = []
     for unit in units:
-        await db.run_alone_in_writer(_rebuild_if_dirty, unit)
-    return len(units)
+        if await db.write_in_one_hop(_rebuild_if_dirty, unit, False):
+            rebuilt += 1
+        else:
+            passed.append(unit)
+    if db.dialect.is_postgresql:
+        for unit in passed:  # clean by now, or being rebuilt elsewhere: wait for that
+            rebuilt += await db.write_in_one_hop(_rebuild_if_dirty, unit, True)
+    return rebuilt
 
 
 def _units(values: Sequence[int]) -> tuple[str, dict[str, object]]:
     """`unit_id IN (:u0, …)` and its parameters (empty: matches nothing)."""
     if not values:
-        return "0", {}
+        return "1 = 0", {}
     keys: dict[str, object] = {f"u{i}": int(v) for i, v in enumerate(values)}
     return f"unit_id IN ({', '.join(':' + k for k in keys)})", keys
 
@@ -333,8 +355,10 @@ async def proc_counts(
     parts = []
     for i, (year, mask) in enumerate(masks.items()):
         params.update({f"y{i}": year, f"k{i}": mask})
-        parts.append(f"SELECT unit_id, code, level, (fee_months & :k{i}) <> 0 AS fee,"
-                     f" (paid_months & :k{i}) <> 0 AS paid FROM stats_proc_years WHERE"
+        parts.append(f"SELECT unit_id, code, level,"
+                     f" CASE WHEN (fee_months & :k{i}) <> 0 THEN 1 ELSE 0 END AS fee,"
+                     f" CASE WHEN (paid_months & :k{i}) <> 0 THEN 1 ELSE 0 END AS paid"
+                     " FROM stats_proc_years WHERE"
                      f" {unit_sql} AND year = :y{i} AND (months & :k{i}) <> 0")
     for i, (lo, hi) in enumerate(ranges):
         params.update({f"lo{i}": lo, f"hi{i}": hi})
@@ -342,9 +366,10 @@ async def proc_counts(
                      f" {unit_sql} AND day >= :lo{i} AND day <= :hi{i}")
     rows = parts[0] if len(parts) == 1 and masks else (
         "SELECT unit_id, code, MAX(level) AS level, MAX(fee) AS fee, MAX(paid) AS paid"
-        f" FROM ({' UNION ALL '.join(parts)}) GROUP BY unit_id, code")
-    sql = ("SELECT unit_id, SUM(level = 'mot_phan'), SUM(level = 'toan_trinh'), SUM(fee),"
-           f" SUM(paid) FROM ({rows}) GROUP BY unit_id")
+        f" FROM ({' UNION ALL '.join(parts)}) AS grains GROUP BY unit_id, code")
+    sql = ("SELECT unit_id, SUM(CASE WHEN level = 'mot_phan' THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN level = 'toan_trinh' THEN 1 ELSE 0 END), SUM(fee),"
+           f" SUM(paid) FROM ({rows}) AS procs GROUP BY unit_id")
     async with db.reader.execute(sql, params) as cur:
         return {int(r[0]): (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))
                 for r in await cur.fetchall()}
@@ -381,7 +406,8 @@ async def day_counts(
     cols = (*R_COLS, *F_COLS)
     rows = _grains(", ".join(cols), ("stats_months", "stats_days"), unit_sql, params, first,
                    last)
-    sql = f"SELECT unit_id, {', '.join(f'SUM({c})' for c in cols)} FROM ({rows}) GROUP BY unit_id"
+    sums = ", ".join(f"SUM({c})" for c in cols)
+    sql = f"SELECT unit_id, {sums} FROM ({rows}) AS grains GROUP BY unit_id"
     keys = (*R_COLS.values(), *F_COLS.values())
     out: dict[int, dict[str, int]] = {int(u): dict.fromkeys(keys, 0) for u in unit_ids}
     async with db.reader.execute(sql, params) as cur:

@@ -4,12 +4,20 @@ of figures.md, and the reference figures of the seed report (Q1 2026, Kẻ Sắt
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from bot.config import Settings
+from bot.context import AppContext
 from bot.stats.figures import COUNT_KEYS, Figures, figures_from_counts
 from bot.stats.periods import Period, quarter
 from storage.db import Database
+from storage.engine import open_store
+from storage.store import Store
+from tests.pg_helpers import pg_test_database
 from tests.store_helpers import bulk_insert
 
 FINAL = {"result", "returned", "rejected", "stopped", "withdrawn"}
@@ -81,6 +89,33 @@ async def insert_store(
             events.append((next(eid), i, None, status, at, None, STAMP))
     await bulk_insert(db, "dossiers", rows)
     await bulk_insert(db, "status_events", events)
+    await sync_identities(db, ("units", "procedures", "dossiers", "status_events"))
+
+
+async def sync_identities(db: Store, tables: tuple[str, ...]) -> None:
+    """After rows inserted with their ids: PostgreSQL's identities continue after the largest
+    (SQLite's do by themselves), so rows added later without an id get new ones."""
+    if db.engine != "postgresql":
+        return
+    async with db.transaction() as conn:
+        for table in tables:
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+@asynccontextmanager
+async def scratch_store(engine: str, folder: Path) -> AsyncIterator[tuple[Settings, Store]]:
+    """Settings and a migrated empty store on this engine: a SQLite file in folder, or the
+    emptied PostgreSQL test database (for tests that build many stores, as hypothesis does)."""
+    url = pg_test_database() if engine == "postgresql" else None
+    conf = Settings(db_path=folder / "s.db", database_url=url, _env_file=None)  # type: ignore[call-arg]
+    db = await open_store(conf.store_url)
+    try:
+        yield conf, db
+    finally:
+        await db.close()
 
 
 def _status_at_end(d: D, end: str) -> str | None:
@@ -239,3 +274,53 @@ async def bulk_insert_rows(db: Database, sql: str, rows: list[tuple]) -> None:
     """executemany in one write transaction."""
     async with db.transaction() as conn:
         await conn.executemany(sql, rows)
+
+
+# The tables a store's figures and its demo mark live in, parents first.
+COPIED = ("units", "procedures", "import_runs", "dossiers", "status_events", "staff",
+          "push_cursors", "store_meta", "ratings")  # fmt: skip
+
+
+async def copy_rows(src: Database, dst: Store, tables: tuple[str, ...] = COPIED) -> int:
+    """Copy these tables' rows, ids included, from a SQLite store into an empty store of the
+    other engine (the columns both have); returns the rows copied."""
+    copied = 0
+    async with dst.transaction() as conn:
+        for table in tables:
+            present = {
+                str(r[0]) for r in await conn.execute_fetchall(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                    (table,),
+                )
+            } if dst.engine == "postgresql" else None
+            async with src.reader.execute(f"SELECT * FROM {table}") as cur:
+                rows = await cur.fetchall()
+                names = [c[0] for c in cur.description or ()]
+            keep = [i for i, n in enumerate(names) if present is None or n in present]
+            if not rows or not keep:
+                continue
+            cols = ", ".join(names[i] for i in keep)
+            await conn.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(keep))})",
+                [tuple(r[i] for i in keep) for r in rows],
+            )
+            copied += len(rows)
+    await sync_identities(dst, tuple(t for t in tables if t not in ("push_cursors", "store_meta")))
+    return copied
+
+
+async def load_demo_rows(ctx: AppContext, side: Path) -> None:
+    """The demo in ctx's store: loaded by load_demo on SQLite; on PostgreSQL loaded into a
+    SQLite store at side (a path) and its rows copied, so both engines hold the same rows."""
+    from bot.demo.load import load_demo
+
+    if ctx.db.engine == "sqlite":
+        await load_demo(ctx)
+        return
+    src_settings = ctx.settings.model_copy(update={"db_path": side, "database_url": None})
+    src = await Database.open(side)
+    try:
+        await load_demo(AppContext(src_settings, src, ctx.calendar, clock=ctx.clock))
+        await copy_rows(src, ctx.db)
+    finally:
+        await src.close()

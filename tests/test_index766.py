@@ -24,6 +24,8 @@ from tests.core_helpers import ask as ask_replies
 from tests.stats_helpers import D, insert_store, q1
 from tests.test_stats_demo import demo_ctx  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.engines
+
 
 async def test_demo_q1_2026_matches_the_worked_example(demo_ctx: AppContext) -> None:  # noqa: F811
     """index766.md's worked example: 2.1 → 19,99, 3.3, 3.6, 4.3, 5.4 → full, subtotal 51,99."""

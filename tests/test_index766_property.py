@@ -7,20 +7,28 @@ import asyncio
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import Settings
 from bot.context import AppContext
 from bot.stats.index_service import compute_index
 from bot.stats.periods import Period
 from bot.stats.service import bounds_for
 from bot.workdays import WorkCalendar
-from storage.db import Database
-from tests.stats_helpers import CATALOGUE, D, _status_at_end, insert_store, python_counts
+from tests.stats_helpers import (
+    CATALOGUE,
+    D,
+    _status_at_end,
+    insert_store,
+    python_counts,
+    scratch_store,
+)
 from tests.test_stats_property import NOW, PERIODS, dossiers
 
 NOT_RESULT = ("rejected", "stopped", "withdrawn")
+
+pytestmark = pytest.mark.engines
 
 
 def _late(d: D, start: str, end: str, end_day: str) -> bool:
@@ -58,13 +66,11 @@ def python_index(rows: list[D], unhappy: set[int], start: str, end: str, end_day
     }  # fmt: skip
 
 
-async def _check(rows: list[D], rated: list[tuple[int, int, str]], period: Period,
-                 unit: int | None) -> None:
+async def _check(engine: str, rows: list[D], rated: list[tuple[int, int, str]],
+                 period: Period, unit: int | None) -> None:
     """Build a store with ratings, estimate in SQL and in Python, compare."""
     with tempfile.TemporaryDirectory() as tmp:
-        conf = Settings(db_path=Path(tmp) / "s.db", _env_file=None)  # type: ignore[call-arg]
-        db = await Database.open(conf.db_path)
-        try:
+        async with scratch_store(engine, Path(tmp)) as (conf, db):
             ctx = AppContext(conf, db, WorkCalendar(), clock=lambda: NOW)
             await insert_store(db, rows, units=("A", "B"), catalogue_units=(1, 2))
             bounds, _ = bounds_for(period, NOW)
@@ -83,8 +89,6 @@ async def _check(rows: list[D], rated: list[tuple[int, int, str]], period: Perio
                                     units)
             got = {i.rule.id: (i.num, i.den) for i in est.indicators}
             assert got == expected
-        finally:
-            await db.close()
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,7 +100,7 @@ async def _check(rows: list[D], rated: list[tuple[int, int, str]], period: Perio
     period=st.sampled_from(PERIODS),
     unit=st.sampled_from([None, 1, 2]),
 )
-def test_index_sql_equals_python(rows: list[D], rated: list[tuple[int, int, str]],
+def test_index_sql_equals_python(engine: str, rows: list[D], rated: list[tuple[int, int, str]],
                                  period: Period, unit: int | None) -> None:
-    """Every indicator's numerator and denominator: SQL == plain Python."""
-    asyncio.run(_check(rows, rated, period, unit))
+    """Every indicator's numerator and denominator: SQL == plain Python (on each engine)."""
+    asyncio.run(_check(engine, rows, rated, period, unit))

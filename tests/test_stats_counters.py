@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,13 +23,15 @@ from bot.stats.service import compute_figures
 from bot.workdays import WorkCalendar
 from storage import index766 as isql
 from storage import stats as sql
-from storage.db import Database
 from storage.stats_counters import month_split
+from storage.store import Store
 from tests.conftest import TZ
 from tests.import_helpers import import_dossiers
-from tests.stats_helpers import D, insert_ratings, insert_store
+from tests.stats_helpers import D, insert_ratings, insert_store, scratch_store
 from tests.test_importer import row, write_csv
 from tests.test_stats_property import dossiers
+
+pytestmark = pytest.mark.engines
 
 LATER = datetime(2027, 1, 10, 9, 0, tzinfo=TZ)
 FIRST_DAY = date(2025, 11, 1)
@@ -70,7 +73,7 @@ async def _compare(ctx: AppContext, period: Period) -> None:
         assert a.late_total == b.late_total
 
 
-async def _compare_counts(db: Database, ids: list[int], bounds: sql.Bounds) -> None:
+async def _compare_counts(db: Store, ids: list[int], bounds: sql.Bounds) -> None:
     """Counters (when they can answer) == rows for these bounds."""
     counted, rows = (await sql.unit_counts(db, ids, bounds),
                      await sql.unit_counts_rows(db, ids, bounds))
@@ -84,13 +87,11 @@ async def _compare_counts(db: Database, ids: list[int], bounds: sql.Bounds) -> N
             == await isql.fee_procedures_rows(db, ids, bounds))
 
 
-async def _check(rows: list[D], changes: list[tuple[int, str, str]], period: Period,
-                 rated: list[int]) -> None:
+async def _check(engine: str, rows: list[D], changes: list[tuple[int, str, str]],
+                 period: Period, rated: list[int]) -> None:
     """Build a store, compare; change rows (status, finish, events, ratings), compare again."""
     with tempfile.TemporaryDirectory() as tmp:
-        conf = Settings(db_path=Path(tmp) / "s.db", _env_file=None)  # type: ignore[call-arg]
-        db = await Database.open(conf.db_path)
-        try:
+        async with scratch_store(engine, Path(tmp)) as (conf, db):
             ctx = AppContext(conf, db, WorkCalendar(), clock=lambda: LATER)
             await insert_store(db, rows, units=("A", "B"), catalogue_units=(1, 2))
             await insert_ratings(db, [(i, 3, "2026-02-01T08:00:00") for i in rated
@@ -109,8 +110,6 @@ async def _check(rows: list[D], changes: list[tuple[int, str, str]], period: Per
                         " recorded_at) VALUES (?, ?, ?, ?)", (index, status, at, at))
             ctx = AppContext(conf, db, WorkCalendar(), clock=lambda: LATER)
             await _compare(ctx, period)
-        finally:
-            await db.close()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,10 +122,12 @@ async def _check(rows: list[D], changes: list[tuple[int, str, str]], period: Per
     period=periods(),
     rated=st.lists(st.integers(1, 40), max_size=5),
 )
-def test_counters_equal_the_row_path(rows: list[D], changes: list[tuple[int, str, str]],
-                                     period: Period, rated: list[int]) -> None:
-    """Every count from the counters equals the row path's, also after rows change."""
-    asyncio.run(_check(rows, changes, period, rated))
+def test_counters_equal_the_row_path(engine: str, rows: list[D],
+                                     changes: list[tuple[int, str, str]], period: Period,
+                                     rated: list[int]) -> None:
+    """Every count from the counters equals the row path's, also after rows change (on each
+    engine)."""
+    asyncio.run(_check(engine, rows, changes, period, rated))
 
 
 def test_month_split() -> None:
@@ -160,14 +161,9 @@ async def test_run_import_leaves_the_counters_fresh(ctx: AppContext, tmp_path: P
         assert tuple(await cur.fetchone()) == (0, 2)
 
 
-async def test_figures_of_an_empty_store(tmp_path: Path) -> None:
+async def test_figures_of_an_empty_store(db: Store, settings: Settings) -> None:
     """A store with no unit yet: no forced-index query without a plan, the figures are zero."""
-    db = await Database.open(tmp_path / "empty.db")
-    try:
-        assert await sql.inconsistent_ids(db, []) == []
-        settings = Settings(db_path=tmp_path / "empty.db", unit="X", _env_file=None)  # type: ignore[call-arg]
-        ctx = AppContext(settings, db, WorkCalendar.from_settings(settings))
-        fig = await compute_figures(ctx, month(2026, 1), None)
-        assert fig.total == 0 and not fig.has_data
-    finally:
-        await db.close()
+    assert await sql.inconsistent_ids(db, []) == []
+    ctx = AppContext(settings, db, WorkCalendar.from_settings(settings))
+    fig = await compute_figures(ctx, month(2026, 1), None)
+    assert fig.total == 0 and not fig.has_data

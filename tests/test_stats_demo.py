@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.context import AppContext
 from bot.demo.generate import AS_OF
-from bot.demo.load import load_demo
 from bot.stats.render_text import figures_text
 from bot.stats.service import compute_figures, figures_to_json, leader_summary
 from tests.conftest import TZ
-from tests.stats_helpers import REFERENCE_JSON, SEED_FIGURES, q1
+from tests.stats_helpers import REFERENCE_JSON, SEED_FIGURES, load_demo_rows, q1
 from tests.test_stats_render import SEED_LINES
+
+pytestmark = pytest.mark.engines
 
 
 @pytest.fixture
-async def demo_ctx(ctx: AppContext) -> AppContext:
+async def demo_ctx(ctx: AppContext, tmp_path: Path) -> AppContext:
     """The test context with the demo loaded and the clock at the demo's "now"."""
     ctx.clock = lambda: AS_OF.replace(tzinfo=TZ)
-    await load_demo(ctx)
+    await load_demo_rows(ctx, tmp_path / "demo-source.db")
     return ctx
 
 

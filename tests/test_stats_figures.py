@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from bot.context import AppContext
 from bot.stats.periods import month, quarter
 from bot.stats.render_text import figures_text
 from bot.stats.service import compute_figures, figures_to_json, late_counts_by_officer
 from tests.conftest import TZ
 from tests.stats_helpers import D, insert_store
+
+pytestmark = pytest.mark.engines
 
 Q1 = quarter(2026, 1)
 

@@ -17,6 +17,8 @@ from tests.core_helpers import ask, joined, sample_world, staff_world
 from tests.stats_helpers import D, insert_store
 from tests.test_stats_cli import _run, store  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.engines
+
 SPAN = "từ ngày 05/01/2026 đến ngày 05/04/2026"
 
 

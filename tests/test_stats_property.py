@@ -8,19 +8,18 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import Settings
 from bot.context import AppContext
 from bot.stats.figures import Figures, figures_from_counts
 from bot.stats.periods import Period, month, quarter
 from bot.stats.render_json import figures_to_json
 from bot.stats.service import bounds_for, compute_figures
 from bot.workdays import WorkCalendar
-from storage.db import Database
 from tests.conftest import TZ
-from tests.stats_helpers import CATALOGUE, D, insert_store, python_counts
+from tests.stats_helpers import CATALOGUE, D, insert_store, python_counts, scratch_store
 
 BASE = datetime(2025, 11, 1)
 FMT = "%Y-%m-%dT%H:%M:%S"
@@ -31,6 +30,8 @@ PROCEDURES = [*CATALOGUE, "X-OUT"]
 PERIODS = [quarter(2026, 1), quarter(2026, 1, "cutoff15"), month(2026, 2), quarter(2026, 2),
            Period(datetime(2026, 1, 10).date(), datetime(2026, 1, 20).date(), "range")]
 NOW = datetime(2026, 4, 15, 9, 0, tzinfo=TZ)
+
+pytestmark = pytest.mark.engines
 
 
 def _t(seconds: int) -> str:
@@ -81,12 +82,11 @@ def check_identities(f: Figures) -> None:
         assert value is None or 0 <= value <= 100
 
 
-async def _check(rows: list[D], period: Period, unit: int | None, catalogue_units: tuple) -> None:
+async def _check(engine: str, rows: list[D], period: Period, unit: int | None,
+                 catalogue_units: tuple) -> None:
     """Build a store, compute in SQL and in Python, compare."""
     with tempfile.TemporaryDirectory() as tmp:
-        conf = Settings(db_path=Path(tmp) / "s.db", _env_file=None)  # type: ignore[call-arg]
-        db = await Database.open(conf.db_path)
-        try:
+        async with scratch_store(engine, Path(tmp)) as (conf, db):
             ctx = AppContext(conf, db, WorkCalendar(), clock=lambda: NOW)
             await insert_store(db, rows, units=("A", "B"), catalogue_units=catalogue_units)
             fig = await compute_figures(ctx, period, unit)
@@ -98,8 +98,6 @@ async def _check(rows: list[D], period: Period, unit: int | None, catalogue_unit
             assert figures_to_json(fig) == figures_to_json(expected)
             assert fig.base == expected.base
             check_identities(fig)
-        finally:
-            await db.close()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,7 +107,7 @@ async def _check(rows: list[D], period: Period, unit: int | None, catalogue_unit
     unit=st.sampled_from([None, 1, 2]),
     catalogue_units=st.sampled_from([(1,), (1, 2)]),
 )
-def test_sql_equals_python(rows: list[D], period: Period, unit: int | None,
+def test_sql_equals_python(engine: str, rows: list[D], period: Period, unit: int | None,
                            catalogue_units: tuple) -> None:
-    """SQL figures == plain-Python figures, identities hold."""
-    asyncio.run(_check(rows, period, unit, catalogue_units))
+    """SQL figures == plain-Python figures, identities hold (on each engine)."""
+    asyncio.run(_check(engine, rows, period, unit, catalogue_units))
