@@ -35,11 +35,22 @@ class _Keeper:
 _keeper: _Keeper | None = None
 
 
-async def _reset(keeper: _Keeper, first: bool) -> None:
+def run_sync(coro: Any) -> Any:
+    """Run a coroutine from sync fixture code (inside or outside a running loop) on the
+    keeper's own loop, and wait for its result."""
+    global _keeper
+    if _keeper is None:
+        _keeper = _Keeper()
+    return _keeper.run(coro)
+
+
+async def _reset(first: bool) -> None:
     """Empty the test database: its whole schema the first time (so the migrations run from
     nothing), else every row of every table but schema_version, and identities restarted."""
     import asyncpg
 
+    keeper = _keeper
+    assert keeper is not None  # run_sync made it
     if keeper.conn is None:
         keeper.conn = await asyncpg.connect(PG_URL, timeout=5)
     conn: Any = keeper.conn
@@ -69,12 +80,9 @@ def pg_test_database() -> str:
     outside CI (in CI, where .ci/run starts it, that fails the test instead)."""
     if _state.get("down"):
         pytest.skip(str(_state["down"]))
-    global _keeper
     first = not _state.get("ready")
-    if _keeper is None:
-        _keeper = _Keeper()
     try:
-        _keeper.run(_reset(_keeper, first))
+        run_sync(_reset(first))
     except (TimeoutError, OSError, Exception) as exc:
         if first and not os.environ.get("CI"):
             _state["down"] = (

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.pg_helpers import PG_URL, _run
+from tests.pg_helpers import PG_URL, run_sync
 from tests.telegram_helpers import run_motcua
 
 SECOND_UNIT = "Trung tâm Phục vụ hành chính công xã An Lão"
@@ -73,7 +73,7 @@ async def _empty(url: str) -> None:
 
 def empty_pg(url: str) -> str:
     """The database at url, emptied (its whole schema) for a test; returns url."""
-    _run(_empty(url))
+    run_sync(_empty(url))
     return url
 
 
