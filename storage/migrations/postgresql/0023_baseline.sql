@@ -381,9 +381,10 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+-- WHEN in the trigger itself: a row that has its unit (every writer of the bot's) costs no call.
 CREATE TRIGGER status_events_unit BEFORE INSERT ON status_events
-    FOR EACH ROW EXECUTE FUNCTION fill_unit_id();
+    FOR EACH ROW WHEN (NEW.unit_id IS NULL) EXECUTE FUNCTION fill_unit_id();
 CREATE TRIGGER subscriptions_unit BEFORE INSERT ON subscriptions
-    FOR EACH ROW EXECUTE FUNCTION fill_unit_id();
+    FOR EACH ROW WHEN (NEW.unit_id IS NULL) EXECUTE FUNCTION fill_unit_id();
 CREATE TRIGGER ratings_unit BEFORE INSERT ON ratings
-    FOR EACH ROW EXECUTE FUNCTION fill_unit_id();
+    FOR EACH ROW WHEN (NEW.unit_id IS NULL) EXECUTE FUNCTION fill_unit_id();
