@@ -9,16 +9,15 @@ plain data back (`ImportSummary`; the bot words it, bot/import_text.py).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time as _time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from storage.conn import Conn
 from storage.db import Database
+from storage.imports.ahead import OneAhead
 from storage.imports.columns import guess_kind
 from storage.imports.errors import refusal
 from storage.imports.limits import ImportLimits
@@ -280,7 +279,7 @@ async def _finish_run(conn: Conn, s: ImportSummary) -> None:
     )
 
 
-class _Writer:
+class _Writer(OneAhead):
     """Writes chunks of records on the writer thread, one chunk behind the parsing."""
 
     def __init__(self, db: Database, kind: str, summary: ImportSummary) -> None:
@@ -288,38 +287,22 @@ class _Writer:
         self.kind = kind
         self.summary = summary
         self.state = WriteState()
-        self.pending: asyncio.Future | None = None
 
     async def __aenter__(self) -> _Writer:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        """Never leave the transaction with a batch still being written."""
-        if self.pending is not None:
-            with contextlib.suppress(Exception):
-                await self.pending
-            self.pending = None
-
-    async def write(self, records: Batch) -> None:
-        """Start writing these records once the previous chunk is written (ids stay in order)."""
-        await self.finish()
-        if records:
-            self.pending = asyncio.ensure_future(
-                self.db.run_in_writer(write_batch, self.kind, records, self.summary.run_id,
-                                      self.state)
-            )
+    def _start(self, records: Batch) -> Awaitable[Any]:
+        """One chunk's upserts on the writer thread (ids stay in order)."""
+        return self.db.run_in_writer(write_batch, self.kind, records, self.summary.run_id,
+                                     self.state)
 
     async def close(self) -> None:
         """After the last chunk: build any index dropped for a first load."""
         await self.finish()
         await self.db.run_in_writer(finish_writes, self.state)
 
-    async def finish(self) -> None:
-        """Wait for the chunk being written and add up what it did."""
-        if self.pending is None:
-            return
-        pending, self.pending = self.pending, None
-        counts = await pending
+    def _done(self, counts: Any) -> None:
+        """Add up what a written chunk did."""
         self.summary.inserted += counts.inserted
         self.summary.updated += counts.updated
         self.summary.unchanged += counts.unchanged

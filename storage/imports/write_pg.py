@@ -15,12 +15,12 @@ SQLite.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import asyncpg
 
+from storage.imports.ahead import OneAhead
 from storage.imports.rows import DOSSIER_FIELDS, PROCEDURE_FIELDS, row_hash
 from storage.imports.write import Batch, Counts, stamp
 from storage.pg.conn import PgConn
@@ -117,7 +117,7 @@ class Tally(Protocol):
     status_changes: int
 
 
-class PgWriter:
+class PgWriter(OneAhead):
     """Writes an import's chunks on the transaction's connection, one chunk behind the parsing."""
 
     def __init__(self, raw: asyncpg.Connection, kind: str, tally: Tally) -> None:
@@ -129,29 +129,13 @@ class PgWriter:
         self.group_units: set[int] = set()  # the units of the staged records not merged yet
         self.staged = 0  # dossier records copied into the staging table so far
         self.waiting = 0  # of which not merged yet
-        self.pending: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> PgWriter:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        """Never leave the transaction with a chunk still being written."""
-        if self.pending is not None:
-            with contextlib.suppress(Exception):
-                await self.pending
-            self.pending = None
-
-    async def write(self, records: Batch) -> None:
-        """Start writing these records once the previous chunk is written (order kept)."""
-        await self.finish()
-        if records:
-            self.pending = asyncio.ensure_future(self._write(records))
-
-    async def finish(self) -> None:
-        """Wait for the chunk being written."""
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            await pending
+    def _start(self, records: Batch) -> Awaitable[None]:
+        """One chunk on the transaction's connection."""
+        return self._write(records)
 
     async def close(self) -> None:
         """After the last chunk: merge the staged dossiers into the store, add up the counts."""

@@ -329,27 +329,8 @@ BEGIN
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
--- Status events carry their unit (filled before insert when a writer left it out): the marks
--- read it from the statement's own rows, with no lookup in dossiers.
-CREATE FUNCTION stats_dirty_event_new() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO stats_dirty (unit_id) SELECT DISTINCT unit_id FROM new_rows
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION stats_dirty_event_old() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO stats_dirty (unit_id) SELECT DISTINCT unit_id FROM old_rows
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION stats_dirty_event_both() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO stats_dirty (unit_id)
-    SELECT unit_id FROM old_rows UNION SELECT unit_id FROM new_rows
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$;
+-- Status events carry their unit (filled before insert when a writer left it out), so their
+-- triggers use the same functions, reading the statement's own rows with no lookup in dossiers.
 
 CREATE TRIGGER stats_dirty_dossier_insert AFTER INSERT ON dossiers
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_new();
@@ -359,12 +340,12 @@ CREATE TRIGGER stats_dirty_dossier_update AFTER UPDATE ON dossiers
 CREATE TRIGGER stats_dirty_dossier_delete AFTER DELETE ON dossiers
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_old();
 CREATE TRIGGER stats_dirty_event_insert AFTER INSERT ON status_events
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_event_new();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_new();
 CREATE TRIGGER stats_dirty_event_update AFTER UPDATE ON status_events
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_event_both();
+    FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_both();
 CREATE TRIGGER stats_dirty_event_delete AFTER DELETE ON status_events
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_event_old();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_old();
 CREATE TRIGGER stats_dirty_procedure_insert AFTER INSERT ON procedures
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION stats_dirty_new();
 CREATE TRIGGER stats_dirty_procedure_update AFTER UPDATE ON procedures
